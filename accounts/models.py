@@ -1,0 +1,171 @@
+"""Cities, their government microblog accounts, and the accounts' metrics per period."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.periods import Period
+
+
+class City(models.Model):
+    class Level(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Municipality (直辖市)")
+        SUB_PROVINCIAL = "sub_provincial", _("Sub-provincial city or provincial capital")
+        PREFECTURE = "prefecture", _("Prefecture-level city")
+        COUNTY = "county", _("County-level city")
+
+    name = models.CharField(_("name"), max_length=64)
+    name_en = models.CharField(_("English name"), max_length=64, blank=True)
+    province = models.CharField(_("province"), max_length=32)
+    level = models.CharField(_("administrative level"), max_length=16, choices=Level.choices, default=Level.PREFECTURE)
+    admin_code = models.CharField(
+        _("administrative code"),
+        max_length=6,
+        blank=True,
+        validators=[RegexValidator(r"^\d{6}$", _("An administrative code has exactly 6 digits."))],
+    )
+
+    class Meta:
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+        ordering = ["province", "name"]
+        constraints = [models.UniqueConstraint(fields=["province", "name"], name="city_unique_province_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GovAccount(models.Model):
+    class Platform(models.TextChoices):
+        SINA = "sina", _("Sina Weibo")
+        TENCENT = "tencent", _("Tencent Weibo")
+
+    class Category(models.TextChoices):
+        POLICE = "police", _("Police")
+        TRAFFIC = "traffic", _("Traffic police")
+        PRESS = "press", _("Press release")
+        YOUTH = "youth", _("Youth league")
+        TOURISM = "tourism", _("Tourism")
+        OTHER = "other", _("Other")
+
+    class Level(models.TextChoices):
+        CITY = "city", _("City")
+        COUNTY = "county", _("County")
+        TOWNSHIP = "township", _("Township")
+
+    platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices, default=Platform.SINA)
+    uid = models.CharField(_("platform uid"), max_length=32, blank=True)
+    screen_name = models.CharField(_("screen name"), max_length=128)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices, db_index=True)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.CITY)
+    city = models.ForeignKey(City, verbose_name=_("city"), on_delete=models.PROTECT, related_name="accounts")
+    verified = models.BooleanField(_("verified"), default=True)
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("government account")
+        verbose_name_plural = _("government accounts")
+        ordering = ["city", "category", "screen_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "screen_name"], name="govaccount_unique_platform_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.screen_name
+
+
+# The counts every snapshot carries. Importers, scoring and the API read this one list.
+SNAPSHOT_COUNT_FIELDS = ("fans", "posts", "original_posts", "reposts", "comments", "likes", "replies")
+SNAPSHOT_OPTIONAL_COUNT_FIELDS = ("original_reposts", "original_comments")
+
+
+class Snapshot(models.Model):
+    """One account's metrics over one period [period_start, period_end] (both inclusive).
+
+    Fans are counted at the period end; every other count is a total over the period.
+    """
+
+    account = models.ForeignKey(
+        GovAccount, verbose_name=_("account"), on_delete=models.CASCADE, related_name="snapshots"
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    fans = models.BigIntegerField(_("fans"), default=0)
+    posts = models.BigIntegerField(_("posts"), default=0)
+    original_posts = models.BigIntegerField(_("original posts"), default=0)
+    reposts = models.BigIntegerField(_("reposts"), default=0)
+    comments = models.BigIntegerField(_("comments"), default=0)
+    likes = models.BigIntegerField(_("likes"), default=0)
+    replies = models.BigIntegerField(_("replies"), default=0, help_text=_("Replies written by the account itself."))
+    original_reposts = models.BigIntegerField(_("reposts of original posts"), null=True, blank=True)
+    original_comments = models.BigIntegerField(_("comments on original posts"), null=True, blank=True)
+    last_post_on = models.DateField(_("last post on"), null=True, blank=True)
+    custom_metrics = models.JSONField(
+        _("custom metrics"), default=dict, blank=True, help_text=_("Extra numeric columns of the import, by name.")
+    )
+
+    class Meta:
+        verbose_name = _("snapshot")
+        verbose_name_plural = _("snapshots")
+        ordering = ["account", "period_start"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "period_start", "period_end"], name="snapshot_unique_period"),
+            models.CheckConstraint(condition=Q(period_end__gte=F("period_start")), name="snapshot_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(original_posts__lte=F("posts")), name="snapshot_original_posts_within_posts"
+            ),
+            *[
+                models.CheckConstraint(condition=Q(**{f"{field}__gte": 0}), name=f"snapshot_{field}_non_negative")
+                for field in SNAPSHOT_COUNT_FIELDS
+            ],
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0}),
+                    name=f"snapshot_{field}_non_negative",
+                )
+                for field in SNAPSHOT_OPTIONAL_COUNT_FIELDS
+            ],
+        ]
+        indexes = [models.Index(fields=["period_start", "period_end"], name="snapshot_period_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.period}"
+
+    @property
+    def period(self) -> Period:
+        return Period(self.period_start, self.period_end)
+
+
+class SnapshotImport(models.Model):
+    """The record of one successful import. A failed import writes nothing, this row included."""
+
+    class Source(models.TextChoices):
+        COMMAND = "command", _("Command line")
+        UPLOAD = "upload", _("Upload page")
+        API = "api", _("API")
+        DEMO = "demo", _("Demo data")
+
+    created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("imported by"), null=True, blank=True, on_delete=models.SET_NULL
+    )
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    file_name = models.CharField(_("file name"), max_length=255)
+    encoding = models.CharField(_("encoding"), max_length=16, blank=True)
+    row_count = models.PositiveIntegerField(_("rows"))
+    cities_created = models.PositiveIntegerField(_("cities created"), default=0)
+    accounts_created = models.PositiveIntegerField(_("accounts created"), default=0)
+    snapshots_created = models.PositiveIntegerField(_("snapshots created"), default=0)
+    snapshots_replaced = models.PositiveIntegerField(_("snapshots replaced"), default=0)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), default=0)
+
+    class Meta:
+        verbose_name = _("snapshot import")
+        verbose_name_plural = _("snapshot imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -1,0 +1,1 @@
+"""Scoring schemes, score runs and their results arrive with the scoring issue."""
