@@ -30,3 +30,50 @@ def _service_markers(request: pytest.FixtureRequest) -> None:
         pytest.skip("needs REDIS_URL")
     if request.node.get_closest_marker("browser") and not shutil.which("chromium"):
         _skip_or_fail("chromium is not installed (apt-get install -y chromium)")
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real Celery worker process on the Redis broker, using this test run's database.
+
+    Yields the worker's name. The worker consumes a queue private to this test run so that a
+    stray worker elsewhere on the machine cannot take its tasks.
+    """
+    import subprocess
+    import sys
+    import time
+    import uuid
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from govweibo.celery import app
+
+    if not os.environ.get("REDIS_URL"):
+        _skip_or_fail("needs REDIS_URL")
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    name = f"{queue}@localhost"
+    env = dict(os.environ)
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "govweibo", "worker", "--pool=solo", "-Q", queue,
+         "-n", name, "--without-gossip", "--without-mingle", "--loglevel=INFO"],
+        cwd=Path(settings.BASE_DIR), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    app.conf.task_default_queue = queue
+    try:
+        deadline = time.monotonic() + 30
+        while not app.control.ping(destination=[name], timeout=0.5):
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = process.stdout.read().decode() if process.poll() is not None else ""
+                pytest.fail(f"the Celery worker did not start: {output[-2000:]}")
+        yield process
+    finally:
+        app.conf.task_default_queue = "celery"
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -1,0 +1,12 @@
+# One image for web (gunicorn), worker and beat (celery).
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+RUN DEBUG=true python manage.py collectstatic --noinput
+RUN useradd --system --uid 1000 govweibo && chown -R govweibo /app
+USER govweibo
+EXPOSE 8000
+CMD ["gunicorn", "govweibo.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120"]
