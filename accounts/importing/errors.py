@@ -1,0 +1,124 @@
+"""What a rejected import reports: one RowError per problem, collected (capped) into ImportFailed."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+# A file with a systematic mistake (say, a wrong column) has one problem per row. Keeping 2.2 million
+# of them would cost memory and help nobody: the first MAX_KEPT_ERRORS are kept, the rest counted.
+MAX_KEPT_ERRORS = 1000
+
+
+class Message:
+    """A translatable template and its parameters, rendered only when str() is called.
+
+    `gettext_lazy(...) % params` would render at once in the language active at that moment; the web
+    page and the command render errors later, in the reader's language.
+    """
+
+    __slots__ = ("params", "template")
+
+    def __init__(self, template: object, **params: object) -> None:
+        self.template = template
+        self.params = params
+
+    def __str__(self) -> str:
+        params = {key: str(value) if isinstance(value, Promise) else value for key, value in self.params.items()}
+        return str(self.template) % params if params else str(self.template)
+
+    def __repr__(self) -> str:
+        return f"Message({str(self)!r})"
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem in an import file.
+
+    line: 1-based line of the file as a spreadsheet numbers it (the header is line 1), or None when the
+    problem concerns the file as a whole. column: the header as written in the file, or None.
+    message: translatable text (lazy), rendered in the language active when str() is called.
+    """
+
+    line: int | None
+    column: str | None
+    message: object
+
+    def __str__(self) -> str:
+        values = {"line": self.line, "column": self.column, "reason": str(self.message)}
+        if self.line is not None and self.column is not None:
+            return gettext("line %(line)s, column %(column)s: %(reason)s") % values
+        if self.line is not None:
+            return gettext("line %(line)s: %(reason)s") % values
+        if self.column is not None:
+            return gettext("column %(column)s: %(reason)s") % values
+        return values["reason"]
+
+
+class ImportFailed(Exception):
+    """The file was rejected and nothing was written.
+
+    errors: the kept problems sorted by line (at most MAX_KEPT_ERRORS). total: how many problems were
+    found in all (>= len(errors)); `more` is the number not kept.
+    """
+
+    def __init__(self, errors: list[RowError], total: int | None = None) -> None:
+        # Stable sort by line: problems of one line keep the order they were found in (column order).
+        self.errors = sorted(errors, key=lambda error: error.line or 0)
+        self.total = max(total or 0, len(self.errors))
+        super().__init__(self.summary())
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.errors)
+
+    def summary(self) -> str:
+        return gettext("The file was rejected with %(count)d problem(s); nothing was imported.") % {
+            "count": self.total
+        }
+
+    def lines(self, limit: int | None = None) -> list[str]:
+        """Every kept problem as one rendered line, then "… and N more" if some were not shown."""
+        shown = self.errors if limit is None else self.errors[:limit]
+        rendered = [str(error) for error in shown]
+        hidden = self.total - len(shown)
+        if hidden:
+            rendered.append(gettext("… and %(count)d more problem(s)") % {"count": hidden})
+        return rendered
+
+
+@dataclass
+class ErrorLog:
+    """Collects RowErrors up to a cap and counts the rest."""
+
+    cap: int = MAX_KEPT_ERRORS
+    kept: list[RowError] = field(default_factory=list)
+    total: int = 0
+
+    def add(self, line: int | None, column: str | None, message: object) -> None:
+        self.total += 1
+        if len(self.kept) < self.cap:
+            self.kept.append(RowError(line, column, message))
+
+    def room(self) -> int:
+        """How many more errors will be kept: callers format only that many messages."""
+        return self.cap - len(self.kept)
+
+    def count_only(self, count: int) -> None:
+        self.total += count
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def failure(self) -> ImportFailed:
+        return ImportFailed(self.kept, self.total)
+
+
+# The messages of whole-file problems. Row problems are in validation.py and cells.py, next to their checks.
+EMPTY_FILE = _("the file is empty")
+HEADER_ONLY = _("the file has a header but no data rows")
+UNREADABLE_FILE = _("the file cannot be read: %(reason)s")
+TOO_MANY_FIELDS = _("this row has more values than the header has columns (%(expected)s)")
+UNSUPPORTED_FORMAT = _("“%(name)s” is neither a .csv nor an .xlsx file")

@@ -1,0 +1,54 @@
+"""Writing validated import rows: PostgreSQL (COPY + set-based upsert) or any other database (bulk_create).
+
+A writer is used inside the import's transaction.atomic():
+    writer.begin(metric_names)       once, before the first chunk
+    writer.stage(snapshots)          per validated chunk (validation.STAGED_COLUMNS + metric_0 …)
+    writer.finish(cities, accounts)  once, when the whole file is valid -> WriteCounts
+
+`cities` and `accounts` are the validator's registries: one row per distinct city/account of the file,
+positioned by their gid (row i has gid i). cities: province, name, level, admin_code, name_en (None/""
+= not given). accounts: platform, screen_name, city_gid, category, level, uid, verified (None = not
+given), opened_on (NaT = not given).
+
+What the upsert does, on every backend:
+- a city is keyed by (province, name); it is created with the file's level/code/English name, and an
+  existing city is left as it is;
+- an account is keyed by (platform, screen name); an existing account takes the file's city, category
+  and level, and its uid/verified/opened_on when the file gives them; otherwise it is created;
+- a snapshot is keyed by (account, period start, period end) and replaced whole (counts, optional
+  counts, last post date, custom metrics) when it exists, so importing a file twice changes nothing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import pandas as pd
+from django.db import connection
+
+
+@dataclass(frozen=True)
+class WriteCounts:
+    cities_created: int
+    accounts_created: int
+    snapshots_created: int
+    snapshots_replaced: int
+
+
+class Writer(Protocol):
+    def begin(self, metric_names: list[str]) -> None: ...
+
+    def stage(self, snapshots: pd.DataFrame) -> None: ...
+
+    def finish(self, cities: pd.DataFrame, accounts: pd.DataFrame) -> WriteCounts: ...
+
+
+def writer_for_connection() -> Writer:
+    """The bulk path of the default database: COPY on PostgreSQL, bulk_create elsewhere."""
+    if connection.vendor == "postgresql":
+        from accounts.importing.writing.postgres import PostgresWriter
+
+        return PostgresWriter()
+    from accounts.importing.writing.orm import OrmWriter
+
+    return OrmWriter()
