@@ -88,8 +88,10 @@ class Snapshot(models.Model):
     Fans are counted at the period end; every other count is a total over the period.
     """
 
+    # No separate index on account_id: the unique (account, period_start, period_end) index leads with
+    # it and serves every lookup by account, and one index fewer makes bulk imports faster.
     account = models.ForeignKey(
-        GovAccount, verbose_name=_("account"), on_delete=models.CASCADE, related_name="snapshots"
+        GovAccount, verbose_name=_("account"), on_delete=models.CASCADE, related_name="snapshots", db_index=False
     )
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
