@@ -1,0 +1,140 @@
+"""python manage.py setup_demo [--force]
+
+The one "set up the demo" step that `make run` (the README's first command) runs after migrate:
+
+1. import fixtures/demo_snapshots.csv through the import service (skipped when this very file has
+   already been imported; --force imports it again, which replaces every snapshot with itself);
+2. with DEBUG on, create the staff superuser `admin` if there is no superuser yet (password from
+   GOVWEIBO_DEMO_PASSWORD, default "govweibo-demo"); with DEBUG off, never create a default-password
+   account: say how to run createsuperuser instead;
+3. (the scoring issue) compute and publish the demo ranking.
+
+Running it twice changes nothing.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from types import TracebackType
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from accounts.importing import ImportFailed, ImportResult
+from accounts.management.commands.import_snapshots import language_from_environment
+from accounts.models import SnapshotImport
+from accounts.services import snapshots_import
+
+DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo_snapshots.csv"
+DEMO_USERNAME = "admin"
+DEFAULT_DEMO_PASSWORD = "govweibo-demo"  # noqa: S105 - only ever set with DEBUG on, and printed
+
+
+class ProgressBar:
+    """A progress callback for snapshots_import: a tqdm bar on stderr, drawn only on a terminal."""
+
+    def __init__(self) -> None:
+        self._bar: tqdm | None = None
+        self._enabled = sys.stderr.isatty()
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __call__(self, rows_done: int, rows_total: int | None) -> None:
+        if not self._enabled:
+            return
+        if self._bar is None:
+            self._bar = tqdm(total=rows_total, unit=" rows", unit_scale=True, file=sys.stderr, leave=False)
+        self._bar.update(rows_done - self._bar.n)
+
+    def __exit__(self, kind: type | None, error: BaseException | None, trace: TracebackType | None) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def import_demo_file(path: Path, *, file_name: str) -> ImportResult:
+    """Import a generated file through the import service, as demo data. A rejection is a bug in the
+    generator or the fixture, so it stops the command with the import's own report."""
+    with ProgressBar() as progress:
+        try:
+            return snapshots_import(source=path, file_name=file_name, origin=SnapshotImport.Source.DEMO,
+                                    progress=progress)
+        except ImportFailed as failure:
+            raise CommandError("\n".join([*failure.lines(), failure.summary()])) from None
+
+
+def import_summary(result: ImportResult) -> str:
+    return _(
+        "Imported %(rows)s rows: %(cities)s new cities, %(accounts)s new accounts, %(created)s new and "
+        "%(replaced)s replaced snapshots (%(seconds).1f s)."
+    ) % {
+        "rows": f"{result.rows:,}", "cities": f"{result.cities_created:,}",
+        "accounts": f"{result.accounts_created:,}", "created": f"{result.snapshots_created:,}",
+        "replaced": f"{result.snapshots_replaced:,}", "seconds": result.duration_ms / 1000,
+    }
+
+
+class Command(BaseCommand):
+    help = "Set up the demo: import the demo snapshots and, with DEBUG on, create the demo admin user."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--force", action="store_true",
+                            help="Import the demo file even if it has been imported already.")
+
+    def handle(self, *args, force: bool, **options) -> None:
+        # Chinese by default, English with an English LANG (as import_snapshots does).
+        with translation.override(language_from_environment()):
+            self._import_demo_snapshots(force=force)
+            self._ensure_admin()
+            self._publish_ranking()
+
+    # Step 1 -----------------------------------------------------------------------------------------
+    def _import_demo_snapshots(self, *, force: bool) -> None:
+        previous = SnapshotImport.objects.filter(
+            source=SnapshotImport.Source.DEMO, file_name=DEMO_FILE.name).order_by("-created_at").first()
+        if previous is not None and not force:
+            when = timezone.localtime(previous.created_at)
+            self.stdout.write(_("Demo data already imported (%(rows)s rows on %(when)s); skipping. "
+                                "Use --force to import it again.")
+                              % {"rows": f"{previous.row_count:,}", "when": f"{when:%Y-%m-%d %H:%M}"})
+            return
+        self.stdout.write(_("Importing the demo data from %(path)s …") % {"path": DEMO_FILE})
+        self.stdout.write(import_summary(import_demo_file(DEMO_FILE, file_name=DEMO_FILE.name)))
+
+    # Step 2 -----------------------------------------------------------------------------------------
+    def _ensure_admin(self) -> None:
+        users = get_user_model()
+        if users.objects.filter(is_superuser=True).exists():
+            return
+        if not settings.DEBUG:
+            self.stdout.write(_("No superuser exists. With DEBUG off no account with a default password is "
+                                "created; create one with: python manage.py createsuperuser"))
+            return
+        if users.objects.filter(username=DEMO_USERNAME).exists():
+            self.stdout.write(_("A user “%(name)s” exists but is not a superuser; no demo admin was created. "
+                                "Run: python manage.py createsuperuser") % {"name": DEMO_USERNAME})
+            return
+        from_env = os.environ.get("GOVWEIBO_DEMO_PASSWORD", "")
+        with transaction.atomic():
+            users.objects.create_superuser(DEMO_USERNAME, email="",
+                                           password=from_env or DEFAULT_DEMO_PASSWORD)
+        password = _("(the value of GOVWEIBO_DEMO_PASSWORD)") if from_env else DEFAULT_DEMO_PASSWORD
+        self.stdout.write(self.style.SUCCESS(
+            _("Created the demo administrator. Log in at http://127.0.0.1:8000/admin/ with user name "
+              "“%(name)s” and password %(password)s") % {"name": DEMO_USERNAME, "password": password}
+        ))
+
+    # Step 3 -----------------------------------------------------------------------------------------
+    def _publish_ranking(self) -> None:
+        """SCORING ISSUE: compute and publish the demo ranking here.
+
+        Call the scoring service (e.g. score_run_execute for the default scheme over the demo periods)
+        and publish the result, idempotently: skip when a published run for the same data exists.
+        Until scoring lands this step does nothing.
+        """

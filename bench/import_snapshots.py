@@ -1,0 +1,306 @@
+"""Benchmark: the snapshot import against a plain COPY of the same CSV, on PostgreSQL.
+
+    createdb -h 127.0.0.1 -U postgres govweibo_bench
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/govweibo_bench .venv/bin/python bench/import_snapshots.py
+    # a quick run:  ... bench/import_snapshots.py --rows 100000
+
+Steps, each in its own child process (so each one's peak memory, ru_maxrss of that process, is its own):
+  generate  the national-scale CSV (337 cities, 180,000 accounts x 12 months, Chinese headers, as the
+            monitoring platforms export them) into bench/out/ (gitignored);
+  copy      the baseline: COPY of that CSV into a plain table with the CSV's own columns (text, bigint,
+            date; no constraints, no indexes), timed, then dropped;
+  import    the real import through accounts.services.snapshots_import into empty tables;
+  reimport  the same file again: every snapshot is replaced (the idempotent path).
+Prints a Markdown table (rows/s, seconds, ratio to COPY, peak RSS). Goal (issue 2): the import takes at
+most 2x the plain COPY and stays under 1 GiB of memory. Results go to docs/benchmarks.md.
+
+The script empties the accounts tables, so it refuses a database whose name does not contain "bench".
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+GOAL_RATIO, GOAL_MEMORY_MIB = 2.0, 1024
+APP_TABLES = ("accounts_snapshot", "accounts_govaccount", "accounts_city", "accounts_snapshotimport")
+
+# The baseline table: the CSV's own columns, in file order, with the narrowest honest types.
+BASELINE_COLUMNS = (
+    "city text, province text, account text, platform text, category text, level text, period text, "
+    "fans bigint, posts bigint, original_posts bigint, reposts bigint, comments bigint, likes bigint, "
+    "replies bigint, original_reposts bigint, original_comments bigint, last_post_on date, opened_on date, "
+    "city_level text, admin_code text, name_en text"
+)
+
+
+def main() -> None:
+    arguments = _parser().parse_args()
+    if arguments.phase:
+        _report(_run_phase(arguments.phase, Path(arguments.csv), arguments))
+        return
+    _require_bench_database()
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govweibo.settings")
+    accounts = math.ceil(arguments.rows / arguments.months) if arguments.rows else arguments.accounts
+    csv = OUT / f"national_{arguments.cities}c_{accounts}a_{arguments.months}m_seed{arguments.seed}.csv"
+    _migrate()
+    results = {"generate": _child("generate", csv, arguments, accounts=accounts)}
+    results["copy"] = _child("copy", csv, arguments)
+    _empty_app_tables()
+    results["import"] = _child("import", csv, arguments)
+    results["reimport"] = _child("reimport", csv, arguments)
+    results["floor"] = _child("floor", csv, arguments)
+    print(_markdown(results, csv))
+    if not arguments.keep_csv:
+        csv.unlink()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--accounts", type=int, default=180_000, help="accounts in the national set")
+    parser.add_argument("--rows", type=int, default=None, help="about this many rows instead (a quick run)")
+    parser.add_argument("--months", type=int, default=12)
+    parser.add_argument("--cities", type=int, default=337)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--keep-csv", action="store_true", help="keep bench/out/*.csv afterwards")
+    parser.add_argument("--profile", action="store_true",
+                        help="also profile the import (cProfile) into bench/out/profile_<step>.txt")
+    parser.add_argument("--phase", choices=("generate", "copy", "import", "reimport", "floor"),
+                        help=argparse.SUPPRESS)
+    parser.add_argument("--csv", help=argparse.SUPPRESS)
+    parser.add_argument("--phase-accounts", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--phase-profile", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+def _require_bench_database() -> None:
+    url = os.environ.get("DATABASE_URL", "")
+    parsed = urlparse(url)
+    if not parsed.scheme.startswith("postgres"):
+        sys.exit("DATABASE_URL must point to PostgreSQL, e.g. "
+                 "postgres://postgres@127.0.0.1:5432/govweibo_bench")
+    if "bench" not in parsed.path:
+        sys.exit(f"refusing {parsed.path.lstrip('/')!r}: this script empties the accounts tables; use a "
+                 "database whose name contains 'bench' (createdb -h 127.0.0.1 -U postgres govweibo_bench)")
+
+
+def _django() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govweibo.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate() -> None:
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _empty_app_tables() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {', '.join(APP_TABLES)} RESTART IDENTITY CASCADE")
+
+
+# Children ------------------------------------------------------------------------------------------
+
+
+def _child(phase: str, csv: Path, arguments: argparse.Namespace, *, accounts: int | None = None) -> dict:
+    command = [sys.executable, __file__, "--phase", phase, "--csv", str(csv),
+               "--months", str(arguments.months), "--cities", str(arguments.cities),
+               "--seed", str(arguments.seed)]
+    if accounts is not None:
+        command += ["--phase-accounts", str(accounts)]
+    if arguments.profile and phase in ("import", "reimport"):
+        command += ["--phase-profile"]
+    print(f"phase={phase} ...", file=sys.stderr, flush=True)
+    finished = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
+    result = json.loads(finished.stdout.strip().splitlines()[-1])
+    print(f"phase={phase} seconds={result['seconds']:.1f} rows={result['rows']} "
+          f"peak_rss_mib={result['peak_rss_mib']:.0f}", file=sys.stderr, flush=True)
+    return result
+
+
+def _report(result: dict) -> None:
+    result["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    print(json.dumps(result))
+
+
+def _run_phase(phase: str, csv: Path, arguments: argparse.Namespace) -> dict:
+    if phase == "generate":
+        return _generate(csv, arguments)
+    if phase == "copy":
+        return _copy(csv)
+    if phase == "floor":
+        return _floor()
+    return _import(csv, profile_to=OUT / f"profile_{phase}.txt" if arguments.phase_profile else None)
+
+
+def _generate(csv: Path, arguments: argparse.Namespace) -> dict:
+    sys.path.insert(0, str(ROOT))
+    from accounts.demo import generate_snapshots
+    from accounts.demo.output import write_snapshots_csv
+
+    began = time.perf_counter()
+    snapshots = generate_snapshots(cities=arguments.cities, months=arguments.months, start="2012-01",
+                                   seed=arguments.seed, accounts=arguments.phase_accounts)
+    generated = time.perf_counter() - began
+    csv.parent.mkdir(parents=True, exist_ok=True)
+    write_snapshots_csv(snapshots, csv, headers="zh")
+    return {"rows": len(snapshots), "seconds": time.perf_counter() - began, "generate_seconds": generated,
+            "accounts": arguments.phase_accounts, "bytes": csv.stat().st_size}
+
+
+def _copy(csv: Path) -> dict:
+    _django()
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_copy_baseline")
+        cursor.execute(f"CREATE TABLE bench_copy_baseline ({BASELINE_COLUMNS})")
+    began = time.perf_counter()
+    with connection.cursor() as cursor, csv.open("rb") as file:
+        cursor.copy_expert("COPY bench_copy_baseline FROM STDIN WITH (FORMAT csv, HEADER true)", file)
+    seconds = time.perf_counter() - began
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM bench_copy_baseline")
+        rows = cursor.fetchone()[0]
+        cursor.execute("DROP TABLE bench_copy_baseline")
+    return {"rows": rows, "seconds": seconds}
+
+
+def _floor() -> dict:
+    """The database's own floor for the import's write: a binary COPY of the imported, already resolved
+    snapshot rows into a table like accounts_snapshot (its checks, unique and period indexes, and a
+    deferred foreign key to the accounts), committed. No import can write these rows faster."""
+    _django()
+    import tempfile
+
+    from django.db import connection, transaction
+
+    columns = ("account_id, period_start, period_end, fans, posts, original_posts, reposts, comments, likes, "
+               "replies, original_reposts, original_comments, last_post_on, custom_metrics")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_snapshot_like")
+        cursor.execute("CREATE TABLE bench_snapshot_like (LIKE accounts_snapshot INCLUDING ALL)")
+        cursor.execute("ALTER TABLE bench_snapshot_like ADD FOREIGN KEY (account_id) REFERENCES "
+                       "accounts_govaccount (id) DEFERRABLE INITIALLY DEFERRED")
+    with tempfile.TemporaryFile(dir=OUT) as rows, connection.cursor() as cursor:
+        cursor.copy_expert(f"COPY (SELECT {columns} FROM accounts_snapshot) TO STDOUT WITH (FORMAT binary)",
+                           rows)
+        rows.seek(0)
+        began = time.perf_counter()
+        with transaction.atomic():
+            cursor.copy_expert(f"COPY bench_snapshot_like ({columns}) FROM STDIN WITH (FORMAT binary)", rows)
+            copied = time.perf_counter()
+        seconds = time.perf_counter() - began  # includes the commit, where the deferred FK checks run
+        cursor.execute("SELECT count(*) FROM bench_snapshot_like")
+        count = cursor.fetchone()[0]
+        cursor.execute("DROP TABLE bench_snapshot_like")
+    copy_seconds = copied - began
+    timings = {"copy": copy_seconds, "commit": seconds - copy_seconds}
+    return {"rows": count, "seconds": seconds, "timings": timings}
+
+
+def _import(csv: Path, *, profile_to: Path | None) -> dict:
+    _django()
+    from accounts.models import SnapshotImport
+    from accounts.services import snapshots_import
+
+    profiler = None
+    if profile_to is not None:  # profiling slows the run: its seconds are not the benchmark's
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    began = time.perf_counter()
+    result = snapshots_import(source=csv, file_name=csv.name, origin=SnapshotImport.Source.COMMAND)
+    seconds = time.perf_counter() - began
+    if profiler is not None:
+        profiler.disable()
+        _write_profile(profiler, profile_to)
+    return {"rows": result.rows, "seconds": seconds, "cities_created": result.cities_created,
+            "accounts_created": result.accounts_created, "snapshots_created": result.snapshots_created,
+            "snapshots_replaced": result.snapshots_replaced, "encoding": result.encoding,
+            "timings": getattr(result, "timings", {})}
+
+
+def _write_profile(profiler, target: Path) -> None:
+    import io
+    import pstats
+
+    text = io.StringIO()
+    stats = pstats.Stats(profiler, stream=text).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(30)
+    target.write_text(text.getvalue())
+
+
+# Report --------------------------------------------------------------------------------------------
+
+
+def _markdown(results: dict, csv: Path) -> str:
+    copy_seconds = results["copy"]["seconds"]
+    lines = [
+        f"Data: {results['generate']['rows']:,} rows, {results['generate']['accounts']:,} accounts, "
+        f"{results['generate']['bytes'] / 2**20:,.0f} MiB CSV ({csv.name}); "
+        f"generated in {results['generate']['generate_seconds']:.1f} s, written in "
+        f"{results['generate']['seconds'] - results['generate']['generate_seconds']:.1f} s.",
+        f"Machine: {os.cpu_count()} cores, {_memory_gib():.0f} GiB RAM, {platform.platform()}, "
+        f"Python {platform.python_version()}, {_postgres_version()}.",
+        "",
+        "| step | rows | seconds | rows/s | × COPY | peak RSS (MiB) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for phase, label in (("copy", "plain COPY of the CSV (baseline)"), ("import", "import into empty tables"),
+                         ("reimport", "re-import (replace every snapshot)"),
+                         ("floor", "floor: COPY resolved rows into a table like accounts_snapshot")):
+        result = results[phase]
+        lines.append(f"| {label} | {result['rows']:,} | {result['seconds']:.1f} | "
+                     f"{result['rows'] / result['seconds']:,.0f} | {result['seconds'] / copy_seconds:.2f} | "
+                     f"{result['peak_rss_mib']:,.0f} |")
+    steps = sorted({step for phase in ("import", "reimport") for step in results[phase].get("timings", {})},
+                   key=list(results["import"].get("timings", {})).index)
+    if steps:
+        lines += ["", "Where the import's time goes (seconds, from ImportResult.timings):", "",
+                  "| step | " + " | ".join(steps) + " |", "|---|" + "---:|" * len(steps)]
+        for phase in ("import", "reimport"):
+            timings = results[phase]["timings"]
+            lines.append(f"| {phase} | " + " | ".join(f"{timings.get(step, 0):.1f}" for step in steps) + " |")
+    worst = max(results["import"]["seconds"], results["reimport"]["seconds"]) / copy_seconds
+    memory = max(results["import"]["peak_rss_mib"], results["reimport"]["peak_rss_mib"])
+    lines += ["", f"Goal: import ≤ {GOAL_RATIO:.0f}× COPY ({'met' if worst <= GOAL_RATIO else 'missed'}: "
+              f"{worst:.2f}×), peak memory ≤ {GOAL_MEMORY_MIB} MiB "
+              f"({'met' if memory <= GOAL_MEMORY_MIB else 'missed'}: {memory:,.0f} MiB)."]
+    return "\n".join(lines)
+
+
+def _memory_gib() -> float:
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+
+
+def _postgres_version() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return f"PostgreSQL {cursor.fetchone()[0]}"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+"""setup_demo: the demo import (idempotent) and the demo administrator; generate_demo_data's import path."""
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db.models import Sum
+
+from accounts.management.commands.setup_demo import DEFAULT_DEMO_PASSWORD, DEMO_FILE
+from accounts.models import City, GovAccount, Snapshot, SnapshotImport
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commands pick their language from the environment; these tests read English output."""
+    for name in ("LANGUAGE", "LC_ALL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    monkeypatch.delenv("GOVWEIBO_DEMO_PASSWORD", raising=False)
+
+
+@pytest.fixture
+def fixture_rows() -> pd.DataFrame:
+    return pd.read_csv(DEMO_FILE, dtype={"行政区划代码": str})
+
+
+def _setup_demo(*arguments: str) -> str:
+    out = io.StringIO()
+    call_command("setup_demo", *arguments, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def _state() -> dict[str, object]:
+    totals = Snapshot.objects.aggregate(*(Sum(field) for field in ("fans", "posts", "comments", "replies")))
+    return {
+        "cities": City.objects.count(), "accounts": GovAccount.objects.count(),
+        "snapshots": Snapshot.objects.count(), "imports": SnapshotImport.objects.count(), **totals,
+    }
+
+
+def _mark_demo_imported() -> None:
+    """Record the demo file as imported, so a test of the admin step skips the import step."""
+    SnapshotImport.objects.create(source=SnapshotImport.Source.DEMO, file_name=DEMO_FILE.name, row_count=1)
+
+
+def test_setup_demo_imports_every_row_of_the_demo_file(fixture_rows: pd.DataFrame) -> None:
+    output = _setup_demo()
+    accounts = fixture_rows.drop_duplicates(["平台", "账号"])
+    assert City.objects.count() == fixture_rows["城市"].nunique() == 60
+    assert GovAccount.objects.count() == len(accounts)
+    assert Snapshot.objects.count() == len(fixture_rows)
+    assert Snapshot.objects.aggregate(total=Sum("fans"))["total"] == fixture_rows["粉丝数"].sum()
+    record = SnapshotImport.objects.get()
+    assert (record.source, record.file_name) == ("demo", "demo_snapshots.csv")
+    assert record.row_count == len(fixture_rows)
+    assert f"Imported {len(fixture_rows):,} rows" in output
+
+
+def test_running_setup_demo_twice_changes_nothing() -> None:
+    _setup_demo()
+    before = _state()
+    output = _setup_demo()
+    assert _state() == before
+    assert "Demo data already imported" in output
+
+
+def test_forcing_a_second_import_replaces_every_snapshot_with_itself(fixture_rows: pd.DataFrame) -> None:
+    _setup_demo()
+    before = _state()
+    _setup_demo("--force")
+    after = _state()
+    assert after == {**before, "imports": before["imports"] + 1}
+    latest = SnapshotImport.objects.order_by("-id").first()
+    assert (latest.snapshots_created, latest.snapshots_replaced) == (0, len(fixture_rows))
+
+
+def test_the_imported_demo_keeps_the_seed_articles_facts() -> None:
+    _setup_demo()
+    changsha = City.objects.get(name="长沙")
+    assert (changsha.province, changsha.level, changsha.admin_code, changsha.name_en) == (
+        "湖南", City.Level.SUB_PROVINCIAL, "430100", "Changsha")
+    fulin = GovAccount.objects.get(screen_name="福临发布")
+    assert (fulin.platform, fulin.level, fulin.category, fulin.city, fulin.opened_on) == (
+        "tencent", "township", "press", changsha, date(2012, 1, 1))
+    may = Snapshot.objects.get(account=fulin, period_start=date(2012, 5, 1))
+    assert (may.period_end, may.fans) == (date(2012, 5, 31), 1_429)
+    first_five = Snapshot.objects.filter(account=fulin, period_start__lte=date(2012, 5, 1))
+    assert first_five.aggregate(total=Sum("posts"))["total"] == 2_781
+    corps = Snapshot.objects.get(account__screen_name="湖南省交警总队", period_start=date(2012, 5, 1))
+    assert corps.fans == 510_000
+
+
+def test_with_debug_on_setup_demo_creates_the_demo_admin(settings) -> None:
+    settings.DEBUG = True
+    _mark_demo_imported()
+    output = _setup_demo()
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    assert admin.check_password(DEFAULT_DEMO_PASSWORD) and DEFAULT_DEMO_PASSWORD == "govweibo-demo"
+    assert "user name “admin” and password govweibo-demo" in output
+    assert "http://127.0.0.1:8000/admin/" in output
+
+
+def test_setup_demo_speaks_chinese_by_default(settings, monkeypatch) -> None:
+    settings.DEBUG = True
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    _mark_demo_imported()
+    output = _setup_demo()
+    assert "已创建演示管理员。请访问 http://127.0.0.1:8000/admin/，用户名“admin”，密码 govweibo-demo 登录" in output
+    assert "演示数据已于" in output
+
+
+def test_the_demo_admin_password_comes_from_the_environment_when_set(settings, monkeypatch) -> None:
+    settings.DEBUG = True
+    monkeypatch.setenv("GOVWEIBO_DEMO_PASSWORD", "s3cret-for-the-demo")
+    _mark_demo_imported()
+    output = _setup_demo()
+    admin = get_user_model().objects.get(username="admin")
+    assert admin.check_password("s3cret-for-the-demo")
+    assert "s3cret-for-the-demo" not in output and "GOVWEIBO_DEMO_PASSWORD" in output
+
+
+def test_a_second_run_leaves_the_demo_admin_alone(settings) -> None:
+    settings.DEBUG = True
+    _mark_demo_imported()
+    _setup_demo()
+    admin = get_user_model().objects.get(username="admin")
+    admin.set_password("changed-by-the-user")
+    admin.save()
+    output = _setup_demo()
+    assert get_user_model().objects.count() == 1
+    assert get_user_model().objects.get(username="admin").check_password("changed-by-the-user")
+    assert "Created the demo administrator" not in output
+
+
+def test_an_existing_superuser_means_no_demo_admin(settings) -> None:
+    settings.DEBUG = True
+    get_user_model().objects.create_superuser("chief", email="", password="x-long-password")
+    _mark_demo_imported()
+    _setup_demo()
+    assert list(get_user_model().objects.values_list("username", flat=True)) == ["chief"]
+
+
+def test_with_debug_off_no_default_password_account_is_created(settings) -> None:
+    settings.DEBUG = False
+    _mark_demo_imported()
+    output = _setup_demo()
+    assert not get_user_model().objects.exists()
+    assert "python manage.py createsuperuser" in output
+
+
+def test_generate_demo_data_without_output_imports_through_the_import_service() -> None:
+    out = io.StringIO()
+    call_command("generate_demo_data", "--cities", "5", "--months", "2", "--accounts", "40", "--seed", "3",
+                 stdout=out, stderr=io.StringIO())
+    assert City.objects.count() == 5
+    assert GovAccount.objects.count() == 40
+    record = SnapshotImport.objects.get()
+    assert record.source == SnapshotImport.Source.DEMO
+    assert record.file_name == "demo_5c_2m_2012-01_seed3.csv"
+    assert Snapshot.objects.count() == record.row_count
+    periods = set(Snapshot.objects.values_list("period_start", flat=True))
+    assert periods == {date(2012, 1, 1), date(2012, 2, 1)}
+    assert "Imported" in out.getvalue()
+
+
+def test_the_chinese_and_english_csv_import_to_the_same_data(tmp_path: Path) -> None:
+    for headers in ("zh", "en"):
+        target = tmp_path / f"{headers}.csv"
+        call_command("generate_demo_data", "--cities", "3", "--months", "2", "--accounts", "30", "--output",
+                     str(target), "--headers", headers, stdout=io.StringIO())
+        call_command("import_snapshots", str(target), stdout=io.StringIO(), stderr=io.StringIO())
+    assert SnapshotImport.objects.count() == 2
+    second = SnapshotImport.objects.order_by("-id").first()
+    assert (second.snapshots_created, second.snapshots_replaced) == (0, second.row_count)
+    assert (City.objects.count(), GovAccount.objects.count()) == (3, 30)
