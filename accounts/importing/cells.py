@@ -1,16 +1,17 @@
 """Vectorized conversion of one column of raw cells into typed values, with the problems found.
 
-Each converter takes the column as read (text cells, or numbers where the CSV parser could already read
-the whole column of a chunk as numbers) and returns a Converted: typed values, an `empty` mask, and a
-list of Problems (a row mask plus a function that words the message for one row). Converters never loop
-over rows in Python except to word messages; text work happens on the column's distinct values.
+Each converter takes the column as read (text cells, numbers where the CSV parser could already read
+the whole column of a chunk as numbers, and date objects for an XLSX's date cells) and returns a
+Converted: typed values, an `empty` mask, and a list of Problems (a row mask plus a function that words
+the message for one row). Converters never loop over rows in Python except to word messages; text work
+happens on the column's distinct values.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,10 @@ UNKNOWN_VALUE = _("“%(value)s” is not a known %(what)s; use one of: %(accept
 TOO_LONG = _("“%(value)s” is longer than %(limit)d characters")
 BAD_DATE = _("“%(value)s” is not a date; write dates as YYYY-MM-DD")
 BAD_ADMIN_CODE = _("“%(value)s” is not an administrative code; it has exactly 6 digits")
+PERIOD_DATE_CELL = _(
+    "the cell holds the date %(value)s, not a period (Excel turns a typed period into a date); format "
+    "the column as Text and type the period, e.g. 2012-03 or 2012-03-01/2012-03-31"
+)
 METRIC_NOT_A_NUMBER = _(
     "“%(value)s” is not a number; extra columns are kept as custom metrics and must hold numbers "
     "(remove the column to leave it out)"
@@ -59,26 +64,44 @@ class Converted:
     ends: np.ndarray | None = None  # periods only: the end dates (values holds the start dates)
 
 
+def cell_text(value: object) -> str:
+    """How a cell reads as text: 12.0 -> "12", a date -> "2012-03-01", empty (None) -> ""."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
 def _number_text(value: object) -> str:
     """A cell as text for messages and the text path: NaN (an empty cell) -> "", 12.0 -> "12"."""
     if isinstance(value, float) and np.isnan(value):
         return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
+    return cell_text(value).strip()
 
 
 @dataclass
 class Distinct:
-    """A text column as codes into its distinct stripped values (codes -1 = empty cell)."""
+    """A text column as codes into its distinct stripped values (codes -1 = empty cell).
+
+    Date cells (XLSX) become their text ("2012-03-01"), unless keep_dates: then they stay date objects,
+    distinct from the same text, for the converters that treat a date cell differently from typed text.
+    """
 
     codes: np.ndarray
-    uniques: np.ndarray  # object array of stripped, non-empty texts
+    uniques: np.ndarray  # object array of stripped, non-empty texts (and date objects with keep_dates)
 
     @classmethod
-    def of(cls, raw: pd.Series) -> Distinct:
+    def of(cls, raw: pd.Series, *, keep_dates: bool = False) -> Distinct:
         codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-        stripped = np.array([str(text).strip() for text in uniques], dtype=object)
+        stripped = np.array([value if keep_dates and isinstance(value, date) else cell_text(value).strip()
+                             for value in uniques], dtype=object)
         # " 长沙" and "长沙" are the same value: refactorize the stripped texts; "" becomes -1.
         merged, merged_uniques = pd.factorize(np.where(stripped == "", None, stripped), use_na_sentinel=True)
         remap = np.append(merged, -1)  # code -1 (empty cell) stays -1
@@ -89,8 +112,12 @@ class Distinct:
         return self.codes < 0
 
     def values(self) -> np.ndarray:
-        """Per-row text, "" for empty cells."""
+        """Per-row value, "" for empty cells."""
         return np.append(self.uniques, "")[self.codes]
+
+    def texts(self) -> np.ndarray:
+        """Per-row text (date objects written out), "" for empty cells."""
+        return np.append(np.array([cell_text(value) for value in self.uniques], dtype=object), "")[self.codes]
 
     def per_unique(self, func: Callable[[str], object], *, otype: object = object) -> np.ndarray:
         return np.array([func(text) for text in self.uniques], dtype=otype)
@@ -187,7 +214,12 @@ def metric(raw: pd.Series) -> Converted:
     return Converted(numbers, empty, [Problem(bad, lambda row: Message(METRIC_NOT_A_NUMBER, value=texts[row]))])
 
 
-def _parse_date(value: str) -> np.datetime64:
+def _parse_date(value: str | date) -> np.datetime64:
+    if isinstance(value, datetime):
+        # A date-and-time cell (a last post's timestamp): the day is what is stored.
+        return np.datetime64(value.date(), "D")
+    if isinstance(value, date):
+        return np.datetime64(value, "D")
     match = _DATE.match(value)
     try:
         return np.datetime64(date(int(match[1]), int(match[2]), int(match[3])), "D") if match else np.datetime64("NaT")
@@ -196,11 +228,11 @@ def _parse_date(value: str) -> np.datetime64:
 
 
 def dates(raw: pd.Series) -> Converted:
-    """Optional dates (YYYY-MM-DD, also with / or .); NaT where empty."""
-    distinct = Distinct.of(raw)
+    """Optional dates: text YYYY-MM-DD (also with / or .) or an XLSX date cell; NaT where empty."""
+    distinct = Distinct.of(raw, keep_dates=True)
     parsed = np.append(distinct.per_unique(_parse_date, otype="datetime64[D]"), np.datetime64("NaT"))
     values = parsed[distinct.codes]
-    texts = distinct.values()
+    texts = distinct.texts()
     bad = np.isnat(values) & ~distinct.empty
     return Converted(values, distinct.empty, [Problem(bad, lambda row: Message(BAD_DATE, value=texts[row]))])
 
@@ -226,11 +258,25 @@ class PeriodMessage:
         return self.text
 
 
+def _period_text(value: str | date) -> str | None:
+    """The text a period cell stands for; None for a date cell that names no month.
+
+    Excel stores a typed "2012-03" as the date 2012-03-01 00:00, so a date cell at midnight on the 1st is
+    read as that month. Any other date cell cannot be told apart from a typing slip: it is rejected.
+    """
+    if not isinstance(value, date):
+        return value
+    at_midnight = not isinstance(value, datetime) or value.time() == datetime.min.time()
+    return f"{value.year:04d}-{value.month:02d}" if value.day == 1 and at_midnight else None
+
+
 def periods(raw: pd.Series, *, cache: dict[str, tuple | None]) -> Converted:
     """Start dates as values, end dates as ends. Each distinct text is parsed once (cached across chunks)."""
-    distinct = Distinct.of(raw)
+    distinct = Distinct.of(raw, keep_dates=True)
 
-    def bounds(value: str) -> tuple | None:
+    def bounds(value: str | None) -> tuple | None:
+        if value is None:
+            return None
         if value not in cache:
             try:
                 period = parse_period(value)
@@ -239,11 +285,19 @@ def periods(raw: pd.Series, *, cache: dict[str, tuple | None]) -> Converted:
                 cache[value] = None
         return cache[value]
 
-    parsed = [bounds(value) for value in distinct.uniques]
+    period_texts = [_period_text(value) for value in distinct.uniques]
+    parsed = [bounds(value) for value in period_texts]
     not_a_time = np.datetime64("NaT")
     starts = np.array([p[0] if p else not_a_time for p in parsed] + [not_a_time], dtype="datetime64[D]")
     ends = np.array([p[1] if p else not_a_time for p in parsed] + [not_a_time], dtype="datetime64[D]")
-    bad = np.append(np.array([p is None for p in parsed], dtype=bool), False)[distinct.codes]
-    texts = distinct.values()
-    return Converted(starts[distinct.codes], distinct.empty, [Problem(bad, lambda row: PeriodMessage(texts[row]))],
-                     ends=ends[distinct.codes])
+    names_no_month = np.array([text is None for text in period_texts], dtype=bool)  # date cells only
+    date_cell = np.append(names_no_month, False)[distinct.codes]
+    bad = np.append(np.array([p is None for p in parsed], dtype=bool), False)[distinct.codes] & ~date_cell
+    # Messages quote what the period was read as: "2012-03" for a 2012-03-01 date cell, else the cell's text.
+    texts = np.append(np.array([text if text is not None else cell_text(value)
+                                for text, value in zip(period_texts, distinct.uniques, strict=True)],
+                               dtype=object), "")[distinct.codes]
+    return Converted(starts[distinct.codes], distinct.empty, [
+        Problem(bad, lambda row: PeriodMessage(texts[row])),
+        Problem(date_cell, lambda row: Message(PERIOD_DATE_CELL, value=texts[row])),
+    ], ends=ends[distinct.codes])

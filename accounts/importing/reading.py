@@ -1,9 +1,10 @@
-"""Reading an import file into chunks of raw text cells: CSV (encoding detected) or XLSX.
+"""Reading an import file into chunks of raw cells: CSV (encoding detected) or XLSX.
 
 Every chunk is a DataFrame whose columns are the file's column positions (0, 1, …) and whose cells
-are text ("" for an empty cell). Line numbers are the file's own: the header is line 1, so the row at
-position i of the file (counting the header as 0) is line i + 1. A quoted cell that spans several
-physical lines counts as one line (spreadsheets number rows, not physical lines, too).
+are text ("" for an empty cell; an XLSX date cell stays a date). Line numbers are the file's own: the
+header is line 1, so the row at position i of the file (counting the header as 0) is line i + 1. A quoted
+cell that spans several physical lines counts as one line (spreadsheets number rows, not physical lines,
+too).
 """
 from __future__ import annotations
 
@@ -14,13 +15,14 @@ import re
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import IO, BinaryIO
 
 import pandas as pd
 from django.core.files.base import File
 
+from accounts.importing.cells import cell_text
 from accounts.importing.errors import TOO_MANY_FIELDS, UNREADABLE_FILE, UNSUPPORTED_FORMAT, Message, RowError
 
 CHUNK_ROWS = 100_000
@@ -41,12 +43,13 @@ class Table:
 
     chunks(numeric_positions) yields (line of the chunk's first row, cells). Columns at numeric_positions
     may come back as int64/float64 when the CSV parser can read the whole chunk's column as numbers (the
-    fast path); all others are text. XLSX cells are always text.
+    fast path); all others are text. XLSX cells are text, except date cells: those stay datetime.date or
+    datetime.datetime objects (see _xlsx_cell).
     """
 
     header: list[str]
     chunks: Callable[[set[int]], Iterator[tuple[int, pd.DataFrame]]]
-    encoding: str  # "utf-8", "utf-8-sig", "gb18030" or "xlsx"
+    encoding: str  # "utf-8", "utf-8-sig", "utf-16", "gb18030" or "xlsx"
     rows_estimate: int | None
 
 
@@ -72,15 +75,19 @@ def file_format(file_name: str) -> str:
     raise ReadError(RowError(None, None, Message(UNSUPPORTED_FORMAT, name=Path(file_name).name)))
 
 
-def detect_encoding(stream: BinaryIO) -> tuple[str, int, bytes]:
-    """Return (encoding, newline count, first block) and rewind the stream.
+def _bom_encoding(first_block: bytes) -> str | None:
+    """The encoding a byte order mark announces: UTF-8, or UTF-16 in either byte order (Excel's "Unicode
+    text")."""
+    if first_block.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if first_block.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"  # Python's utf-16 codec reads the BOM, picks the byte order and drops the BOM
+    return None
 
-    A UTF-8 BOM means utf-8-sig; otherwise a file that decodes as strict UTF-8 from end to end is
-    utf-8; anything else is taken as GB18030 (a superset of GBK and GB2312, what Chinese Excel and
-    monitoring platforms export). The whole file is scanned in blocks, so memory stays flat.
-    """
+
+def _scan_utf8(stream: BinaryIO, first: bytes) -> tuple[bool, int]:
+    """(whether the whole file is strict UTF-8, newline count), reading on from after `first`."""
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    first = stream.read(_SCAN_BLOCK)
     block, is_utf8, newlines = first, True, 0
     while block:
         newlines += block.count(b"\n")
@@ -95,16 +102,51 @@ def detect_encoding(stream: BinaryIO) -> tuple[str, int, bytes]:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
             is_utf8 = False
+    return is_utf8, newlines
+
+
+def _count_utf16_newlines(stream: BinaryIO, first: bytes) -> int:
+    # Counting b"\n" bytes would also count halves of other characters (上 is U+4E0A): decode instead.
+    decoder = codecs.getincrementaldecoder("utf-16")("replace")
+    block, newlines = first, 0
+    while block:
+        newlines += decoder.decode(block).count("\n")
+        block = stream.read(_SCAN_BLOCK)
+    return newlines
+
+
+def detect_encoding(stream: BinaryIO) -> tuple[str, int, str]:
+    """Return (encoding, newline count, first block as text) and rewind the stream.
+
+    A byte order mark decides: utf-8-sig, or utf-16 (LE or BE). Otherwise a file that decodes as strict
+    UTF-8 from end to end is utf-8; anything else is taken as GB18030 (a superset of GBK and GB2312, what
+    Chinese Excel and monitoring platforms export). The whole file is scanned in blocks, so memory stays
+    flat. The first block's text has no BOM; a character cut at the block's end is left out.
+    """
+    first = stream.read(_SCAN_BLOCK)
+    encoding = _bom_encoding(first)
+    if encoding == "utf-16":
+        newlines = _count_utf16_newlines(stream, first)
+    else:
+        is_utf8, newlines = _scan_utf8(stream, first)
+        encoding = encoding or ("utf-8" if is_utf8 else "gb18030")
     stream.seek(0)
-    if first.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig", newlines, first
-    return ("utf-8" if is_utf8 else "gb18030"), newlines, first
+    head = codecs.getincrementaldecoder(encoding)("replace").decode(first)
+    return encoding, newlines, head
 
 
-def _separator(first_block: bytes) -> str:
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _first_line(head: str) -> str:
+    """The header line: up to the first line end, whether Windows (CRLF), Unix (LF) or old Mac (CR)."""
+    return _LINE_END.split(head, maxsplit=1)[0]
+
+
+def _separator(head: str) -> str:
     """Comma, unless the header line has tabs and no commas (a "text, tab separated" export)."""
-    header_line = first_block.split(b"\n", 1)[0]
-    return "\t" if b"\t" in header_line and b"," not in header_line else ","
+    header_line = _first_line(head)
+    return "\t" if "\t" in header_line and "," not in header_line else ","
 
 
 _PARSER_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
@@ -117,18 +159,17 @@ def _parser_error(error: Exception, header_width: int) -> RowError:
     return RowError(None, None, Message(UNREADABLE_FILE, reason=str(error)))
 
 
-def _header_cells(first_block: bytes, encoding: str, separator: str) -> list[str]:
-    line = first_block.split(b"\n", 1)[0].rstrip(b"\r")
-    return next(csv.reader([line.decode(encoding, errors="replace")], delimiter=separator), [])
+def _header_cells(head: str, separator: str) -> list[str]:
+    return next(csv.reader([_first_line(head)], delimiter=separator), [])
 
 
 def read_csv(stream: BinaryIO, *, chunk_rows: int = CHUNK_ROWS) -> Table:
     """Open a CSV for chunked reading. Cells stay text unless a column is declared numeric."""
-    encoding, newlines, first_block = detect_encoding(stream)
-    if not first_block.strip(codecs.BOM_UTF8 + b" \r\n\t"):
+    encoding, newlines, head = detect_encoding(stream)
+    if not head.strip(" \r\n\t"):
         return Table([], lambda numeric: iter(()), encoding, 0)
-    separator = _separator(first_block)
-    header = _header_cells(first_block, encoding, separator)
+    separator = _separator(head)
+    header = _header_cells(head, separator)
     # One spare column: a trailing separator on data rows (some exporters add one) lands there, and is
     # only an error if it holds a value. Rows with still more values are rejected by the parser.
     width = len(header) + 1
@@ -158,19 +199,13 @@ def read_csv(stream: BinaryIO, *, chunk_rows: int = CHUNK_ROWS) -> Table:
     return Table([str(cell) for cell in header], chunks, encoding, max(newlines - 1, 0))
 
 
-def cell_text(value: object) -> str:
-    """How an XLSX cell reads as text: 12.0 -> "12", a date -> "2012-03-01", empty -> ""."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+def _xlsx_cell(value: object) -> object:
+    """A data cell as the converters get it: text, except that a date cell stays a date (or datetime).
+
+    Excel turns a typed "2012-03" into the date 2012-03-01: the period column must tell such a date cell
+    from the text "2012-03-01", and the date columns take real dates as they are.
+    """
+    return value if isinstance(value, date) else cell_text(value)
 
 
 def read_xlsx(stream: BinaryIO, *, chunk_rows: int = CHUNK_ROWS) -> Table:
@@ -196,7 +231,7 @@ def read_xlsx(stream: BinaryIO, *, chunk_rows: int = CHUNK_ROWS) -> Table:
         batch: list[list[str]] = []
         next_line = 2
         for values in rows:
-            cells = [cell_text(value) for value in values]
+            cells = [_xlsx_cell(value) for value in values]
             if any(cells[width:]):
                 raise ReadError(RowError(next_line + len(batch), None,
                                          Message(TOO_MANY_FIELDS, expected=width)))

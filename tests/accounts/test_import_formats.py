@@ -1,13 +1,15 @@
 """What an import file may look like: encodings, XLSX, Chinese headers and values, number and period forms."""
 from __future__ import annotations
 
+import codecs
 import io
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts.importing.reading import read_csv
 from accounts.models import City, GovAccount, Snapshot, SnapshotImport
 from accounts.services import snapshots_import
 from tests.factories import (
@@ -81,6 +83,96 @@ def test_an_xlsx_workbook_is_read(tmp_path: Path) -> None:
     assert_changsha_police(snapshot)
     assert snapshot.account.opened_on == date(2011, 6, 1)
     assert snapshot.custom_metrics == {"情感指数": 0.75}
+
+
+@pytest.mark.parametrize(
+    ("cell", "start", "end"),
+    [
+        (datetime(2012, 3, 1), date(2012, 3, 1), date(2012, 3, 31)),  # what Excel makes of a typed "2012-03"
+        (date(2012, 4, 1), date(2012, 4, 1), date(2012, 4, 30)),
+        (2013, date(2013, 1, 1), date(2013, 12, 31)),  # a typed "2013" is a number cell
+        (2014.0, date(2014, 1, 1), date(2014, 12, 31)),
+    ],
+    ids=["datetime", "date", "int", "float"],
+)
+def test_an_xlsx_period_stored_as_a_date_on_the_first_or_as_a_number_is_read(
+    tmp_path: Path, cell: object, start: date, end: date
+) -> None:
+    path = write_import_xlsx(tmp_path / "a.xlsx", [IMPORT_HEADER, list(import_row(period=cell).values())])
+    snapshots_import(source=path)
+    snapshot = Snapshot.objects.get()
+    assert (snapshot.period_start, snapshot.period_end) == (start, end)
+
+
+def test_xlsx_date_cells_and_period_texts_for_the_same_month_are_one_period(tmp_path: Path) -> None:
+    path = write_import_xlsx(tmp_path / "a.xlsx", [
+        IMPORT_HEADER,
+        list(import_row(period=datetime(2012, 3, 1)).values()),
+        list(import_row(period="2012-03", account="长沙发布").values()),
+        list(import_row(period="2012-04").values()),
+    ])
+    assert snapshots_import(source=path).rows == 3
+    assert sorted(Snapshot.objects.values_list("account__screen_name", "period_start", "period_end")) == [
+        ("长沙发布", date(2012, 3, 1), date(2012, 3, 31)),
+        ("长沙警事", date(2012, 3, 1), date(2012, 3, 31)),
+        ("长沙警事", date(2012, 4, 1), date(2012, 4, 30)),
+    ]
+
+
+def test_xlsx_date_cells_are_read_as_dates_and_a_time_of_day_is_dropped(tmp_path: Path) -> None:
+    header = [*IMPORT_HEADER, "opened_on", "last_post_on"]
+    path = write_import_xlsx(tmp_path / "a.xlsx", [
+        header,
+        [*import_row(period="2012-03").values(), datetime(2011, 6, 1), datetime(2012, 3, 30, 14, 5)],
+        [*import_row(period="2012-04").values(), date(2011, 6, 1), date(2012, 4, 28)],
+    ])
+    snapshots_import(source=path)
+    assert GovAccount.objects.get().opened_on == date(2011, 6, 1)
+    assert list(Snapshot.objects.order_by("period_start").values_list("last_post_on", flat=True)) == [
+        date(2012, 3, 30), date(2012, 4, 28)]
+
+
+def utf16_text(rows: list[list[object]], *, separator: str, line_end: str) -> str:
+    """Rows as Excel's "Unicode text" writes them (cells need no quoting here)."""
+    return "".join(separator.join(str(cell) for cell in row) + line_end for row in rows)
+
+
+@pytest.mark.parametrize(
+    ("bom", "codec", "separator", "line_end"),
+    [
+        (codecs.BOM_UTF16_LE, "utf-16-le", "\t", "\r\n"),  # Excel's "Unicode text" on Windows
+        (codecs.BOM_UTF16_BE, "utf-16-be", ",", "\n"),
+    ],
+    ids=["le-tabs-crlf", "be-commas-lf"],
+)
+def test_a_utf16_file_with_a_byte_order_mark_is_read(
+    tmp_path: Path, bom: bytes, codec: str, separator: str, line_end: str
+) -> None:
+    row = dict(CHINESE_ROW, 粉丝量=510000)  # unquoted: "510,000" would split a comma-separated row
+    text = utf16_text([CHINESE_HEADER, [row[column] for column in CHINESE_HEADER]], separator=separator,
+                      line_end=line_end)
+    (tmp_path / "unicode.txt").write_bytes(bom + text.encode(codec))
+    assert snapshots_import(source=tmp_path / "unicode.txt").encoding == "utf-16"
+    assert_changsha_police(only_snapshot())
+
+
+def test_a_utf16_file_counts_its_rows_by_characters_not_bytes() -> None:
+    # 上 is U+4E0A: in UTF-16 LE one of its bytes is 0x0A, the byte of a line feed.
+    text = utf16_text([CHINESE_HEADER, ["上海", "上海", "上海发布", *[1] * 11], ["上海", "上海", "上海公安", *[1] * 11]],
+                      separator="\t", line_end="\r\n")
+    table = read_csv(io.BytesIO(codecs.BOM_UTF16_LE + text.encode("utf-16-le")))
+    assert (table.encoding, table.header[0], table.rows_estimate) == ("utf-16", "城市", 2)
+
+
+@pytest.mark.parametrize("line_end", ["\r\n", "\r", "\n"], ids=["windows", "old-mac", "unix"])
+def test_any_line_ending_is_read_and_the_last_line_needs_none(tmp_path: Path, line_end: str) -> None:
+    rows = [import_row(period="2012-03", replies=10), import_row(period="2012-04", replies=11)]
+    text = import_csv_text(rows, IMPORT_HEADER).rstrip("\n").replace("\n", line_end)
+    (tmp_path / "a.csv").write_bytes(text.encode("gb18030"))
+    assert snapshots_import(source=tmp_path / "a.csv").rows == 2
+    # The last cell of each line is a number: a stray "\r" would have made it text and been rejected.
+    assert list(Snapshot.objects.order_by("period_start").values_list("period_start", "replies")) == [
+        (date(2012, 3, 1), 10), (date(2012, 4, 1), 11)]
 
 
 def test_an_uploaded_file_is_read_from_memory(tmp_path: Path) -> None:

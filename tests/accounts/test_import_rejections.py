@@ -1,6 +1,7 @@
 """Every way an import file is rejected: its message, line and column, and that nothing is written."""
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -151,6 +152,38 @@ def test_an_xlsx_row_with_values_beyond_the_header_is_rejected(tmp_path: Path) -
     with translation.override("en"):
         assert raised.value.lines() == ["line 3: this row has more values than the header has columns (14)"]
     assert not Snapshot.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        (datetime(2012, 3, 15), "the cell holds the date 2012-03-15, not a period (Excel turns a typed period "
+         "into a date); format the column as Text and type the period, e.g. 2012-03 or 2012-03-01/2012-03-31"),
+        (datetime(2012, 3, 1, 8, 30), "the cell holds the date 2012-03-01 08:30:00, not a period (Excel turns a "
+         "typed period into a date); format the column as Text and type the period, e.g. 2012-03 or "
+         "2012-03-01/2012-03-31"),
+        (datetime(1999, 12, 1), "year out of range in period “1999-12”"),
+        # Typed text stays text: a single day is not a period form.
+        ("2012-03-01", "“2012-03-01” is not a period; use YYYY-MM, YYYY-Qn, YYYY, YYYY-Www or YYYY-MM-DD/YYYY-MM-DD"),
+    ],
+    ids=["mid-month", "with-a-time", "year-out-of-range", "typed-day"],
+)
+def test_an_xlsx_period_date_cell_that_names_no_month_is_rejected(tmp_path: Path, cell: object, message: str) -> None:
+    path = write_import_xlsx(tmp_path / "a.xlsx", [IMPORT_HEADER, [*import_row(period=cell).values()]])
+    with pytest.raises(ImportFailed) as raised:
+        snapshots_import(source=path)
+    with translation.override("en"):
+        assert raised.value.lines() == [f"line 2, column period: {message}"]
+    assert not Snapshot.objects.exists()
+
+
+def test_an_xlsx_date_cell_in_a_count_column_is_not_a_number(tmp_path: Path) -> None:
+    path = write_import_xlsx(tmp_path / "a.xlsx", [IMPORT_HEADER, [*import_row(fans=date(2012, 3, 1)).values()]])
+    with pytest.raises(ImportFailed) as raised:
+        snapshots_import(source=path)
+    with translation.override("en"):
+        assert raised.value.lines() == [
+            "line 2, column fans: “2012-03-01” is not a number; counts are whole numbers such as 1234 or 1,234"]
 
 
 def test_a_value_under_no_header_is_rejected(tmp_path: Path) -> None:
