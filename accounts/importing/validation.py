@@ -139,6 +139,20 @@ _CONVERTERS = {
 }
 
 
+def _usable(column: cells.Converted) -> np.ndarray:
+    """Cells that are filled in and passed their own column's checks."""
+    return np.logical_and.reduce([~column.empty, *[~problem.mask for problem in column.problems]])
+
+
+def _original_exceeds_posts(converted: dict) -> cells.Problem:
+    """original_posts > posts, checked wherever both cells are usable, even if the row has other
+    problems: the user then sees every problem of the row in one pass."""
+    posts, original = converted["posts"], converted["original_posts"]
+    mask = _usable(posts) & _usable(original) & (original.values > posts.values)
+    return cells.Problem(mask, lambda row: Message(
+        ORIGINAL_EXCEEDS_POSTS, original=original.values[row], posts=posts.values[row]))
+
+
 @dataclass
 class Validator:
     """Turns raw chunks into typed snapshot frames; accumulates cities, accounts and errors."""
@@ -182,6 +196,7 @@ class Validator:
             problems.extend((header, problem) for problem in column.problems)
             if name in REQUIRED_COLUMNS:
                 problems.append((header, cells.Problem(column.empty, lambda row: Message(cells.EMPTY_REQUIRED))))
+        problems.append((self._header("original_posts"), _original_exceeds_posts(converted)))
         # Report a line's problems in the file's column order.
         positions = {header: position for position, header in self._headers_by_position()}
         problems.sort(key=lambda item: positions.get(item[0], len(positions)))
@@ -271,12 +286,7 @@ class Validator:
     def _cross_row_problems(
         self, converted: dict, ok: np.ndarray, lines: np.ndarray, gids: np.ndarray, city_gids: np.ndarray
     ) -> list:
-        problems = []
-        posts, original = converted["posts"].values, converted["original_posts"].values
-        problems.append((self._header("original_posts"), cells.Problem(
-            ok & (original > posts),
-            lambda row: Message(ORIGINAL_EXCEEDS_POSTS, original=original[row], posts=posts[row]))))
-        problems.extend(self._conflicts(converted, ok, gids, city_gids))
+        problems = self._conflicts(converted, ok, gids, city_gids)
         keys = DuplicateIndex.pack(np.where(ok, gids, 0), converted["period"].values, converted["period"].ends)
         earlier = np.zeros(len(lines), dtype=np.int64)
         earlier[ok] = self.duplicates.first_lines(keys[ok], lines[ok])

@@ -99,6 +99,15 @@ def test_original_posts_above_posts_are_rejected(tmp_path: Path) -> None:
     assert rejected(tmp_path, text) == ["line 2, column original_posts: original posts (6) are more than posts (5)"]
 
 
+def test_original_posts_above_posts_are_reported_even_when_the_row_has_other_problems(tmp_path: Path) -> None:
+    text = rows_text(import_row(posts=5, original_posts=6, fans=-1), import_row(account="B", posts="x", original_posts=9))
+    assert rejected(tmp_path, text) == [
+        "line 2, column fans: “-1” is negative; counts must be 0 or more",
+        "line 2, column original_posts: original posts (6) are more than posts (5)",
+        "line 3, column posts: “x” is not a number; counts are whole numbers such as 1234 or 1,234",
+    ]
+
+
 def test_a_repeated_account_and_period_names_both_lines(tmp_path: Path) -> None:
     text = rows_text(import_row(period="2012-03"), import_row(period="2012-04"), import_row(period="2012年3月"))
     assert rejected(tmp_path, text) == [
