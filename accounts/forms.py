@@ -1,0 +1,87 @@
+"""The snapshot upload form, and the column help the upload page shows next to it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django import forms
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+UPLOAD_EXTENSIONS = (".csv", ".xlsx")
+
+
+@dataclass(frozen=True)
+class UploadColumn:
+    header: str  # the canonical English header
+    header_zh: str  # the Chinese header the template CSV uses
+    description: Promise
+    required: bool = True
+
+
+# The columns of the import contract (accounts.importing.IMPORT_COLUMNS), in file order, with the
+# Chinese headers analysts' spreadsheets carry. The importer accepts either spelling.
+UPLOAD_COLUMNS: tuple[UploadColumn, ...] = (
+    UploadColumn("city", "城市", _("City name, e.g. 长沙")),
+    UploadColumn("province", "省份", _("Province, e.g. 湖南")),
+    UploadColumn("account", "账号", _("The account's screen name (also: 账号名称)")),
+    UploadColumn("platform", "平台", _("sina / 新浪微博 or tencent / 腾讯微博; Sina when left out"), required=False),
+    UploadColumn(
+        "category",
+        "类别",
+        _("police / 公安, traffic / 交警, press / 发布, youth / 团委, tourism / 旅游, other / 其他"),
+    ),
+    UploadColumn("level", "级别", _("city / 市, county / 县 or township / 乡镇")),
+    UploadColumn("period", "统计周期", _("The period the counts cover; formats below")),
+    UploadColumn("fans", "粉丝数", _("Fans at the end of the period")),
+    UploadColumn("posts", "发博数", _("Posts during the period")),
+    UploadColumn("original_posts", "原创数", _("Original posts (at most the posts)")),
+    UploadColumn("reposts", "转发数", _("Reposts received")),
+    UploadColumn("comments", "评论数", _("Comments received")),
+    UploadColumn("likes", "点赞数", _("Likes received")),
+    UploadColumn("replies", "回复数", _("Replies written by the account itself")),
+)
+
+# (example, meaning) pairs for the help box; the formats accounts.periods.parse_period accepts.
+PERIOD_FORMATS: tuple[tuple[str, Promise], ...] = (
+    ("2012-03", _("a month (also 2012年3月)")),
+    ("2012-Q1", _("a quarter (also 2012年第1季度)")),
+    ("2012", _("a year (also 2012年)")),
+    ("2012-W05", _("an ISO week")),
+    ("2012-01-01/2012-01-15", _("any date range, both ends included")),
+)
+
+
+class SnapshotUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Data file"),
+        help_text=_("CSV (UTF-8 or GB18030) or Excel .xlsx, one row per account and period."),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(UPLOAD_EXTENSIONS)}),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Check only (dry run)"),
+        required=False,
+        help_text=_("Validate every row and report problems without writing anything."),
+    )
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        extension = PurePath(upload.name or "").suffix.lower()
+        if extension not in UPLOAD_EXTENSIONS:
+            raise forms.ValidationError(
+                _("“%(name)s” is not a .csv or .xlsx file."), code="extension", params={"name": upload.name}
+            )
+        limit = settings.GOVWEIBO_IMPORT_MAX_UPLOAD_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _(
+                    "The file is %(size)s; files up to %(limit)s can be imported here. "
+                    "Use the import_snapshots command for larger files."
+                ),
+                code="too_large",
+                params={"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            )
+        return upload

@@ -1,0 +1,251 @@
+"""The staff upload page: permissions, all-or-nothing imports, dry runs, and the template CSV."""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from accounts.forms import UPLOAD_COLUMNS
+from accounts.importing import IMPORT_COLUMNS
+from accounts.models import City, GovAccount, Snapshot, SnapshotImport
+
+pytestmark = pytest.mark.django_db
+
+UPLOAD_URL = "/accounts/import/"
+HEADER = (
+    "city,province,account,category,level,period,fans,posts,original_posts,reposts,comments,likes,replies\n"
+)
+GOOD_ROWS = (
+    "长沙,湖南,长沙警事,police,city,2012-03,120000,300,200,5000,4000,9000,150\n"
+    "长沙,湖南,长沙发布,press,city,2012-03,80000,150,100,2000,1000,3000,20\n"
+    "株洲,湖南,株洲交警,traffic,city,2012-03,30000,90,60,700,500,800,0\n"
+)
+# Line 3 (the header is line 1) has negative fans.
+BAD_ROWS = (
+    "长沙,湖南,长沙警事,police,city,2012-03,120000,300,200,5000,4000,9000,150\n"
+    "长沙,湖南,长沙发布,press,city,2012-03,-3,150,100,2000,1000,3000,20\n"
+)
+
+
+def _csv(body: str, name: str = "march.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, (HEADER + body).encode("utf-8"), content_type="text/csv")
+
+
+@pytest.fixture
+def staff(client) -> User:
+    user = User.objects.create_user("analyst", password="pw-for-tests-only", is_staff=True)
+    client.force_login(user)
+    return user
+
+
+def _nothing_written() -> bool:
+    return not (City.objects.exists() or GovAccount.objects.exists() or Snapshot.objects.exists()) and not (
+        SnapshotImport.objects.exists()
+    )
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client):
+    response = client.get(UPLOAD_URL)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={UPLOAD_URL}"
+
+
+def test_signed_in_users_who_are_not_staff_get_403(client):
+    client.force_login(User.objects.create_user("visitor", password="pw-for-tests-only"))
+
+    assert client.get(UPLOAD_URL).status_code == 403
+    assert client.post(UPLOAD_URL, {"file": _csv(GOOD_ROWS)}).status_code == 403
+    assert _nothing_written()
+
+
+def test_staff_see_the_form_the_column_help_and_the_template_link(client, staff):
+    response = client.get(UPLOAD_URL)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'type="file"' in html and 'name="dry_run"' in html
+    assert "统计周期" in html and "2012-Q1" in html
+    assert reverse("accounts:snapshot_template") in html
+
+
+def test_a_non_staff_user_with_the_add_snapshot_permission_may_import(client):
+    user = User.objects.create_user("loader", password="pw-for-tests-only")
+    user.user_permissions.add(Permission.objects.get(codename="add_snapshot"))
+    client.force_login(user)
+
+    assert client.get(UPLOAD_URL).status_code == 200
+
+
+def test_a_valid_csv_is_imported_recorded_and_reported_after_a_redirect(client, staff):
+    response = client.post(UPLOAD_URL, {"file": _csv(GOOD_ROWS)}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 302
+    assert response["Location"] == UPLOAD_URL
+    assert (City.objects.count(), GovAccount.objects.count(), Snapshot.objects.count()) == (2, 3, 3)
+    record = SnapshotImport.objects.get()
+    assert (record.source, record.created_by, record.file_name) == ("upload", staff, "march.csv")
+    assert record.row_count == 3
+    [message] = [str(message) for message in get_messages(response.wsgi_request)]
+    assert message == (
+        "Imported 3 rows from “march.csv”: 3 snapshots created, 0 replaced, 3 new accounts, 2 new cities."
+    )
+
+
+def test_the_success_message_is_chinese_by_default(client, staff):
+    response = client.post(UPLOAD_URL, {"file": _csv(GOOD_ROWS)}, follow=True)
+
+    html = response.content.decode()
+    assert "已从“march.csv”导入 3 行" in html
+    assert "march.csv" in html.split('id="recent-imports"')[1]  # and it tops the recent imports
+
+
+def test_importing_the_same_file_again_replaces_and_says_so(client, staff):
+    client.post(UPLOAD_URL, {"file": _csv(GOOD_ROWS)})
+    response = client.post(UPLOAD_URL, {"file": _csv(GOOD_ROWS)}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert Snapshot.objects.count() == 3
+    message = [str(message) for message in get_messages(response.wsgi_request)][-1]  # the first is unread
+    assert "0 snapshots created, 3 replaced, 0 new accounts, 0 new cities" in message
+
+
+def test_an_invalid_csv_lists_each_problem_with_line_and_column_and_writes_nothing(client, staff):
+    response = client.post(UPLOAD_URL, {"file": _csv(BAD_ROWS)}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    assert [(error.line, error.column) for error in response.context["errors"]] == [(3, "fans")]
+    html = response.content.decode()
+    assert "The file was not imported: 1 problem found. Nothing was written." in html
+    assert '<td class="num">3</td><td>fans</td>' in html
+    assert "negative" in html
+    assert _nothing_written()
+
+
+def test_the_problems_are_listed_in_chinese_by_default(client, staff):
+    response = client.post(UPLOAD_URL, {"file": _csv(BAD_ROWS)})
+
+    html = response.content.decode()
+    assert "文件未导入" in html
+    assert "负数" in html  # “-3”为负数…
+
+
+def test_an_xlsx_file_with_chinese_headers_is_imported(client, staff):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["城市", "省份", "账号", "类别", "级别", "统计周期", *"粉丝数 发博数 原创数 转发数 评论数 点赞数 回复数".split()])
+    sheet.append(["张家界", "湖南", "张家界旅游", "旅游", "市", "2012-Q1", 5000, 30, 25, 100, 80, 300, 12])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload = SimpleUploadedFile("q1.xlsx", buffer.getvalue(), content_type="application/octet-stream")
+
+    response = client.post(UPLOAD_URL, {"file": upload})
+
+    assert response.status_code == 302
+    snapshot = Snapshot.objects.select_related("account__city").get()
+    assert (snapshot.account.city.name, snapshot.account.category) == ("张家界", "tourism")
+    assert (snapshot.period_start, snapshot.period_end, snapshot.replies) == (date(2012, 1, 1), date(2012, 3, 31), 12)
+    assert SnapshotImport.objects.get().file_name == "q1.xlsx"
+
+
+def test_a_dry_run_checks_the_file_and_writes_nothing(client, staff):
+    response = client.post(UPLOAD_URL, {"file": _csv(GOOD_ROWS), "dry_run": "on"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 302
+    assert _nothing_written()
+    [message] = [str(message) for message in get_messages(response.wsgi_request)]
+    assert message == "Check passed: all 3 rows of “march.csv” are valid. Nothing was written."
+
+
+def test_a_dry_run_of_a_bad_file_lists_the_problems_too(client, staff):
+    response = client.post(UPLOAD_URL, {"file": _csv(BAD_ROWS), "dry_run": "on"})
+
+    assert [(error.line, error.column) for error in response.context["errors"]] == [(3, "fans")]
+    assert _nothing_written()
+
+
+def test_a_file_that_is_not_csv_or_xlsx_is_rejected_before_reading(client, staff):
+    upload = SimpleUploadedFile("march.txt", (HEADER + GOOD_ROWS).encode(), content_type="text/plain")
+
+    response = client.post(UPLOAD_URL, {"file": upload}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == ["“march.txt” is not a .csv or .xlsx file."]
+    assert _nothing_written()
+
+
+def test_a_file_over_the_upload_limit_is_rejected_with_both_sizes(client, staff, settings):
+    settings.GOVWEIBO_IMPORT_MAX_UPLOAD_BYTES = 100
+    upload = _csv(GOOD_ROWS)  # 420 bytes
+
+    response = client.post(UPLOAD_URL, {"file": upload}, HTTP_ACCEPT_LANGUAGE="en")
+
+    [error] = response.context["form"].errors["file"]
+    assert error.startswith(
+        f"The file is {upload.size}\xa0bytes; files up to 100\xa0bytes can be imported here."
+    )
+    assert _nothing_written()
+
+
+def test_at_most_200_problems_are_shown_with_a_count_of_the_rest(client, staff):
+    bad = "".join(f"长沙,湖南,账号{n},police,city,2012-03,-1,1,0,0,0,0,0\n" for n in range(205))
+
+    response = client.post(UPLOAD_URL, {"file": _csv(bad)}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert len(response.context["errors"]) == 200
+    assert response.context["errors"][-1].line == 201  # data rows start on line 2
+    assert "… and 5 more problems." in response.content.decode()
+    assert _nothing_written()
+
+
+def test_the_template_csv_has_the_chinese_headers_and_a_byte_order_mark(client, staff):
+    response = client.get(reverse("accounts:snapshot_template"))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="govweibo_import_template.csv"'
+    assert response.content == (
+        "\ufeff城市,省份,账号,平台,类别,级别,统计周期,粉丝数,发博数,原创数,转发数,评论数,点赞数,回复数\r\n"
+    ).encode("utf-8")
+
+
+def test_the_template_csv_filled_with_one_row_imports(client, staff):
+    template = client.get(reverse("accounts:snapshot_template")).content
+    filled = template + "长沙,湖南,长沙警事,新浪微博,公安,市,2012年3月,120000,300,200,5000,4000,9000,150\r\n".encode()
+
+    upload = SimpleUploadedFile("filled.csv", filled, content_type="text/csv")
+    response = client.post(UPLOAD_URL, {"file": upload})
+
+    assert response.status_code == 302
+    snapshot = Snapshot.objects.select_related("account").get()
+    assert (snapshot.account.screen_name, snapshot.account.category) == ("长沙警事", "police")
+    assert snapshot.fans == 120000
+
+
+def test_the_help_lists_the_importers_columns_in_its_order():
+    assert tuple(column.header for column in UPLOAD_COLUMNS) == tuple(IMPORT_COLUMNS)
+
+
+def test_the_template_csv_is_for_importers_only(client):
+    client.force_login(User.objects.create_user("visitor", password="pw-for-tests-only"))
+
+    assert client.get(reverse("accounts:snapshot_template")).status_code == 403
+
+
+def test_the_page_needs_a_fixed_number_of_queries_for_its_recent_imports(
+    client, staff, django_assert_max_num_queries
+):
+    for number in range(10):
+        SnapshotImport.objects.create(
+            source="upload", file_name=f"{number}.csv", row_count=1, created_by=staff
+        )
+
+    with django_assert_max_num_queries(4):  # session, user, recent imports (with their users), …
+        response = client.get(UPLOAD_URL)
+
+    assert len(response.context["recent_imports"]) == 10
