@@ -11,7 +11,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-UPLOAD_EXTENSIONS = (".csv", ".xlsx")
+# .txt is what Excel saves as "Unicode text" (UTF-16, tab-separated); the importer reads it as CSV.
+UPLOAD_EXTENSIONS = (".csv", ".txt", ".xlsx")
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ PERIOD_FORMATS: tuple[tuple[str, Promise], ...] = (
 class SnapshotUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Data file"),
-        help_text=_("CSV (UTF-8 or GB18030) or Excel .xlsx, one row per account and period."),
+        help_text=_("CSV or tab-separated .txt (UTF-8, GB18030 or UTF-16) or Excel .xlsx, one row per account and period."),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(UPLOAD_EXTENSIONS)}),
     )
     dry_run = forms.BooleanField(
@@ -72,7 +73,7 @@ class SnapshotUploadForm(forms.Form):
         extension = PurePath(upload.name or "").suffix.lower()
         if extension not in UPLOAD_EXTENSIONS:
             raise forms.ValidationError(
-                _("“%(name)s” is not a .csv or .xlsx file."), code="extension", params={"name": upload.name}
+                _("“%(name)s” is not a .csv, .txt or .xlsx file."), code="extension", params={"name": upload.name}
             )
         limit = settings.GOVWEIBO_IMPORT_MAX_UPLOAD_BYTES
         if upload.size > limit:

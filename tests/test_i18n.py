@@ -129,3 +129,18 @@ def test_the_home_page_is_chinese_by_default_and_english_after_switching(client)
 
     assert '<html lang="zh-hans">' in chinese and "政务微博数据" in chinese and "Government accounts" not in chinese
     assert '<html lang="en">' in english and "Government accounts" in english and "政务账号" not in english
+
+
+def test_an_english_language_browser_still_gets_chinese_pages_until_the_user_switches(client, db):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.headers["Content-Language"] == "zh-hans"
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN").headers["Content-Language"] == "en"
+
+
+def test_numbers_are_grouped_by_thousands_in_chinese(client):
+    from django.contrib.humanize.templatetags.humanize import intcomma
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        assert intcomma(180000) == "180,000"

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.conf import settings
 from django.urls import reverse
 
 from accounts.forms import UPLOAD_COLUMNS
@@ -42,6 +43,12 @@ def staff(client) -> User:
     user = User.objects.create_user("analyst", password="pw-for-tests-only", is_staff=True)
     client.force_login(user)
     return user
+
+
+@pytest.fixture
+def english(client) -> None:
+    """The user picked English with the language switch (the site is Chinese otherwise)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
 def _nothing_written() -> bool:
@@ -83,8 +90,8 @@ def test_a_non_staff_user_with_the_add_snapshot_permission_may_import(client):
     assert client.get(UPLOAD_URL).status_code == 200
 
 
-def test_a_valid_csv_is_imported_recorded_and_reported_after_a_redirect(client, staff):
-    response = client.post(UPLOAD_URL, {"file": _csv(GOOD_ROWS)}, HTTP_ACCEPT_LANGUAGE="en")
+def test_a_valid_csv_is_imported_recorded_and_reported_after_a_redirect(client, staff, english):
+    response = client.post(UPLOAD_URL, {"file": _csv(GOOD_ROWS)})
 
     assert response.status_code == 302
     assert response["Location"] == UPLOAD_URL
@@ -106,17 +113,17 @@ def test_the_success_message_is_chinese_by_default(client, staff):
     assert "march.csv" in html.split('id="recent-imports"')[1]  # and it tops the recent imports
 
 
-def test_importing_the_same_file_again_replaces_and_says_so(client, staff):
+def test_importing_the_same_file_again_replaces_and_says_so(client, staff, english):
     client.post(UPLOAD_URL, {"file": _csv(GOOD_ROWS)})
-    response = client.post(UPLOAD_URL, {"file": _csv(GOOD_ROWS)}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(UPLOAD_URL, {"file": _csv(GOOD_ROWS)})
 
     assert Snapshot.objects.count() == 3
     message = [str(message) for message in get_messages(response.wsgi_request)][-1]  # the first is unread
     assert "0 snapshots created, 3 replaced, 0 new accounts, 0 new cities" in message
 
 
-def test_an_invalid_csv_lists_each_problem_with_line_and_column_and_writes_nothing(client, staff):
-    response = client.post(UPLOAD_URL, {"file": _csv(BAD_ROWS)}, HTTP_ACCEPT_LANGUAGE="en")
+def test_an_invalid_csv_lists_each_problem_with_line_and_column_and_writes_nothing(client, staff, english):
+    response = client.post(UPLOAD_URL, {"file": _csv(BAD_ROWS)})
 
     assert response.status_code == 200
     assert [(error.line, error.column) for error in response.context["errors"]] == [(3, "fans")]
@@ -153,8 +160,8 @@ def test_an_xlsx_file_with_chinese_headers_is_imported(client, staff):
     assert SnapshotImport.objects.get().file_name == "q1.xlsx"
 
 
-def test_a_dry_run_checks_the_file_and_writes_nothing(client, staff):
-    response = client.post(UPLOAD_URL, {"file": _csv(GOOD_ROWS), "dry_run": "on"}, HTTP_ACCEPT_LANGUAGE="en")
+def test_a_dry_run_checks_the_file_and_writes_nothing(client, staff, english):
+    response = client.post(UPLOAD_URL, {"file": _csv(GOOD_ROWS), "dry_run": "on"})
 
     assert response.status_code == 302
     assert _nothing_written()
@@ -169,21 +176,32 @@ def test_a_dry_run_of_a_bad_file_lists_the_problems_too(client, staff):
     assert _nothing_written()
 
 
-def test_a_file_that_is_not_csv_or_xlsx_is_rejected_before_reading(client, staff):
-    upload = SimpleUploadedFile("march.txt", (HEADER + GOOD_ROWS).encode(), content_type="text/plain")
+def test_a_file_that_is_not_csv_txt_or_xlsx_is_rejected_before_reading(client, staff, english):
+    upload = SimpleUploadedFile("march.pdf", (HEADER + GOOD_ROWS).encode(), content_type="application/pdf")
 
-    response = client.post(UPLOAD_URL, {"file": upload}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(UPLOAD_URL, {"file": upload})
 
     assert response.status_code == 200
-    assert response.context["form"].errors["file"] == ["“march.txt” is not a .csv or .xlsx file."]
+    assert response.context["form"].errors["file"] == ["“march.pdf” is not a .csv, .txt or .xlsx file."]
     assert _nothing_written()
 
 
-def test_a_file_over_the_upload_limit_is_rejected_with_both_sizes(client, staff, settings):
+def test_excels_unicode_text_export_utf16_tab_separated_txt_is_imported(client, staff):
+    text = (HEADER + GOOD_ROWS).replace(",", "\t")
+    upload = SimpleUploadedFile("march.txt", text.encode("utf-16"), content_type="text/plain")
+
+    response = client.post(UPLOAD_URL, {"file": upload})
+
+    assert response.status_code == 302
+    assert Snapshot.objects.count() == 3
+    assert SnapshotImport.objects.get().encoding == "utf-16"
+
+
+def test_a_file_over_the_upload_limit_is_rejected_with_both_sizes(client, staff, english, settings):
     settings.GOVWEIBO_IMPORT_MAX_UPLOAD_BYTES = 100
     upload = _csv(GOOD_ROWS)  # 420 bytes
 
-    response = client.post(UPLOAD_URL, {"file": upload}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(UPLOAD_URL, {"file": upload})
 
     [error] = response.context["form"].errors["file"]
     assert error.startswith(
@@ -192,10 +210,10 @@ def test_a_file_over_the_upload_limit_is_rejected_with_both_sizes(client, staff,
     assert _nothing_written()
 
 
-def test_at_most_200_problems_are_shown_with_a_count_of_the_rest(client, staff):
+def test_at_most_200_problems_are_shown_with_a_count_of_the_rest(client, staff, english):
     bad = "".join(f"长沙,湖南,账号{n},police,city,2012-03,-1,1,0,0,0,0,0\n" for n in range(205))
 
-    response = client.post(UPLOAD_URL, {"file": _csv(bad)}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(UPLOAD_URL, {"file": _csv(bad)})
 
     assert len(response.context["errors"]) == 200
     assert response.context["errors"][-1].line == 201  # data rows start on line 2
