@@ -12,36 +12,34 @@ import tempfile
 import time
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import translation
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.demo import CITIES, generate_snapshots, minimum_accounts
 from accounts.demo.output import write_snapshots_csv
-from accounts.management.commands.import_snapshots import language_from_environment
 from accounts.management.commands.setup_demo import import_demo_file, import_summary
+from accounts.management.localized import LocalizedCommand
 
 
-class Command(BaseCommand):
-    help = "Generate deterministic demo snapshots: write them as CSV (--output) or import them."
+class Command(LocalizedCommand):
+    help = gettext_lazy("Generate deterministic demo snapshots: write them as CSV (--output) or import them.")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--cities", type=int, default=60, help=f"Number of real cities, 1-{len(CITIES)}.")
-        parser.add_argument("--months", type=int, default=12, help="Number of consecutive monthly periods.")
-        parser.add_argument("--start", default="2012-01", help="First month, YYYY-MM.")
-        parser.add_argument("--seed", type=int, default=42, help="Random seed: same arguments, same data.")
+        parser.add_argument("--cities", type=int, default=60, help=_("Number of real cities, 1-%(most)d.") % {"most": len(CITIES)})
+        parser.add_argument("--months", type=int, default=12, help=_("Number of consecutive monthly periods."))
+        parser.add_argument("--start", default="2012-01", help=_("First month, YYYY-MM."))
+        parser.add_argument("--seed", type=int, default=42, help=_("Random seed: same arguments, same data."))
         parser.add_argument("--accounts", type=int, default=None,
-                            help="Total accounts, spread over the cities (default: 8-30 per city by size).")
+                            help=_("Total accounts, spread over the cities (default: 8-30 per city by size)."))
         parser.add_argument("--output", type=Path, default=None,
-                            help="Write this CSV file instead of importing.")
+                            help=_("Write this CSV file instead of importing."))
         parser.add_argument("--headers", choices=("zh", "en"), default="zh",
-                            help="Header and value language of the CSV (default zh).")
+                            help=_("Header and value language of the CSV (default zh)."))
 
     def handle(self, *args, **options) -> None:
-        # Chinese by default, English with an English LANG (as import_snapshots does).
-        with translation.override(language_from_environment()):
-            self._generate(**{name: options[name] for name in
-                              ("cities", "months", "start", "seed", "accounts", "output", "headers")})
+        self._generate(**{name: options[name] for name in
+                          ("cities", "months", "start", "seed", "accounts", "output", "headers")})
 
     def _generate(self, *, cities: int, months: int, start: str, seed: int, accounts: int | None,
                   output: Path | None, headers: str) -> None:

@@ -6,34 +6,17 @@ Messages are Chinese by default; English with --lang en or an English LANG/LC_AL
 """
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import translation
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.importing import ImportFailed, ImportResult
+from accounts.management.localized import LANGUAGES, LocalizedCommand, language_from_environment  # noqa: F401
 from accounts.models import SnapshotImport
 from accounts.services import snapshots_import
-
-LANGUAGES = ("zh-hans", "en")
-
-
-def language_from_environment(environ: os._Environ | dict = os.environ) -> str:
-    """LANGUAGE, LC_ALL, then LANG: the first that names English ("en…") or Chinese ("zh…") decides.
-
-    Values naming neither (C, POSIX, C.UTF-8, often set by containers) are skipped; Chinese is the default.
-    """
-    for name in ("LANGUAGE", "LC_ALL", "LANG"):
-        value = environ.get(name, "").split(":")[0].lower()
-        if value.startswith("en"):
-            return "en"
-        if value.startswith("zh"):
-            return "zh-hans"
-    return "zh-hans"
-
 
 class _Bar:
     """A tqdm progress bar on stderr, in rows."""
@@ -52,19 +35,17 @@ class _Bar:
         self.bar.close()
 
 
-class Command(BaseCommand):
-    help = "Import a CSV or XLSX file of account snapshots (all-or-nothing)."
+class Command(LocalizedCommand):
+    help = gettext_lazy("Import a CSV, tab-separated .txt or XLSX file of account snapshots (all or nothing).")
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, help="a .csv (UTF-8 or GB18030) or .xlsx file")
-        parser.add_argument("--dry-run", action="store_true", help="check the file and report, write nothing")
-        parser.add_argument("--lang", choices=LANGUAGES, help="language of the messages (default: from LANG)")
-        parser.add_argument("--progress", action="store_true", help="show a progress bar even when not on a TTY")
+        parser.add_argument("file", type=Path, help=_("a .csv or .txt (UTF-8, GB18030 or UTF-16) or .xlsx file"))
+        parser.add_argument("--dry-run", action="store_true", help=_("check the file and report, write nothing"))
+        parser.add_argument("--lang", choices=LANGUAGES, help=_("language of the messages (default: from LANG)"))
+        parser.add_argument("--progress", action="store_true", help=_("show a progress bar even when not on a terminal"))
 
     def handle(self, *args, **options) -> None:
-        language = options["lang"] or language_from_environment()
-        with translation.override(language):
-            self._import(options["file"], dry_run=options["dry_run"], show_progress=options["progress"])
+        self._import(options["file"], dry_run=options["dry_run"], show_progress=options["progress"])
 
     def _import(self, path: Path, *, dry_run: bool, show_progress: bool) -> None:
         if not path.is_file():

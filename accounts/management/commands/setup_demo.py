@@ -20,14 +20,15 @@ from types import TracebackType
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
 from accounts.importing import ImportFailed, ImportResult
-from accounts.management.commands.import_snapshots import language_from_environment
+from accounts.management.localized import LocalizedCommand
 from accounts.models import SnapshotImport
 from accounts.services import snapshots_import
 
@@ -80,19 +81,17 @@ def import_summary(result: ImportResult) -> str:
     }
 
 
-class Command(BaseCommand):
-    help = "Set up the demo: import the demo snapshots and, with DEBUG on, create the demo admin user."
+class Command(LocalizedCommand):
+    help = gettext_lazy("Set up the demo: import the demo snapshots and, with DEBUG on, create the demo admin user.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true",
-                            help="Import the demo file even if it has been imported already.")
+                            help=_("Import the demo file even if it has been imported already."))
 
     def handle(self, *args, force: bool, **options) -> None:
-        # Chinese by default, English with an English LANG (as import_snapshots does).
-        with translation.override(language_from_environment()):
-            self._import_demo_snapshots(force=force)
-            self._ensure_admin()
-            self._publish_ranking()
+        self._import_demo_snapshots(force=force)
+        self._ensure_admin()
+        self._publish_ranking()
 
     # Step 1 -----------------------------------------------------------------------------------------
     def _import_demo_snapshots(self, *, force: bool) -> None:
