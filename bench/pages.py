@@ -1,0 +1,92 @@
+"""Benchmark: the pages people open, on a national-scale database, against a trivial request.
+
+    # a database holding the national set (see docs/benchmarks.md), e.g.:
+    createdb -h 127.0.0.1 -U postgres govweibo_scale
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/govweibo_scale .venv/bin/python manage.py migrate
+    DATABASE_URL=… .venv/bin/python manage.py import_snapshots bench/out/national_337c_180000a_12m_seed42.csv
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/govweibo_scale .venv/bin/python bench/pages.py
+
+Each page is requested in-process through Django's test client (whole request cycle: middleware,
+queries, template rendering), as a logged-in superuser, --repeat times; the median is reported next to
+the median of /healthz (one `SELECT 1`) measured in the same run, so the ratio is what to compare
+across machines. Also reports the number of SQL queries per page.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = (
+    "/",
+    "/accounts/import/",
+    "/admin/accounts/city/",
+    "/admin/accounts/govaccount/",
+    "/admin/accounts/govaccount/?q=长沙",
+    "/admin/accounts/govaccount/?category__exact=police&city__province=湖南",
+    "/admin/accounts/snapshot/",
+    "/admin/accounts/snapshot/?q=长沙警事",
+    "/admin/accounts/snapshot/?p=500",
+    "/admin/accounts/snapshotimport/",
+)
+BASELINE = "/healthz"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=7)
+    arguments = parser.parse_args()
+    if "postgres" not in os.environ.get("DATABASE_URL", ""):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database holding the national set.")
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govweibo.settings")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    _run(arguments.repeat)
+
+
+def _run(repeat: int) -> None:
+    from django.contrib.auth import get_user_model
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import GovAccount, Snapshot
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-pages", defaults={"is_staff": True, "is_superuser": True})
+    client = Client()
+    client.force_login(user)
+    print(f"Data: {GovAccount.objects.count():,} accounts, {Snapshot.objects.count():,} snapshots.\n")
+
+    def measure(url: str) -> tuple[float, int, int]:
+        client.get(url)  # warm caches once
+        times = []
+        for _ in range(repeat):
+            reset_queries()
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append(time.perf_counter() - started)
+        return statistics.median(times), len(queries), response.status_code
+
+    base, _, _ = measure(BASELINE)
+    print("| page | status | median ms | × /healthz | queries |")
+    print("|---|---:|---:|---:|---:|")
+    print(f"| `{BASELINE}` (baseline) | 200 | {base * 1000:.1f} | 1.0 | 1 |")
+    for url in PAGES:
+        seconds, queries, status = measure(url)
+        print(f"| `{url}` | {status} | {seconds * 1000:.1f} | {seconds / base:.0f} | {queries} |")
+
+
+if __name__ == "__main__":
+    main()
