@@ -8,6 +8,7 @@ happens on the column's distinct values.
 """
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ _WHOLE = re.compile(r"^(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.0+)?$")
 _NEGATIVE = re.compile(r"^-\s*[\d,]*\.?\d+$")
 _DECIMAL = re.compile(r"^[\d,]*\.\d+$")
 _METRIC = re.compile(r"^[-+]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?$")
+_ADMIN_CODE = re.compile(r"\d{6}")
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 
 
@@ -62,6 +64,7 @@ class Converted:
     empty: np.ndarray
     problems: list[Problem] = field(default_factory=list)
     ends: np.ndarray | None = None  # periods only: the end dates (values holds the start dates)
+    distinct: Distinct | None = None  # text columns: values as codes into the distinct texts, for reuse
 
 
 def cell_text(value: object) -> str:
@@ -86,6 +89,10 @@ def _number_text(value: object) -> str:
     return cell_text(value).strip()
 
 
+def _distinct_text(value: object, *, keep_dates: bool) -> object:
+    return value if keep_dates and isinstance(value, date) else cell_text(value).strip()
+
+
 @dataclass
 class Distinct:
     """A text column as codes into its distinct stripped values (codes -1 = empty cell).
@@ -99,9 +106,17 @@ class Distinct:
 
     @classmethod
     def of(cls, raw: pd.Series, *, keep_dates: bool = False) -> Distinct:
-        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-        stripped = np.array([value if keep_dates and isinstance(value, date) else cell_text(value).strip()
-                             for value in uniques], dtype=object)
+        codes, found = pd.factorize(raw, use_na_sentinel=True)
+        # A plain object array: iterating a pandas Index or string array costs a Python call per item.
+        uniques = np.asarray(found, dtype=object)
+        # Text cells (nearly all) take str.strip directly; cell_text is for numbers and dates.
+        texts = [value.strip() if value.__class__ is str else _distinct_text(value, keep_dates=keep_dates)
+                 for value in uniques]
+        # str.strip returns the very same object when there is nothing to strip: then the distinct values
+        # are already distinct after stripping and none is empty, and the refactorization below is not needed.
+        if all(map(operator.is_, texts, uniques)) and "" not in texts:
+            return cls(codes.astype(np.int64, copy=False), uniques)
+        stripped = np.array(texts, dtype=object)
         # " 长沙" and "长沙" are the same value: refactorize the stripped texts; "" becomes -1.
         merged, merged_uniques = pd.factorize(np.where(stripped == "", None, stripped), use_na_sentinel=True)
         remap = np.append(merged, -1)  # code -1 (empty cell) stays -1
@@ -125,11 +140,12 @@ class Distinct:
 
 def text(raw: pd.Series, *, max_length: int) -> Converted:
     distinct = Distinct.of(raw)
-    too_long = np.append(distinct.per_unique(lambda value: len(value) > max_length, otype=bool), False)
+    lengths = np.fromiter(map(len, distinct.uniques), dtype=np.int64, count=len(distinct.uniques))
+    too_long = np.append(lengths > max_length, False)
     values = distinct.values()
     return Converted(values, distinct.empty, [
         Problem(too_long[distinct.codes], lambda row: Message(TOO_LONG, value=values[row], limit=max_length)),
-    ])
+    ], distinct=distinct)
 
 
 def coded(raw: pd.Series, *, values: ValueSet, what: object, default: object = None) -> Converted:
@@ -239,7 +255,9 @@ def dates(raw: pd.Series) -> Converted:
 
 def admin_codes(raw: pd.Series) -> Converted:
     converted = text(raw, max_length=6)
-    bad = ~converted.empty & ~pd.Series(converted.values).str.fullmatch(r"\d{6}").to_numpy()
+    distinct = converted.distinct
+    six_digits = np.array([_ADMIN_CODE.fullmatch(value) is not None for value in distinct.uniques], dtype=bool)
+    bad = ~np.append(six_digits, True)[distinct.codes]
     converted.problems = [Problem(bad, lambda row: Message(BAD_ADMIN_CODE, value=converted.values[row]))]
     return converted
 

@@ -7,6 +7,7 @@ accounts the writer creates or updates. Rows where every cell is empty are skipp
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -47,22 +48,24 @@ STAGED_COLUMNS = (
     "comments", "likes", "replies", "original_reposts", "original_comments", "last_post_on",
 )
 NOT_GIVEN = -1
-_SEP = "\x1f"
 
 
 @dataclass
 class Registry:
-    """Keys seen so far (e.g. "sina\x1f长沙警事") -> dense ids, with the attributes of each key's first row."""
+    """Keys seen so far (e.g. ("sina", "长沙警事")) -> dense ids, with the attributes of each key's first row."""
 
     attributes: pd.DataFrame
-    index: pd.Index = field(default_factory=lambda: pd.Index([], dtype=object))
+    # A dict grows in place; a pandas Index would be copied and rehashed on every chunk that adds keys.
+    ids: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def resolve(self, keys: np.ndarray, first_rows: pd.DataFrame) -> np.ndarray:
-        ids = self.index.get_indexer(keys)
+        """Ids of the keys (distinct within one call); unseen keys get the next ids, in order."""
+        ids = np.fromiter(map(self.ids.get, keys, itertools.repeat(-1)), dtype=np.int64, count=len(keys))
         new = ids < 0
         if new.any():
-            ids[new] = np.arange(len(self.index), len(self.index) + int(new.sum()))
-            self.index = self.index.append(pd.Index(keys[new], dtype=object))
+            fresh = np.arange(len(self.ids), len(self.ids) + int(new.sum()))
+            ids[new] = fresh
+            self.ids.update(zip(keys[new].tolist(), fresh.tolist(), strict=True))
             fresh = first_rows.loc[new].reset_index(drop=True)
             self.attributes = fresh if self.attributes.empty else pd.concat(
                 [self.attributes, fresh], ignore_index=True
@@ -71,13 +74,15 @@ class Registry:
 
 
 def _pair_keys(left: np.ndarray, right_codes: np.ndarray, right_uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Codes of the distinct (left, right) pairs per row and each pair's key text (built once per pair)."""
+    """Codes of the distinct (left, right) pairs per row and each pair's key (built once per pair)."""
     left_codes, left_uniques = pd.factorize(left)
     base = len(right_uniques) + 1  # right code -1 (an empty cell) is shifted to 0, the text ""
     pair_codes, pair_uniques = pd.factorize(left_codes.astype(np.int64) * base + (right_codes + 1))
     left_of = np.asarray(left_uniques, dtype=object)[pair_uniques // base]
     right_of = np.append(np.array([""], dtype=object), right_uniques)[pair_uniques % base]
-    keys = np.array([f"{a}{_SEP}{b}" for a, b in zip(left_of, right_of, strict=True)], dtype=object)
+    # (left, right) tuples of the strings the parser made: their hashes are cached (factorize computed them),
+    # so looking the keys up costs far less than building and hashing joined strings.
+    keys = np.fromiter(zip(left_of, right_of, strict=True), dtype=object, count=len(pair_uniques))
     return pair_codes, keys
 
 
@@ -246,7 +251,7 @@ class Validator:
         return self._staged(converted, lines, account_gids, ok)
 
     def _register_cities(self, converted: dict, ok: np.ndarray, lines: np.ndarray) -> np.ndarray:
-        city = cells.Distinct.of(pd.Series(converted["city"].values))
+        city = converted["city"].distinct
         pair_codes, keys = _pair_keys(converted["province"].values, city.codes, city.uniques)
         first = _first_rows(pair_codes, ok)
         optional = {name: converted[name].values if name in converted else np.full(len(lines), "", dtype=object)
@@ -262,7 +267,7 @@ class Validator:
         return gids[pair_codes]
 
     def _register_accounts(self, converted: dict, ok: np.ndarray, lines: np.ndarray, city_gids: np.ndarray):
-        account = cells.Distinct.of(pd.Series(converted["account"].values))
+        account = converted["account"].distinct
         platform = converted["platform"].values if "platform" in converted else np.full(
             len(lines), GovAccount.Platform.SINA.value, dtype=object)
         pair_codes, keys = _pair_keys(platform, account.codes, account.uniques)
