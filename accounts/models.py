@@ -168,6 +168,9 @@ class SnapshotImport(models.Model):
         verbose_name = _("snapshot import")
         verbose_name_plural = _("snapshot imports")
         ordering = ["-created_at"]
+        # An import creates cities and accounts, re-files accounts and replaces snapshots: more than any
+        # one model permission says, so it is a permission of its own (superusers have it implicitly).
+        permissions = [("import_snapshots", _("Can import snapshot files"))]
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -24,11 +24,16 @@ RECENT_IMPORTS_SHOWN = 10
 TEMPLATE_FILE_NAME = "govweibo_import_template.csv"
 
 
+IMPORT_PERMISSION = "accounts.import_snapshots"
+
+
 def can_import(user: object) -> bool:
-    """Staff, or anyone granted the permission to add snapshots, may import."""
-    if not getattr(user, "is_active", False):
-        return False
-    return user.is_staff or user.has_perm("accounts.add_snapshot")
+    """Only users granted “Can import snapshot files” (superusers have every permission).
+
+    Staff status alone is not enough: an import creates cities and accounts, re-files accounts and
+    replaces snapshots, which a view-only staff member must not be able to do through this page.
+    """
+    return getattr(user, "is_active", False) and user.has_perm(IMPORT_PERMISSION)
 
 
 def import_permission_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -40,7 +40,9 @@ def _csv(body: str, name: str = "march.csv") -> SimpleUploadedFile:
 
 @pytest.fixture
 def staff(client) -> User:
+    """An analyst granted “Can import snapshot files”."""
     user = User.objects.create_user("analyst", password="pw-for-tests-only", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="import_snapshots"))
     client.force_login(user)
     return user
 
@@ -64,11 +66,16 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client):
     assert response["Location"] == f"{reverse('login')}?next={UPLOAD_URL}"
 
 
-def test_signed_in_users_who_are_not_staff_get_403(client):
-    client.force_login(User.objects.create_user("visitor", password="pw-for-tests-only"))
-
-    assert client.get(UPLOAD_URL).status_code == 403
-    assert client.post(UPLOAD_URL, {"file": _csv(GOOD_ROWS)}).status_code == 403
+def test_signed_in_users_without_the_import_permission_get_403_even_staff_with_other_rights(client):
+    visitor = User.objects.create_user("visitor", password="pw-for-tests-only")
+    # Staff who may view and even add snapshots in the admin still may not run whole-file imports.
+    clerk = User.objects.create_user("clerk", password="pw-for-tests-only", is_staff=True)
+    clerk.user_permissions.add(*Permission.objects.filter(codename__in=["view_snapshot", "add_snapshot"]))
+    for user in (visitor, clerk):
+        client.force_login(user)
+        assert client.get(UPLOAD_URL).status_code == 403
+        assert client.post(UPLOAD_URL, {"file": _csv(GOOD_ROWS)}).status_code == 403
+        assert "/accounts/import/" not in client.get("/").content.decode()  # and no link to it
     assert _nothing_written()
 
 
@@ -82,10 +89,17 @@ def test_staff_see_the_form_the_column_help_and_the_template_link(client, staff)
     assert reverse("accounts:snapshot_template") in html
 
 
-def test_a_non_staff_user_with_the_add_snapshot_permission_may_import(client):
+def test_a_non_staff_user_with_the_import_permission_may_import_and_sees_the_link(client):
     user = User.objects.create_user("loader", password="pw-for-tests-only")
-    user.user_permissions.add(Permission.objects.get(codename="add_snapshot"))
+    user.user_permissions.add(Permission.objects.get(codename="import_snapshots"))
     client.force_login(user)
+
+    assert client.get(UPLOAD_URL).status_code == 200
+    assert 'href="/accounts/import/"' in client.get("/").content.decode()
+
+
+def test_superusers_may_import(client):
+    client.force_login(User.objects.create_superuser("root", password="pw-for-tests-only"))
 
     assert client.get(UPLOAD_URL).status_code == 200
 
@@ -263,7 +277,8 @@ def test_the_page_needs_a_fixed_number_of_queries_for_its_recent_imports(
             source="upload", file_name=f"{number}.csv", row_count=1, created_by=staff
         )
 
-    with django_assert_max_num_queries(4):  # session, user, recent imports (with their users), …
+    # session, user, its permissions and its groups' (cached for the request), recent imports with their users
+    with django_assert_max_num_queries(5):
         response = client.get(UPLOAD_URL)
 
     assert len(response.context["recent_imports"]) == 10

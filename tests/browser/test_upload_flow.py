@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 
 from accounts.models import Snapshot, SnapshotImport
 
@@ -24,7 +24,8 @@ def _csv(name: str, rows: str) -> dict[str, object]:
 
 
 def test_staff_fix_a_rejected_file_import_it_and_read_the_page_in_english(live_server, browser_context):
-    User.objects.create_user("analyst", password="pw-for-browser-test", is_staff=True)
+    analyst = User.objects.create_user("analyst", password="pw-for-browser-test", is_staff=True)
+    analyst.user_permissions.add(Permission.objects.get(codename="import_snapshots"))
     page = browser_context.new_page()
 
     # Anonymous: the upload page sends the visitor to the login form first.
