@@ -5,8 +5,9 @@ WORKDIR /app
 COPY requirements.txt constraints.txt ./
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
-RUN DEBUG=true python manage.py collectstatic --noinput
+# Collect with the production storage (hashed names + staticfiles.json manifest), as the app serves them.
+RUN DEBUG=false SECRET_KEY=collectstatic-build-only ALLOWED_HOSTS=build python manage.py collectstatic --noinput
 RUN useradd --system --uid 1000 govweibo && chown -R govweibo /app
 USER govweibo
 EXPOSE 8000
-CMD ["gunicorn", "govweibo.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "120"]
+CMD ["gunicorn", "govweibo.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "300"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -31,12 +32,41 @@ def _production_env(**overrides: str) -> dict[str, str]:
     return env
 
 
-def test_env_bool_rejects_anything_but_true_or_false(monkeypatch):
-    monkeypatch.setenv("GOVWEIBO_FLAG", "flase")
-    with pytest.raises(ImproperlyConfigured, match="GOVWEIBO_FLAG"):
+@pytest.mark.parametrize("raw", ["flase", "1", "0", "yes", "no", "on"])
+def test_env_bool_rejects_anything_but_true_or_false(monkeypatch, raw):
+    monkeypatch.setenv("GOVWEIBO_FLAG", raw)
+    with pytest.raises(ImproperlyConfigured, match="GOVWEIBO_FLAG must be true or false"):
         env_bool("GOVWEIBO_FLAG", False)
-    monkeypatch.setenv("GOVWEIBO_FLAG", "true")
+
+
+def test_env_bool_reads_true_and_false_in_any_case_and_defaults_when_unset(monkeypatch):
+    monkeypatch.setenv("GOVWEIBO_FLAG", " TRUE ")
     assert env_bool("GOVWEIBO_FLAG", False) is True
+    monkeypatch.setenv("GOVWEIBO_FLAG", "False")
+    assert env_bool("GOVWEIBO_FLAG", True) is False
+    monkeypatch.delenv("GOVWEIBO_FLAG")
+    assert env_bool("GOVWEIBO_FLAG", True) is True
+
+
+def test_the_docker_images_static_files_serve_pages_with_production_settings(tmp_path):
+    """The Dockerfile's own collectstatic line must produce the manifest that DEBUG=false pages need."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    [command] = re.findall(r"^RUN (.*manage\.py collectstatic.*)$", dockerfile, re.M)
+    command = re.sub(r"\bpython manage\.py", f"{sys.executable} manage.py", command)
+    env = _production_env(STATIC_ROOT=str(tmp_path / "static"), GOVWEIBO_VAR_DIR=str(tmp_path))
+    env.pop("DATABASE_URL", None)
+    collected = subprocess.run(["sh", "-c", command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert collected.returncode == 0, collected.stderr
+    assert (tmp_path / "static" / "staticfiles.json").is_file()
+
+    render = (
+        "from django.test import Client; r = Client().get('/login/', secure=True, HTTP_HOST='govweibo.example.org');"
+        " print(r.status_code); print(r.content.decode())"
+    )
+    page = _manage("shell", "-c", render, env=env)
+    assert page.returncode == 0, page.stderr
+    assert "\n200\n<!DOCTYPE html>" in "\n" + page.stdout
+    assert re.search(r'href="/static/css/govweibo\.[0-9a-f]{12}\.css"', page.stdout)
 
 
 def test_the_deploy_check_is_clean_with_production_settings():
