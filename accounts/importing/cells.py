@@ -1,13 +1,13 @@
 """Vectorized conversion of one column of raw cells into typed values, with the problems found.
 
-Each converter takes the column as read (text cells, numbers where the CSV parser could already read
-the whole column of a chunk as numbers, and date objects for an XLSX's date cells) and returns a
-Converted: typed values, an `empty` mask, and a list of Problems (a row mask plus a function that words
-the message for one row). Converters never loop over rows in Python except to word messages; text work
-happens on the column's distinct values.
+Each converter takes the column as read (text cells, NaN for an empty CSV cell, and date objects for an
+XLSX's date cells) and returns a Converted: typed values, an `empty` mask, and a list of Problems (a row
+mask plus a function that words the message for one row). Converters never loop over rows in Python
+except to word messages; text work happens on the column's distinct values.
 """
 from __future__ import annotations
 
+import math
 import operator
 import re
 from collections.abc import Callable
@@ -19,7 +19,7 @@ import pandas as pd
 from django.utils.translation import gettext_lazy as _
 
 from accounts.importing.columns import ValueSet, normalise
-from accounts.importing.errors import Message
+from accounts.importing.errors import CONTROL_CHARACTERS, Message, control_character_message
 from accounts.periods import PeriodError, parse_period
 
 EMPTY_REQUIRED = _("this cell is empty; a value is required")
@@ -39,15 +39,18 @@ METRIC_NOT_A_NUMBER = _(
     "“%(value)s” is not a number; extra columns are kept as custom metrics and must hold numbers "
     "(remove the column to leave it out)"
 )
+# Why a count cell is rejected, in the order its problems are reported; kind k >= 1 is _COUNT_PROBLEMS[k - 1]
+# and kind 0 a count. (Not a dict keyed by the messages: a lazy string hashes as its text in the active
+# language, so such a dict would miss after a language switch.)
+_COUNT_PROBLEMS = (TOO_LARGE, NEGATIVE, DECIMAL, NOT_A_NUMBER)
 
-# Counts are stored as bigint; beyond 2**53 a float loses exactness, so such values take the exact
-# text path. 18 digits always fit in a bigint.
-_EXACT_FLOAT = 2.0**53
+# Counts are stored as bigint: 18 digits always fit.
 _MAX_DIGITS = 18
 _WHOLE = re.compile(r"^(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.0+)?$")
+_ZERO_FRACTION = re.compile(r"\.0+$")
 _NEGATIVE = re.compile(r"^-\s*[\d,]*\.?\d+$")
 _DECIMAL = re.compile(r"^[\d,]*\.\d+$")
-_METRIC = re.compile(r"^[-+]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?$")
+_METRIC = re.compile(r"^[-+]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?(?:[eE][-+]?\d+)?$")
 _ADMIN_CODE = re.compile(r"\d{6}")
 _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 
@@ -80,13 +83,6 @@ def cell_text(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
-
-
-def _number_text(value: object) -> str:
-    """A cell as text for messages and the text path: NaN (an empty cell) -> "", 12.0 -> "12"."""
-    if isinstance(value, float) and np.isnan(value):
-        return ""
-    return cell_text(value).strip()
 
 
 def _distinct_text(value: object, *, keep_dates: bool) -> object:
@@ -139,13 +135,20 @@ class Distinct:
 
 
 def text(raw: pd.Series, *, max_length: int) -> Converted:
+    """Text of at most max_length characters and without control characters (see CONTROL_CHARACTERS)."""
     distinct = Distinct.of(raw)
     lengths = np.fromiter(map(len, distinct.uniques), dtype=np.int64, count=len(distinct.uniques))
     too_long = np.append(lengths > max_length, False)
     values = distinct.values()
-    return Converted(values, distinct.empty, [
+    problems = [
         Problem(too_long[distinct.codes], lambda row: Message(TOO_LONG, value=values[row], limit=max_length)),
-    ], distinct=distinct)
+    ]
+    # One search over all distinct texts at once: control characters are rare, so usually that is all.
+    if CONTROL_CHARACTERS.search("".join(distinct.uniques)):
+        control = np.array([*[CONTROL_CHARACTERS.search(value) is not None for value in distinct.uniques],
+                            False])
+        problems.append(Problem(control[distinct.codes], lambda row: control_character_message(values[row])))
+    return Converted(values, distinct.empty, problems, distinct=distinct)
 
 
 def coded(raw: pd.Series, *, values: ValueSet, what: object, default: object = None) -> Converted:
@@ -161,73 +164,63 @@ def coded(raw: pd.Series, *, values: ValueSet, what: object, default: object = N
     ])
 
 
-def _count_text_path(raw: np.ndarray, rows: np.ndarray, out: np.ndarray, empty: np.ndarray) -> list[Problem]:
-    """Classify the cells at `rows` that are not plain whole numbers: "1,234" is fine, the rest are errors."""
-    texts = pd.Series([_number_text(value) for value in raw[rows]], dtype=object)
-    is_empty = (texts == "").to_numpy()
-    whole = texts.str.fullmatch(_WHOLE).to_numpy() & ~is_empty
-    digits = texts.str.replace(",", "", regex=False).str.replace(r"\.0+$", "", regex=True)
-    fits = whole & (digits.str.len() <= _MAX_DIGITS).to_numpy()
-    out[rows[fits]] = digits[fits].astype(np.int64).to_numpy()
-    empty[rows[is_empty]] = True
-    negative = texts.str.fullmatch(_NEGATIVE).to_numpy()
-    decimal = texts.str.fullmatch(_DECIMAL).to_numpy()
-    kinds = (
-        (whole & ~fits, TOO_LARGE),
-        (negative, NEGATIVE),
-        (decimal & ~negative & ~whole, DECIMAL),
-        (~(is_empty | whole | negative | decimal), NOT_A_NUMBER),
-    )
-    problems = []
-    for kind_mask, template in kinds:
-        mask = np.zeros(len(out), dtype=bool)
-        mask[rows[kind_mask]] = True
-        problems.append(Problem(mask, lambda row, template=template: Message(template, value=_number_text(raw[row]))))
-    return problems
+def _count_value(text: str) -> tuple[int, int]:
+    """A stripped, non-empty cell as (count, 0), or (0, kind of problem): see _COUNT_PROBLEMS."""
+    if text.isascii() and text.isdigit():  # nearly every cell: plain digits
+        digits = text.lstrip("0") or "0"
+    elif _WHOLE.fullmatch(text):
+        digits = _ZERO_FRACTION.sub("", text).replace(",", "").lstrip("0") or "0"
+    elif _NEGATIVE.fullmatch(text):
+        return 0, 2
+    elif _DECIMAL.fullmatch(text):
+        return 0, 3
+    else:
+        return 0, 4
+    return (int(digits), 0) if len(digits) <= _MAX_DIGITS else (0, 1)
 
 
 def count(raw: pd.Series) -> Converted:
     """Whole non-negative numbers, "1,234" allowed. Empty cells are flagged in `empty` (value 0).
 
-    "12.0" counts as 12: spreadsheet exports write whole numbers that way, and the CSV parser cannot
-    tell "12.0" from "12" anyway. "1.5", "-3", "abc" and numbers past 18 digits are rejected.
+    "12.0" counts as 12: spreadsheet exports write whole numbers that way. "1.5", "-3", "+5", "1e3",
+    "abc" and numbers past 18 digits are rejected.
 
-    Hot path: the CSV parser already read the chunk's column as int64 (only negatives to check) or
-    float64 (empties, decimals). Only cells that are not plain whole numbers take the text path.
+    The cells are text (the reader never lets the CSV parser guess numbers: it would accept "+5" and
+    "1e3" in a column of numbers but not next to a bad cell, and round big numbers in a column with an
+    empty cell), and each distinct text is judged once by the one rule above: a count column has few
+    distinct values compared to its rows.
     """
-    values = raw.to_numpy()
-    out = np.zeros(len(values), dtype=np.int64)
-    empty = np.zeros(len(values), dtype=bool)
-    if values.dtype.kind in "iu":
-        numbers = values
-        # uint64 only appears for values beyond int64, which are too large anyway.
-        plain = (values <= np.iinfo(np.int64).max) if values.dtype.kind == "u" else values >= 0
-    else:
-        numbers = values if values.dtype.kind == "f" else pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float)
-        with np.errstate(invalid="ignore"):
-            plain = (numbers >= 0) & (numbers < _EXACT_FLOAT) & (np.floor(numbers) == numbers)
-        if values.dtype.kind != "f":
-            # Text cells such as "1e3" or "12.0" convert to whole floats; only digits count as whole numbers.
-            plain &= pd.Series(values).astype(str).str.fullmatch(r"\s*\d+(?:\.0+)?\s*").to_numpy()
-    out[plain] = numbers[plain].astype(np.int64)
-    rows = np.flatnonzero(~plain)
-    problems = _count_text_path(values, rows, out, empty) if len(rows) else []
-    return Converted(out, empty, problems)
+    distinct = Distinct.of(raw)
+    judged = np.array([*map(_count_value, distinct.uniques), (0, 0)], dtype=np.int64).reshape(-1, 2)
+    row_kinds = judged[:, 1][distinct.codes]
+    problems = [
+        Problem(row_kinds == kind, lambda row, template=template: Message(
+            template, value=distinct.uniques[distinct.codes[row]]))
+        for kind, template in enumerate(_COUNT_PROBLEMS, start=1) if (judged[:, 1] == kind).any()
+    ]
+    return Converted(judged[:, 0][distinct.codes], distinct.empty, problems)
+
+
+def _metric_value(text: str) -> float | None:
+    """A stripped, non-empty cell as a finite number, or None. "inf", "nan" and overflowing numbers
+    such as 1e999 are not numbers: JSON has no value for them (SQLite rejects the row, PostgreSQL would
+    keep the text "Infinity")."""
+    if not _METRIC.fullmatch(text):
+        return None
+    number = float(text.replace(",", ""))
+    return number if math.isfinite(number) else None
 
 
 def metric(raw: pd.Series) -> Converted:
-    """An extra column: any number (sign and fraction allowed, "1,234.5" too); NaN where empty."""
-    values = raw.to_numpy()
-    if values.dtype.kind in "iuf":
-        numbers = values.astype(float)
-        return Converted(numbers, np.isnan(numbers))
-    texts = pd.Series([_number_text(value) for value in values], dtype=object)
-    empty = (texts == "").to_numpy()
-    good = texts.str.fullmatch(_METRIC).to_numpy()
-    numbers = np.full(len(values), np.nan)
-    numbers[good] = texts[good].str.replace(",", "", regex=False).astype(float).to_numpy()
-    bad = ~(good | empty)
-    return Converted(numbers, empty, [Problem(bad, lambda row: Message(METRIC_NOT_A_NUMBER, value=texts[row]))])
+    """An extra column: any finite number (sign, fraction and exponent allowed, "1,234.5" too); NaN where
+    empty. Like counts, the cells are text and each distinct text is judged once."""
+    distinct = Distinct.of(raw)
+    judged = [_metric_value(text) for text in distinct.uniques]
+    numbers = np.array([*[np.nan if value is None else value for value in judged], np.nan], dtype=float)
+    bad = np.array([*[value is None for value in judged], False], dtype=bool)[distinct.codes]
+    return Converted(numbers[distinct.codes], distinct.empty, [
+        Problem(bad, lambda row: Message(METRIC_NOT_A_NUMBER, value=distinct.uniques[distinct.codes[row]])),
+    ])
 
 
 def _parse_date(value: str | date) -> np.datetime64:

@@ -10,7 +10,8 @@ The file contract (one row per account and period; the header is line 1):
   An account's uid/verified/opened_on are taken from its first row in the file.
 - Counts are whole numbers >= 0, "1,234" and "12.0" allowed. Dates are YYYY-MM-DD (or with / or .).
 - Any other header is an extra metric column: numbers only (empty = absent), kept in
-  Snapshot.custom_metrics under the header exactly as written.
+  Snapshot.custom_metrics under the header exactly as written (surrounding spaces removed). Two extra
+  headers that match each other (as below) are an error, as two headers of one known column are.
 - Rows whose cells are all empty are skipped.
 
 Headers and coded values match after `normalise()`: case, surrounding whitespace, inner spaces/hyphens
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.importing.errors import Message
+from accounts.importing.errors import Message, control_character_message
 from accounts.models import SNAPSHOT_COUNT_FIELDS, City, GovAccount
 
 # The canonical header of each known column, in the order a template file lists them.
@@ -169,6 +170,21 @@ def accepted_headers(canonical: str) -> str:
     return ", ".join((canonical, *HEADER_SYNONYMS.get(canonical, ())))
 
 
+def _add_extra(extras: list[tuple[int, str]], position: int, header: str, *, errors) -> None:
+    """Keep an extra (metric) column, unless its header holds a control character or repeats an earlier
+    extra header. Extras are told apart like known headers, by normalise(): "Score" and " score" would
+    otherwise both be kept, and one metric would silently overwrite the other (or two keys would differ
+    only in case)."""
+    if (message := control_character_message(header)) is not None:
+        errors.add(1, header, message)
+        return
+    first = next((written for _position, written in extras if normalise(written) == normalise(header)), None)
+    if first is not None:
+        errors.add(1, header, Message(DUPLICATE_COLUMN, other=first, column=first))
+        return
+    extras.append((position, header))
+
+
 def map_columns(headers: list[str], *, errors) -> ColumnMap:
     """Match the header row; report missing required and doubled columns to `errors` (an ErrorLog)."""
     known: dict[str, tuple[int, str]] = {}
@@ -181,7 +197,7 @@ def map_columns(headers: list[str], *, errors) -> ColumnMap:
             continue
         canonical = HEADER_LOOKUP.get(normalise(header))
         if canonical is None:
-            extras.append((position, header))
+            _add_extra(extras, position, header, errors=errors)
         elif canonical in known:
             errors.add(1, header, Message(DUPLICATE_COLUMN, other=known[canonical][1], column=canonical))
         else:
@@ -189,5 +205,6 @@ def map_columns(headers: list[str], *, errors) -> ColumnMap:
     for canonical in REQUIRED_COLUMNS:
         if canonical not in known:
             errors.add(1, None, Message(MISSING_COLUMN, column=canonical, accepted=accepted_headers(canonical)))
-    # A doubled column has been reported; it appears in none of the lists, and the import fails anyway.
+    # A doubled column (or an extra header with a control character) has been reported; it appears in none
+    # of the lists, and the import fails anyway.
     return ColumnMap(known, extras, nameless, len(headers))

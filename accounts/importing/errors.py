@@ -1,6 +1,7 @@
 """What a rejected import reports: one RowError per problem, collected (capped) into ImportFailed."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
@@ -120,5 +121,25 @@ class ErrorLog:
 EMPTY_FILE = _("the file is empty")
 HEADER_ONLY = _("the file has a header but no data rows")
 UNREADABLE_FILE = _("the file cannot be read: %(reason)s")
-TOO_MANY_FIELDS = _("this row has more values than the header has columns (%(expected)s)")
+TOO_MANY_FIELDS = _("this row has %(found)s values but the header has %(expected)s columns")
 UNSUPPORTED_FORMAT = _("“%(name)s” is neither a .csv nor an .xlsx file")
+MIXED_ENCODINGS = _(
+    "this line is not valid UTF-8 although the lines before it are; the file mixes encodings — save it "
+    "again as UTF-8 or GB18030"
+)
+# The reasons UNREADABLE_FILE gives. The library's own (English) text goes to the log, not to the user.
+NOT_A_WORKBOOK = _("it is not an Excel workbook (.xlsx), or it is damaged")
+UNCLOSED_QUOTE = _("the quoted value that starts on line %(line)s is never closed")
+BROKEN_CSV = _("its rows cannot be split into values; check that it is a CSV file saved from a spreadsheet")
+NOT_TEXT = _("it is not text in UTF-8, GB18030 or UTF-16; save it again as UTF-8 or GB18030")
+
+# Header cells and text cells: PostgreSQL text cannot hold NUL, and no name or code has a reason to hold
+# any other C0 control character (tab, line feed and carriage return are allowed: quoted cells may wrap).
+CONTROL_CHARACTER = _("this cell holds the control character %(code)s, which text cannot contain; remove it")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def control_character_message(text: str) -> Message | None:
+    """The CONTROL_CHARACTER message for the first control character in text, or None if it has none."""
+    found = CONTROL_CHARACTERS.search(text)
+    return Message(CONTROL_CHARACTER, code=f"U+{ord(found[0]):04X}") if found else None

@@ -19,7 +19,7 @@ from typing import IO
 
 from django.db import transaction
 
-from accounts.importing.columns import OPTIONAL_COUNT_COLUMNS, REQUIRED_COUNT_COLUMNS, ColumnMap, map_columns
+from accounts.importing.columns import ColumnMap, map_columns
 from accounts.importing.errors import EMPTY_FILE, HEADER_ONLY, ErrorLog, ImportFailed, RowError
 from accounts.importing.reading import CHUNK_ROWS, ReadError, Table, open_binary, read_table
 from accounts.importing.validation import Validator
@@ -56,13 +56,6 @@ class _Clock:
         self._mark = now
 
 
-def _numeric_positions(columns: ColumnMap) -> set[int]:
-    """Columns the CSV parser may read straight into numbers (counts and extra metrics)."""
-    counts = {columns.known[name][0] for name in (*REQUIRED_COUNT_COLUMNS, *OPTIONAL_COUNT_COLUMNS)
-              if name in columns.known}
-    return counts | {position for position, _header in columns.extras}
-
-
 def _open(stream: IO[bytes], file_name: str, chunk_rows: int) -> tuple[Table, ColumnMap]:
     try:
         table = read_table(stream, file_name=file_name, chunk_rows=chunk_rows)
@@ -80,24 +73,27 @@ def _open(stream: IO[bytes], file_name: str, chunk_rows: int) -> tuple[Table, Co
 def _validate_and_stage(table: Table, columns: ColumnMap, writer: Writer, clock: _Clock,
                         progress: Progress | None) -> Validator:
     validator = Validator(columns, ErrorLog())
-    chunks = table.chunks(_numeric_positions(columns))
+    chunks = table.chunks()
     rows_done = 0
     while True:
         try:
-            item = next(chunks, None)
+            chunk = next(chunks, None)
         except ReadError as error:
             validator.errors.add(error.error.line, error.error.column, error.error.message)
             break
         clock.lap("read")
-        if item is None:
+        if chunk is None:
             break
-        first_line, cells = item
-        staged = validator.validate(first_line, cells)
-        clock.lap("validate")
-        if staged is not None and not validator.errors:
-            writer.stage(staged)
-            clock.lap("stage")
-        rows_done += len(cells)
+        # Rows the reader left out (too many values) are reported, and the other rows still validated.
+        for problem in chunk.problems:
+            validator.errors.add(problem.line, problem.column, problem.message)
+        if len(chunk.cells):
+            staged = validator.validate(chunk.lines, chunk.cells)
+            clock.lap("validate")
+            if staged is not None and not validator.errors:
+                writer.stage(staged)
+                clock.lap("stage")
+        rows_done += len(chunk.cells) + len(chunk.problems)
         if progress:
             progress(rows_done, table.rows_estimate)
     return validator

@@ -1,16 +1,21 @@
 """Reading an import file into chunks of raw cells: CSV (encoding detected) or XLSX.
 
-Every chunk is a DataFrame whose columns are the file's column positions (0, 1, …) and whose cells
-are text ("" for an empty cell; an XLSX date cell stays a date). Line numbers are the file's own: the
-header is line 1, so the row at position i of the file (counting the header as 0) is line i + 1. A quoted
-cell that spans several physical lines counts as one line (spreadsheets number rows, not physical lines,
-too).
+Every chunk holds a DataFrame whose columns are the file's column positions (0, 1, …) and whose cells
+are text (NaN or "" for an empty cell; an XLSX date cell stays a date), the line of each of its rows, and
+the rows it had to leave out (more values than the header has columns), as problems. Line numbers are the
+file's own: the header is line 1, so the row at position i of the file (counting the header as 0) is line
+i + 1. A quoted cell that spans several physical lines counts as one line (spreadsheets number rows, not
+physical lines, too).
+
+When a file cannot be read at all, the user gets a translated reason; the library's own (English) text
+is logged instead.
 """
 from __future__ import annotations
 
 import codecs
 import contextlib
 import csv
+import logging
 import re
 import warnings
 from collections.abc import Callable, Iterator
@@ -19,11 +24,26 @@ from datetime import date
 from pathlib import Path
 from typing import IO, BinaryIO
 
+import numpy as np
 import pandas as pd
 from django.core.files.base import File
+from pandas.io.parsers import TextFileReader
 
 from accounts.importing.cells import cell_text
-from accounts.importing.errors import TOO_MANY_FIELDS, UNREADABLE_FILE, UNSUPPORTED_FORMAT, Message, RowError
+from accounts.importing.errors import (
+    BROKEN_CSV,
+    MIXED_ENCODINGS,
+    NOT_A_WORKBOOK,
+    NOT_TEXT,
+    TOO_MANY_FIELDS,
+    UNCLOSED_QUOTE,
+    UNREADABLE_FILE,
+    UNSUPPORTED_FORMAT,
+    Message,
+    RowError,
+)
+
+logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 100_000
 _SCAN_BLOCK = 1 << 20
@@ -37,18 +57,38 @@ class ReadError(Exception):
         super().__init__(str(error))
 
 
+def _unreadable(error: Exception, *, file_format: str, reason: object) -> RowError:
+    """The whole-file problem shown for a file the library could not read; its own text is only logged."""
+    logger.warning("event=import_unreadable format=%s error=%s detail=%r", file_format, type(error).__name__,
+                   str(error))
+    return RowError(None, None, Message(UNREADABLE_FILE, reason=reason))
+
+
+@dataclass
+class Chunk:
+    """Consecutive data rows of the file.
+
+    lines: int64, the file line of each row of cells. cells: columns by position; CSV cells are text (NaN
+    when empty), XLSX cells are text except date cells, which stay datetime.date or datetime.datetime
+    objects (see _xlsx_cell). problems: rows of this stretch of the file that are not in cells because
+    they have more values than the header has columns.
+    """
+
+    lines: np.ndarray
+    cells: pd.DataFrame
+    problems: list[RowError]
+
+
 @dataclass
 class Table:
     """An opened import file: its header cells, what was detected, and a way to read its data rows.
 
-    chunks(numeric_positions) yields (line of the chunk's first row, cells). Columns at numeric_positions
-    may come back as int64/float64 when the CSV parser can read the whole chunk's column as numbers (the
-    fast path); all others are text. XLSX cells are text, except date cells: those stay datetime.date or
-    datetime.datetime objects (see _xlsx_cell).
+    chunks() yields Chunks. It raises ReadError if the rest of the file cannot be read (a quote that is
+    never closed, bytes that are not text in the detected encoding, a damaged workbook).
     """
 
     header: list[str]
-    chunks: Callable[[set[int]], Iterator[tuple[int, pd.DataFrame]]]
+    chunks: Callable[[], Iterator[Chunk]]
     encoding: str  # "utf-8", "utf-8-sig", "utf-16", "gb18030" or "xlsx"
     rows_estimate: int | None
 
@@ -85,24 +125,69 @@ def _bom_encoding(first_block: bytes) -> str | None:
     return None
 
 
-def _scan_utf8(stream: BinaryIO, first: bytes) -> tuple[bool, int]:
-    """(whether the whole file is strict UTF-8, newline count), reading on from after `first`."""
+class _Lines:
+    """Follows decoded text: the number of the current physical line, and whether a line that has
+    already ended holds a non-ASCII character (in UTF-8, a valid multi-byte sequence)."""
+
+    def __init__(self) -> None:
+        self.line_feeds = self.carriage_returns = 0
+        self.multibyte_before = False  # on a line that has ended
+        self._multibyte_open = False  # on the line not ended yet
+
+    def feed(self, text: str) -> None:
+        self.line_feeds += text.count("\n")
+        self.carriage_returns += text.count("\r")
+        if self.multibyte_before:
+            return
+        end = max(text.rfind("\n"), text.rfind("\r"))
+        if end < 0:
+            self._multibyte_open = self._multibyte_open or not text.isascii()
+            return
+        self.multibyte_before = self._multibyte_open or not text[:end].isascii()
+        self._multibyte_open = not text[end + 1:].isascii()
+
+    @property
+    def line(self) -> int:
+        # Lines end in LF (Unix, Windows) or, in old Mac files only, CR. A quoted cell that wraps counts each
+        # of its physical lines here: that only shifts the number in a file that is rejected anyway.
+        return (self.line_feeds or self.carriage_returns) + 1
+
+
+@dataclass(frozen=True)
+class _Utf8Scan:
+    newlines: int
+    invalid_line: int | None  # the line of the first byte that is not UTF-8; None: the whole file is UTF-8
+    utf8_before: bool  # whether the lines before that one hold multi-byte UTF-8 characters
+
+
+def _decode_block(
+    decoder: codecs.IncrementalDecoder, block: bytes, lines: _Lines, *, final: bool = False
+) -> int | None:
+    """Decode one block and follow its lines; return the line of the first invalid byte, or None."""
+    held_back = decoder.getstate()[0]  # the start of a character cut at the previous block's end
+    try:
+        lines.feed(decoder.decode(block, final))
+    except UnicodeDecodeError as error:
+        # error.start counts from the held-back bytes; everything before it is valid UTF-8.
+        lines.feed((held_back + block)[:error.start].decode("utf-8"))
+        return lines.line
+    return None
+
+
+def _scan_utf8(stream: BinaryIO, first: bytes) -> _Utf8Scan:
+    """Whether (and where) the file stops being strict UTF-8, and its newline count, reading on from after
+    `first`."""
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    block, is_utf8, newlines = first, True, 0
+    lines = _Lines()
+    block, newlines, invalid_line = first, 0, None
     while block:
         newlines += block.count(b"\n")
-        if is_utf8:
-            try:
-                decoder.decode(block)
-            except UnicodeDecodeError:
-                is_utf8 = False
+        if invalid_line is None:
+            invalid_line = _decode_block(decoder, block, lines)
         block = stream.read(_SCAN_BLOCK)
-    if is_utf8:
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            is_utf8 = False
-    return is_utf8, newlines
+    if invalid_line is None:
+        invalid_line = _decode_block(decoder, b"", lines, final=True)
+    return _Utf8Scan(newlines, invalid_line, lines.multibyte_before)
 
 
 def _count_utf16_newlines(stream: BinaryIO, first: bytes) -> int:
@@ -119,17 +204,26 @@ def detect_encoding(stream: BinaryIO) -> tuple[str, int, str]:
     """Return (encoding, newline count, first block as text) and rewind the stream.
 
     A byte order mark decides: utf-8-sig, or utf-16 (LE or BE). Otherwise a file that decodes as strict
-    UTF-8 from end to end is utf-8; anything else is taken as GB18030 (a superset of GBK and GB2312, what
-    Chinese Excel and monitoring platforms export). The whole file is scanned in blocks, so memory stays
-    flat. The first block's text has no BOM; a character cut at the block's end is left out.
+    UTF-8 from end to end is utf-8; a file whose first invalid byte comes before any multi-byte UTF-8
+    character (on an earlier line) is taken as GB18030 (a superset of GBK and GB2312, what Chinese Excel and
+    monitoring platforms export). A file with UTF-8 characters on the lines before its first invalid byte,
+    or a UTF-8 BOM and an invalid byte, mixes encodings (rows pasted from another export): read as GB18030,
+    every Chinese name in it would be garbled (长沙 -> 闀挎矙) without a single error, so it is rejected
+    (ReadError) at the line of that byte. The whole file is scanned in blocks, so memory stays flat. The
+    first block's text has no BOM; a character cut at the block's end is left out.
     """
     first = stream.read(_SCAN_BLOCK)
     encoding = _bom_encoding(first)
     if encoding == "utf-16":
         newlines = _count_utf16_newlines(stream, first)
     else:
-        is_utf8, newlines = _scan_utf8(stream, first)
-        encoding = encoding or ("utf-8" if is_utf8 else "gb18030")
+        scan = _scan_utf8(stream, first)
+        # GBK bytes can happen to form a valid UTF-8 sequence or two, but not the whole of a Chinese line:
+        # hence only multi-byte characters on earlier lines count as evidence of a UTF-8 file.
+        if scan.invalid_line is not None and (encoding == "utf-8-sig" or scan.utf8_before):
+            raise ReadError(RowError(scan.invalid_line, None, MIXED_ENCODINGS))
+        newlines = scan.newlines
+        encoding = encoding or ("utf-8" if scan.invalid_line is None else "gb18030")
     stream.seek(0)
     head = codecs.getincrementaldecoder(encoding)("replace").decode(first)
     return encoding, newlines, head
@@ -149,51 +243,98 @@ def _separator(head: str) -> str:
     return "\t" if "\t" in header_line and "," not in header_line else ","
 
 
-_PARSER_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+_SKIPPED_ROW = re.compile(r"Skipping line (\d+): expected \d+ fields, saw (\d+)")
+_UNCLOSED_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
 
 
-def _parser_error(error: Exception, header_width: int) -> RowError:
-    if match := _PARSER_FIELDS.search(str(error)):
-        _expected, line, _found = match.groups()
-        return RowError(int(line), None, Message(TOO_MANY_FIELDS, expected=header_width))
-    return RowError(None, None, Message(UNREADABLE_FILE, reason=str(error)))
+def _parser_error(error: Exception) -> RowError:
+    """The rest of the CSV cannot be read: say why in the user's language."""
+    if match := _UNCLOSED_QUOTE.search(str(error)):
+        # The parser counts rows from 0, the header included.
+        reason = Message(UNCLOSED_QUOTE, line=int(match[1]) + 1)
+    elif isinstance(error, UnicodeDecodeError):
+        reason = NOT_TEXT
+    else:
+        reason = BROKEN_CSV
+    return _unreadable(error, file_format="csv", reason=reason)
 
 
 def _header_cells(head: str, separator: str) -> list[str]:
     return next(csv.reader([_first_line(head)], delimiter=separator), [])
 
 
+def _next_block(reader: TextFileReader, rows: int) -> tuple[pd.DataFrame | None, list[tuple[int, int]]]:
+    """The parser's next `rows` rows (None at the end) and the rows it skipped: [(line, values), …].
+
+    The parser skips a row with more values than expected and warns; the warnings are caught around this
+    one call only, because filters are process-wide and the chunk generator yields between calls.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", pd.errors.ParserWarning)
+        try:
+            cells = reader.get_chunk(rows)
+        except (StopIteration, pd.errors.EmptyDataError):
+            cells = None
+        except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as error:
+            raise ReadError(_parser_error(error)) from None
+    skipped = []
+    for warning in caught:
+        if not issubclass(warning.category, pd.errors.ParserWarning):
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+        elif found := _SKIPPED_ROW.findall(str(warning.message)):
+            skipped.extend((int(line), int(values)) for line, values in found)
+        else:
+            # Any other parser warning means cells were dropped without a trace: refuse to go on.
+            raise ReadError(_unreadable(pd.errors.ParserWarning(warning.message), file_format="csv",
+                                        reason=BROKEN_CSV))
+    return cells, skipped
+
+
+def _row_lines(next_line: int, rows: int, skipped: list[int]) -> tuple[np.ndarray, int]:
+    """The line of each of `rows` parsed rows, consecutive from next_line except for the skipped lines;
+    and the line after the last one accounted for."""
+    candidates = np.arange(next_line, next_line + rows + len(skipped), dtype=np.int64)
+    lines = candidates[~np.isin(candidates, skipped)][:rows]
+    last = max(int(lines[-1]) if rows else next_line - 1, max(skipped, default=0))
+    return lines, last + 1
+
+
 def read_csv(stream: BinaryIO, *, chunk_rows: int = CHUNK_ROWS) -> Table:
-    """Open a CSV for chunked reading. Cells stay text unless a column is declared numeric."""
+    """Open a CSV for chunked reading. Every cell is text: see cells.count for why numbers are not parsed."""
     encoding, newlines, head = detect_encoding(stream)
     if not head.strip(" \r\n\t"):
-        return Table([], lambda numeric: iter(()), encoding, 0)
+        return Table([], lambda: iter(()), encoding, 0)
     separator = _separator(head)
     header = _header_cells(head, separator)
     # One spare column: a trailing separator on data rows (some exporters add one) lands there, and is
-    # only an error if it holds a value. Rows with still more values are rejected by the parser.
+    # only an error if it holds a value. Rows with still more values are skipped by the parser and reported.
     width = len(header) + 1
 
-    def chunks(numeric_positions: set[int]) -> Iterator[tuple[int, pd.DataFrame]]:
-        text_columns = {position: object for position in range(width) if position not in numeric_positions}
-        next_line = 2
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            try:
-                reader = pd.read_csv(
-                    stream, header=None, skiprows=1, names=range(width), index_col=False, dtype=text_columns,
-                    keep_default_na=False, na_values=[""], skip_blank_lines=False, chunksize=chunk_rows,
-                    encoding=encoding, sep=separator, engine="c",
-                )
-                for cells in reader:
-                    yield next_line, cells
-                    next_line += len(cells)
-            except pd.errors.EmptyDataError:
+    def chunks() -> Iterator[Chunk]:
+        # The header line is parsed too, as the first row, and dropped: the parser takes the expected number
+        # of values from the first row it reads, and a first data row with too many values would make it
+        # drop surplus values silently (from that row and every later row as long).
+        try:
+            reader = pd.read_csv(
+                stream, header=None, names=range(width), index_col=False, dtype=object, keep_default_na=False,
+                na_values=[""], skip_blank_lines=False, encoding=encoding, sep=separator,
+                engine="c", on_bad_lines="warn", iterator=True,
+            )
+        except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as error:
+            raise ReadError(_parser_error(error)) from None
+        next_line = 1
+        while True:
+            # The first block holds the header line too, so that every chunk has chunk_rows data rows.
+            cells, skipped = _next_block(reader, chunk_rows + (next_line == 1))
+            if cells is None and not skipped:
                 return
-            except pd.errors.ParserWarning:
-                raise ReadError(RowError(2, None, Message(TOO_MANY_FIELDS, expected=len(header)))) from None
-            except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as error:
-                raise ReadError(_parser_error(error, len(header))) from None
+            cells = cells if cells is not None else pd.DataFrame(columns=range(width), dtype=object)
+            lines, next_line = _row_lines(next_line, len(cells), [line for line, _values in skipped])
+            if len(lines) and lines[0] == 1:
+                cells, lines = cells.iloc[1:].reset_index(drop=True), lines[1:]
+            problems = [RowError(line, None, Message(TOO_MANY_FIELDS, found=values, expected=len(header)))
+                        for line, values in skipped]
+            yield Chunk(lines, cells, problems)
 
     # Newlines minus the header's: an estimate (quoted line breaks, a last line without one), for progress only.
     return Table([str(cell) for cell in header], chunks, encoding, max(newlines - 1, 0))
@@ -208,40 +349,58 @@ def _xlsx_cell(value: object) -> object:
     return value if isinstance(value, date) else cell_text(value)
 
 
+def _sheet_rows(rows: Iterator[tuple]) -> Iterator[tuple]:
+    """The sheet's rows; a damaged part of the workbook found on the way is a ReadError."""
+    try:
+        yield from rows
+    except Exception as error:  # noqa: BLE001 - openpyxl and its XML parser raise many types
+        raise ReadError(_unreadable(error, file_format="xlsx", reason=NOT_A_WORKBOOK)) from None
+
+
+def _surplus(cells: list[object], width: int) -> int | None:
+    """How many values a row has if some lie beyond the header's columns, else None."""
+    if not any(cells[width:]):
+        return None
+    return len(cells) - next(position for position, cell in enumerate(reversed(cells)) if cell)
+
+
 def read_xlsx(stream: BinaryIO, *, chunk_rows: int = CHUNK_ROWS) -> Table:
     """Open the first sheet of a workbook in openpyxl's streaming (read-only) mode."""
     import openpyxl  # imported here: only XLSX imports pay for it
 
     try:
         workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many types for a damaged file
-        raise ReadError(RowError(None, None, Message(UNREADABLE_FILE, reason=str(error)))) from None
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header_row = next(rows, None)
+        sheet = workbook.worksheets[0]
+        rows = _sheet_rows(sheet.iter_rows(values_only=True))
+        header_row = next(rows, None)
+    except ReadError:
+        raise
+    except Exception as error:  # noqa: BLE001 - not a zip, not a workbook, a damaged part: all the same to the user
+        raise ReadError(_unreadable(error, file_format="xlsx", reason=NOT_A_WORKBOOK)) from None
     if header_row is None:
         workbook.close()
-        return Table([], lambda numeric: iter(()), "xlsx", 0)
+        return Table([], lambda: iter(()), "xlsx", 0)
     header = [cell_text(value) for value in header_row]
     while header and not header[-1]:
         header.pop()  # trailing empty header cells: formatting left in the sheet, not columns
     width = len(header)
 
-    def chunks(numeric_positions: set[int]) -> Iterator[tuple[int, pd.DataFrame]]:
-        batch: list[list[str]] = []
-        next_line = 2
-        for values in rows:
+    def chunks() -> Iterator[Chunk]:
+        batch: list[list[object]] = []
+        lines: list[int] = []
+        problems: list[RowError] = []
+        for line, values in enumerate(rows, start=2):
             cells = [_xlsx_cell(value) for value in values]
-            if any(cells[width:]):
-                raise ReadError(RowError(next_line + len(batch), None,
-                                         Message(TOO_MANY_FIELDS, expected=width)))
-            batch.append((cells + [""] * width)[:width])
+            if (found := _surplus(cells, width)) is not None:
+                problems.append(RowError(line, None, Message(TOO_MANY_FIELDS, found=found, expected=width)))
+            else:
+                batch.append((cells + [""] * width)[:width])
+                lines.append(line)
             if len(batch) == chunk_rows:
-                yield next_line, pd.DataFrame(batch, dtype=object)
-                next_line += len(batch)
-                batch = []
-        if batch:
-            yield next_line, pd.DataFrame(batch, dtype=object)
+                yield Chunk(np.array(lines, dtype=np.int64), pd.DataFrame(batch, dtype=object), problems)
+                batch, lines, problems = [], [], []
+        if batch or problems:
+            yield Chunk(np.array(lines, dtype=np.int64), pd.DataFrame(batch, dtype=object), problems)
         workbook.close()
 
     total = sheet.max_row - 1 if sheet.max_row else None

@@ -233,9 +233,9 @@ class Validator:
         self.errors.count_only(total - min(len(found), room))
         return bad
 
-    def validate(self, first_line: int, chunk: pd.DataFrame) -> pd.DataFrame | None:
-        """Check one chunk. Returns its typed snapshot frame, or None once the file has any error."""
-        lines = np.arange(first_line, first_line + len(chunk), dtype=np.int64)
+    def validate(self, lines: np.ndarray, chunk: pd.DataFrame) -> pd.DataFrame | None:
+        """Check one chunk (lines: the file line of each row). Returns its typed snapshot frame, or None
+        once the file has any error."""
         converted, problems = self._convert(chunk)
         blank = np.logical_and.reduce([column.empty for column in converted.values()])
         bad = self._report(problems, lines, blank)

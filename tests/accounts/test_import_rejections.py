@@ -86,7 +86,7 @@ def test_a_bad_cell_is_reported_at_its_line_and_column(tmp_path: Path, column: s
 
 
 def test_a_count_is_checked_even_when_the_rest_of_its_column_is_numeric(tmp_path: Path) -> None:
-    # Cells of a column the CSV parser reads as numbers take the fast path; a decimal among them must still fail.
+    # A decimal among whole numbers is rejected (counts are judged as text, whatever their neighbours).
     rows = [import_row(period=f"2012-{month:02d}", fans=month * 10) for month in range(1, 12)]
     rows.append(import_row(period="2012-12", fans="7.5"))
     assert rejected(tmp_path, rows_text(*rows)) == [
@@ -145,12 +145,12 @@ def test_an_account_with_two_cities_categories_or_levels_is_rejected(
 def test_a_row_with_more_values_than_the_header_is_rejected(tmp_path: Path) -> None:
     extra_row = "长沙,湖南,x,sina,police,city,2012-04,1,1,1,1,1,1,1,9,9\n"
     text = rows_text(import_row(period="2012-01"), import_row(period="2012-02")) + extra_row
-    assert rejected(tmp_path, text) == ["line 4: this row has more values than the header has columns (14)"]
+    assert rejected(tmp_path, text) == ["line 4: this row has 16 values but the header has 14 columns"]
 
 
 def test_a_first_row_with_more_values_than_the_header_is_rejected(tmp_path: Path) -> None:
     text = ",".join(IMPORT_HEADER) + "\n" + "长沙,湖南,x,sina,police,city,2012-04,1,1,1,1,1,1,1,9,9\n"
-    assert rejected(tmp_path, text) == ["line 2: this row has more values than the header has columns (14)"]
+    assert rejected(tmp_path, text) == ["line 2: this row has 16 values but the header has 14 columns"]
 
 
 def test_an_xlsx_row_with_values_beyond_the_header_is_rejected(tmp_path: Path) -> None:
@@ -159,7 +159,7 @@ def test_an_xlsx_row_with_values_beyond_the_header_is_rejected(tmp_path: Path) -
     with pytest.raises(ImportFailed) as raised:
         snapshots_import(source=path)
     with translation.override("en"):
-        assert raised.value.lines() == ["line 3: this row has more values than the header has columns (14)"]
+        assert raised.value.lines() == ["line 3: this row has 15 values but the header has 14 columns"]
     assert not Snapshot.objects.exists()
 
 
