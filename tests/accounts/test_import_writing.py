@@ -151,8 +151,8 @@ def test_a_database_error_while_writing_leaves_nothing_behind(tmp_path: Path) ->
         def begin(self, metric_names):
             self.inner.begin(metric_names)
 
-        def stage(self, snapshots):
-            self.inner.stage(snapshots)
+        def stage(self, snapshots, cities, accounts):
+            self.inner.stage(snapshots, cities, accounts)
 
         def finish(self, cities, accounts):
             self.inner.finish(cities, accounts)

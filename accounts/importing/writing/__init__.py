@@ -2,8 +2,14 @@
 
 A writer is used inside the import's transaction.atomic():
     writer.begin(metric_names)       once, before the first chunk
-    writer.stage(snapshots)          per validated chunk (validation.STAGED_COLUMNS + metric_0 …)
+    writer.stage(snapshots, cities, accounts)
+                                     per validated chunk (validation.STAGED_COLUMNS + metric_0 …), with
+                                     the registries as they stand after that chunk
     writer.finish(cities, accounts)  once, when the whole file is valid -> WriteCounts
+
+A writer may write each chunk at once (PostgreSQL: the registry rows it has not written yet, then the
+chunk's snapshots) or keep the chunks until finish() (the ORM path); either way it only ever runs inside
+the import's transaction, so a later error undoes what earlier chunks wrote.
 
 `cities` and `accounts` are the validator's registries: one row per distinct city/account of the file,
 positioned by their gid (row i has gid i). cities: province, name, level, admin_code, name_en (None/""
@@ -38,7 +44,7 @@ class WriteCounts:
 class Writer(Protocol):
     def begin(self, metric_names: list[str]) -> None: ...
 
-    def stage(self, snapshots: pd.DataFrame) -> None: ...
+    def stage(self, snapshots: pd.DataFrame, cities: pd.DataFrame, accounts: pd.DataFrame) -> None: ...
 
     def finish(self, cities: pd.DataFrame, accounts: pd.DataFrame) -> WriteCounts: ...
 

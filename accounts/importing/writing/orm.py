@@ -40,7 +40,8 @@ class OrmWriter:
     def begin(self, metric_names: list[str]) -> None:
         self.metric_names = metric_names
 
-    def stage(self, snapshots: pd.DataFrame) -> None:
+    def stage(self, snapshots: pd.DataFrame, cities: pd.DataFrame, accounts: pd.DataFrame) -> None:
+        """Keeps the chunk; cities and accounts are written from the complete registries in finish()."""
         self.chunks.append(snapshots)
 
     def finish(self, cities: pd.DataFrame, accounts: pd.DataFrame) -> WriteCounts:

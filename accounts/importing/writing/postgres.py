@@ -1,15 +1,20 @@
-"""PostgreSQL bulk path: binary COPY of each chunk into a temp staging table, then set-based upserts.
+"""PostgreSQL bulk path: per validated chunk, binary COPY into a temp staging table and set-based upserts.
 
 Steps (all inside the import's transaction; the temp tables are dropped on commit or rollback):
 1. begin: take a transaction-level advisory lock (two imports at once would race on "created on first
-   sight"), create the snapshot staging table.
-2. stage: COPY each validated chunk in PostgreSQL's binary format. Every staged column is fixed-width,
-   so a chunk becomes one numpy structured array: no text formatting, no per-row Python.
-3. finish: COPY the file's cities and accounts (a few hundred thousand rows at most), then
-   INSERT … ON CONFLICT for cities, UPDATE + INSERT for accounts; then snapshots: a plain INSERT … SELECT
-   for accounts created by this import (none of their snapshots can exist, and a plain insert is cheaper
-   than ON CONFLICT's speculative insertion), and INSERT … SELECT … ON CONFLICT DO UPDATE for the rest,
-   counting created rows with the `xmax = 0` test of RETURNING.
+   sight"), create the staging tables.
+2. stage, once per validated chunk, while the pipeline validates the next one:
+   a. the cities and accounts first seen in the chunk (the registries' rows past those already written)
+      are COPYed and upserted: INSERT … ON CONFLICT for cities, UPDATE + INSERT for accounts; their
+      gid -> id pairs are added to import_city_ids / import_account_ids, which grow for the whole file;
+   b. the chunk's snapshots are COPYed in PostgreSQL's binary format (every staged column is fixed-width,
+      so a chunk becomes one numpy structured array: no text formatting, no per-row Python), then a plain
+      INSERT … SELECT for accounts created by this import (none of their snapshots can exist, and a plain
+      insert is cheaper than ON CONFLICT's speculative insertion), and INSERT … SELECT … ON CONFLICT DO
+      UPDATE for the rest, counting created rows with the `xmax = 0` test of RETURNING. A snapshot key
+      appears once per file (validation rejects repeats), so chunks never touch each other's rows.
+3. finish: write any registry rows not written yet, drop the staging tables, return the counts.
+A later error still undoes everything: the pipeline raises inside the transaction, which rolls back.
 """
 from __future__ import annotations
 
@@ -67,9 +72,22 @@ def binary_copy(columns: list[tuple[np.ndarray, str]]) -> bytes:
 
 
 class PostgresWriter:
+    """Writes each validated chunk as it comes, so PostgreSQL works while the next chunk is validated.
+
+    Per chunk: the cities and accounts first seen in it are upserted, then its snapshots are inserted.
+    The gid -> id maps (import_city_ids, import_account_ids) grow chunk by chunk; the other staging
+    tables hold one chunk at a time.
+    """
+
     def __init__(self) -> None:
         self.metric_names: list[str] = []
         self.rows = 0
+        self.cities_flushed = 0
+        self.accounts_flushed = 0
+        self.cities_created = 0
+        self.accounts_created = 0
+        self.snapshots_created = 0
+        self.existing_accounts = False  # any account of the file existed before: its snapshots need ON CONFLICT
 
     def begin(self, metric_names: list[str]) -> None:
         self.metric_names = metric_names
@@ -78,31 +96,65 @@ class PostgresWriter:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
             cursor.execute(f"CREATE TEMP TABLE import_snapshots ({', '.join(columns)}) ON COMMIT DROP")
-
-    def stage(self, snapshots: pd.DataFrame) -> None:
-        columns = []
-        for name, _sql_type, kind in _STAGED:
-            values = snapshots[name].to_numpy()
-            columns.append((_days(values) if values.dtype.kind == "M" else values, kind))
-        # NaN (an empty metric cell) is a float8 value PostgreSQL can store; finish() turns it into "absent".
-        columns += [(snapshots[f"metric_{number}"].to_numpy(), ">f8") for number in range(len(self.metric_names))]
-        names = [name for name, _, _ in _STAGED] + [f"metric_{n}" for n in range(len(self.metric_names))]
-        with connection.cursor() as cursor:
-            cursor.copy_expert(
-                f"COPY import_snapshots ({', '.join(names)}) FROM STDIN WITH (FORMAT binary)",
-                io.BytesIO(binary_copy(columns)),
+            cursor.execute(
+                "CREATE TEMP TABLE import_cities (gid int4 PRIMARY KEY, province text NOT NULL, name text NOT NULL,"
+                " level text, admin_code text, name_en text) ON COMMIT DROP"
             )
+            cursor.execute("CREATE TEMP TABLE import_city_ids (gid int4 PRIMARY KEY, id int8 NOT NULL) ON COMMIT DROP")
+            cursor.execute(
+                "CREATE TEMP TABLE import_accounts (gid int4 PRIMARY KEY, platform text NOT NULL,"
+                " screen_name text NOT NULL, city_gid int4 NOT NULL, category text NOT NULL, level text NOT NULL,"
+                " uid text, verified boolean, opened_on date) ON COMMIT DROP"
+            )
+            cursor.execute("CREATE TEMP TABLE import_new_accounts (id int8 PRIMARY KEY) ON COMMIT DROP")
+            # is_new: the account was created by this import, so none of its snapshots can exist yet.
+            cursor.execute(
+                "CREATE TEMP TABLE import_account_ids (gid int4 PRIMARY KEY, id int8 NOT NULL,"
+                " is_new boolean NOT NULL) ON COMMIT DROP"
+            )
+
+    def stage(self, snapshots: pd.DataFrame, cities: pd.DataFrame, accounts: pd.DataFrame) -> None:
+        """Write one chunk: cities/accounts past those already written (row i of a registry has gid i), then
+        the chunk's snapshots (which only refer to accounts registered by now)."""
+        with connection.cursor() as cursor:
+            self._flush_registries(cursor, cities, accounts)
+            self._copy_snapshots(cursor, snapshots)
+            self.snapshots_created += self._upsert_snapshots(cursor)
+            cursor.execute("TRUNCATE import_snapshots")
         self.rows += len(snapshots)
 
     def finish(self, cities: pd.DataFrame, accounts: pd.DataFrame) -> WriteCounts:
         with connection.cursor() as cursor:
-            cities_created = self._upsert_cities(cursor, cities)
-            accounts_created = self._upsert_accounts(cursor, cities, accounts)
-            snapshots_created = self._upsert_snapshots(cursor)
+            self._flush_registries(cursor, cities, accounts)
             # ON COMMIT DROP only fires at the outermost commit; when the import runs inside a caller's
             # transaction (a test, a command importing several files) the next import needs the names free.
             cursor.execute(f"DROP TABLE {', '.join(_TEMP_TABLES)}")
-        return WriteCounts(cities_created, accounts_created, snapshots_created, self.rows - snapshots_created)
+        return WriteCounts(self.cities_created, self.accounts_created, self.snapshots_created,
+                           self.rows - self.snapshots_created)
+
+    def _flush_registries(self, cursor, cities: pd.DataFrame, accounts: pd.DataFrame) -> None:
+        new_cities = cities.iloc[self.cities_flushed:]
+        if len(new_cities):
+            self.cities_created += self._upsert_cities(cursor, new_cities, first_gid=self.cities_flushed)
+            self.cities_flushed = len(cities)
+        new_accounts = accounts.iloc[self.accounts_flushed:]
+        if len(new_accounts):
+            self.accounts_created += self._upsert_accounts(cursor, new_accounts, first_gid=self.accounts_flushed)
+            self.accounts_flushed = len(accounts)
+            cursor.execute("ANALYZE import_account_ids")  # temp tables are never auto-analyzed; the joins need stats
+
+    def _copy_snapshots(self, cursor, snapshots: pd.DataFrame) -> None:
+        columns = []
+        for name, _sql_type, kind in _STAGED:
+            values = snapshots[name].to_numpy()
+            columns.append((_days(values) if values.dtype.kind == "M" else values, kind))
+        # NaN (an empty metric cell) is a float8 value PostgreSQL can store; the insert turns it into "absent".
+        columns += [(snapshots[f"metric_{number}"].to_numpy(), ">f8") for number in range(len(self.metric_names))]
+        names = [name for name, _, _ in _STAGED] + [f"metric_{n}" for n in range(len(self.metric_names))]
+        cursor.copy_expert(
+            f"COPY import_snapshots ({', '.join(names)}) FROM STDIN WITH (FORMAT binary)",
+            io.BytesIO(binary_copy(columns)),
+        )
 
     @staticmethod
     def _copy_csv(cursor, table: str, frame: pd.DataFrame) -> None:
@@ -112,13 +164,10 @@ class PostgresWriter:
         text.seek(0)
         cursor.copy_expert(f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN WITH (FORMAT csv)", text)
 
-    def _upsert_cities(self, cursor, cities: pd.DataFrame) -> int:
-        cursor.execute(
-            "CREATE TEMP TABLE import_cities (gid int4 PRIMARY KEY, province text NOT NULL, name text NOT NULL,"
-            " level text, admin_code text, name_en text) ON COMMIT DROP"
-        )
+    def _upsert_cities(self, cursor, cities: pd.DataFrame, *, first_gid: int) -> int:
+        cursor.execute("TRUNCATE import_cities")
         staged = cities[["province", "name", "level", "admin_code", "name_en"]].replace({"": None})
-        self._copy_csv(cursor, "import_cities", staged.assign(gid=np.arange(len(cities)))[
+        self._copy_csv(cursor, "import_cities", staged.assign(gid=np.arange(first_gid, first_gid + len(cities)))[
             ["gid", "province", "name", "level", "admin_code", "name_en"]])
         cursor.execute(
             "INSERT INTO accounts_city (name, name_en, province, level, admin_code)"
@@ -127,26 +176,25 @@ class PostgresWriter:
         )
         created = cursor.rowcount
         cursor.execute(
-            "CREATE TEMP TABLE import_city_ids ON COMMIT DROP AS SELECT s.gid, c.id FROM import_cities s"
+            "INSERT INTO import_city_ids (gid, id) SELECT s.gid, c.id FROM import_cities s"
             " JOIN accounts_city c ON c.province = s.province AND c.name = s.name"
         )
+        cursor.execute("ANALYZE import_city_ids")
         return created
 
-    def _upsert_accounts(self, cursor, cities: pd.DataFrame, accounts: pd.DataFrame) -> int:
-        cursor.execute(
-            "CREATE TEMP TABLE import_accounts (gid int4 PRIMARY KEY, platform text NOT NULL,"
-            " screen_name text NOT NULL, city_gid int4 NOT NULL, category text NOT NULL, level text NOT NULL,"
-            " uid text, verified boolean, opened_on date) ON COMMIT DROP"
-        )
+    def _upsert_accounts(self, cursor, accounts: pd.DataFrame, *, first_gid: int) -> int:
+        cursor.execute("TRUNCATE import_accounts, import_new_accounts")
         staged = pd.DataFrame({
-            "gid": np.arange(len(accounts)),
-            "platform": accounts["platform"], "screen_name": accounts["screen_name"],
-            "city_gid": accounts["city_gid"], "category": accounts["category"], "level": accounts["level"],
-            "uid": accounts["uid"].replace({"": None}),
-            "verified": accounts["verified"].map({True: "t", False: "f"}),
-            "opened_on": pd.to_datetime(accounts["opened_on"]).dt.strftime("%Y-%m-%d"),
+            "gid": np.arange(first_gid, first_gid + len(accounts)),
+            "platform": accounts["platform"].to_numpy(), "screen_name": accounts["screen_name"].to_numpy(),
+            "city_gid": accounts["city_gid"].to_numpy(), "category": accounts["category"].to_numpy(),
+            "level": accounts["level"].to_numpy(),
+            "uid": accounts["uid"].replace({"": None}).to_numpy(),
+            "verified": accounts["verified"].map({True: "t", False: "f"}).to_numpy(),
+            "opened_on": pd.to_datetime(accounts["opened_on"]).dt.strftime("%Y-%m-%d").to_numpy(),
         })
         self._copy_csv(cursor, "import_accounts", staged)
+        cursor.execute("ANALYZE import_accounts")
         cursor.execute(
             "UPDATE accounts_govaccount a SET category = s.category, level = s.level, city_id = c.id,"
             " uid = COALESCE(s.uid, a.uid), verified = COALESCE(s.verified, a.verified),"
@@ -158,7 +206,6 @@ class PostgresWriter:
             " (s.category, s.level, c.id, COALESCE(s.uid, a.uid), COALESCE(s.verified, a.verified),"
             "  COALESCE(s.opened_on, a.opened_on))"
         )
-        cursor.execute("CREATE TEMP TABLE import_new_accounts (id int8 PRIMARY KEY) ON COMMIT DROP")
         cursor.execute(
             "WITH inserted AS ("
             " INSERT INTO accounts_govaccount (platform, uid, screen_name, category, level, city_id, verified, opened_on)"
@@ -169,13 +216,13 @@ class PostgresWriter:
             ") INSERT INTO import_new_accounts SELECT id FROM inserted"
         )
         created = cursor.rowcount
-        # is_new: the account was created by this import, so none of its snapshots can exist yet.
         cursor.execute(
-            "CREATE TEMP TABLE import_account_ids ON COMMIT DROP AS"
-            " SELECT s.gid, a.id, (n.id IS NOT NULL) AS is_new FROM import_accounts s"
+            "INSERT INTO import_account_ids (gid, id, is_new)"
+            " SELECT s.gid, a.id, (n.id IS NOT NULL) FROM import_accounts s"
             " JOIN accounts_govaccount a ON a.platform = s.platform AND a.screen_name = s.screen_name"
             " LEFT JOIN import_new_accounts n ON n.id = a.id"
         )
+        self.existing_accounts = self.existing_accounts or created < len(accounts)
         return created
 
     def _metrics_sql(self) -> tuple[str, list[str]]:
@@ -200,12 +247,15 @@ class PostgresWriter:
 
     def _upsert_snapshots(self, cursor) -> int:
         """Snapshots of new accounts are plainly inserted; the others are upserted. Returns how many were created."""
-        cursor.execute("ANALYZE import_snapshots")  # temp tables are never auto-analyzed; the joins need stats
+        if not self.rows:
+            # Temp tables are never auto-analyzed and the joins need stats. The first chunk's are kept for
+            # the later chunks (TRUNCATE keeps them; the planner scales the row count to the table's size),
+            # which saves an ANALYZE per chunk.
+            cursor.execute("ANALYZE import_snapshots")
         insert, params = self._snapshot_select(new_accounts=True)
         cursor.execute(insert, params)
         created = cursor.rowcount
-        cursor.execute("SELECT EXISTS (SELECT 1 FROM import_account_ids WHERE NOT is_new)")
-        if not cursor.fetchone()[0]:
+        if not self.existing_accounts:
             return created
         upsert, params = self._snapshot_select(new_accounts=False)
         cursor.execute(
