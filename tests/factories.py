@@ -7,8 +7,12 @@ from datetime import date
 from pathlib import Path
 
 import factory
+import pytest
+from django.utils import translation
 
-from accounts.models import City, GovAccount, Snapshot
+from accounts.importing import ImportFailed, run_import
+from accounts.models import City, GovAccount, Snapshot, SnapshotImport
+from accounts.services import snapshots_import
 
 
 class CityFactory(factory.django.DjangoModelFactory):
@@ -97,3 +101,24 @@ def write_import_xlsx(path: Path, rows: list[list[object]]) -> Path:
         sheet.append(row)
     workbook.save(path)
     return path
+
+
+def rejected_bytes(tmp_path: Path, data: bytes, *, name: str = "snapshots.csv", chunk_rows: int | None = None,
+                   language: str = "en") -> list[str]:
+    """Import the bytes as a file; assert it is rejected and nothing is written; return the problems."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(ImportFailed) as raised:
+        if chunk_rows:
+            run_import(source=path, file_name=name, origin=SnapshotImport.Source.COMMAND, chunk_rows=chunk_rows)
+        else:
+            snapshots_import(source=path)
+    assert (City.objects.count(), GovAccount.objects.count(), Snapshot.objects.count()) == (0, 0, 0)
+    assert not SnapshotImport.objects.exists()
+    with translation.override(language):
+        return raised.value.lines()
+
+
+def rejected(tmp_path: Path, text: str, **options: object) -> list[str]:
+    """rejected_bytes for UTF-8 text."""
+    return rejected_bytes(tmp_path, text.encode("utf-8"), **options)

@@ -7,29 +7,14 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from accounts.importing import ImportFailed, run_import
-from accounts.models import City, GovAccount, Snapshot, SnapshotImport
+from accounts.importing import ImportFailed
+from accounts.models import Snapshot
 from accounts.services import snapshots_import
-from tests.factories import IMPORT_HEADER, import_csv_text, import_row, write_import_xlsx
+from tests.factories import IMPORT_HEADER, import_csv_text, import_row, rejected, write_import_xlsx
 
 pytestmark = pytest.mark.django_db
 
 CATEGORIES = "police (公安), traffic (交警), press (发布), youth (团委), tourism (旅游), other (其他)"
-
-
-def rejected(tmp_path: Path, text: str, *, name: str = "snapshots.csv", chunk_rows: int | None = None) -> list[str]:
-    """Import text as a file; assert it is rejected and nothing is written; return the problems in English."""
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(ImportFailed) as raised:
-        if chunk_rows:
-            run_import(source=path, file_name=name, origin=SnapshotImport.Source.COMMAND, chunk_rows=chunk_rows)
-        else:
-            snapshots_import(source=path)
-    assert (City.objects.count(), GovAccount.objects.count(), Snapshot.objects.count()) == (0, 0, 0)
-    assert not SnapshotImport.objects.exists()
-    with translation.override("en"):
-        return raised.value.lines()
 
 
 def rows_text(*rows: dict) -> str:

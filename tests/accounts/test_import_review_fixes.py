@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.utils import translation
 
-from accounts.importing import ImportFailed, run_import
+from accounts.importing import run_import
 from accounts.models import City, GovAccount, Snapshot, SnapshotImport
 from accounts.services import snapshots_import
-from tests.factories import IMPORT_HEADER, import_csv_text, import_row, write_import_xlsx
+from tests.factories import (
+    IMPORT_HEADER, import_csv_text, import_row, rejected, rejected_bytes, write_import_xlsx,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -20,26 +21,6 @@ MIXED = ("this line is not valid UTF-8 although the lines before it are; the fil
 NOT_A_COUNT = "is not a number; counts are whole numbers such as 1234 or 1,234"
 NOT_A_METRIC = ("is not a number; extra columns are kept as custom metrics and must hold numbers (remove the "
                 "column to leave it out)")
-
-
-def rejected_bytes(tmp_path: Path, data: bytes, *, name: str = "snapshots.csv", chunk_rows: int | None = None,
-                   language: str = "en") -> list[str]:
-    """Import the bytes as a file; assert it is rejected and nothing is written; return the problems."""
-    path = tmp_path / name
-    path.write_bytes(data)
-    with pytest.raises(ImportFailed) as raised:
-        if chunk_rows:
-            run_import(source=path, file_name=name, origin=SnapshotImport.Source.COMMAND, chunk_rows=chunk_rows)
-        else:
-            snapshots_import(source=path)
-    assert (City.objects.count(), GovAccount.objects.count(), Snapshot.objects.count()) == (0, 0, 0)
-    assert not SnapshotImport.objects.exists()
-    with translation.override(language):
-        return raised.value.lines()
-
-
-def rejected(tmp_path: Path, text: str, **options: object) -> list[str]:
-    return rejected_bytes(tmp_path, text.encode("utf-8"), **options)
 
 
 def rows_text(*rows: dict, header: list[str] = IMPORT_HEADER) -> str:
