@@ -6,7 +6,6 @@ Messages are Chinese by default; English with --lang en or an English LANG/LC_AL
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from django.core.management.base import CommandError, CommandParser
@@ -15,24 +14,9 @@ from django.utils.translation import gettext_lazy
 
 from accounts.importing import ImportFailed, ImportResult
 from accounts.management.localized import LANGUAGES, LocalizedCommand, language_from_environment  # noqa: F401
+from accounts.management.progress import ImportProgress
 from accounts.models import SnapshotImport
 from accounts.services import snapshots_import
-
-class _Bar:
-    """A tqdm progress bar on stderr, in rows."""
-
-    def __init__(self, file_name: str) -> None:
-        from tqdm import tqdm
-
-        self.bar = tqdm(desc=file_name, unit=" rows", unit_scale=True, file=sys.stderr, leave=False)
-
-    def __call__(self, rows_done: int, rows_total: int | None) -> None:
-        if rows_total and self.bar.total != rows_total:
-            self.bar.total = max(rows_total, rows_done)
-        self.bar.update(rows_done - self.bar.n)
-
-    def close(self) -> None:
-        self.bar.close()
 
 
 class Command(LocalizedCommand):
@@ -50,19 +34,16 @@ class Command(LocalizedCommand):
     def _import(self, path: Path, *, dry_run: bool, show_progress: bool) -> None:
         if not path.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": path})
-        bar = _Bar(path.name) if show_progress or sys.stderr.isatty() else None
         try:
-            result = snapshots_import(
-                source=path, file_name=path.name, origin=SnapshotImport.Source.COMMAND, dry_run=dry_run,
-                progress=bar,
-            )
+            with ImportProgress(label=path.name, force=show_progress) as progress:
+                result = snapshots_import(
+                    source=path, file_name=path.name, origin=SnapshotImport.Source.COMMAND, dry_run=dry_run,
+                    progress=progress,
+                )
         except ImportFailed as failure:
             for line in failure.lines():
                 self.stderr.write(line)
             raise CommandError(failure.summary()) from None
-        finally:
-            if bar:
-                bar.close()
         self.stdout.write(self._summary(result))
 
     @staticmethod

@@ -14,9 +14,7 @@ Running it twice changes nothing.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
-from types import TracebackType
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -25,10 +23,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from tqdm import tqdm
 
 from accounts.importing import ImportFailed, ImportResult
 from accounts.management.localized import LocalizedCommand
+from accounts.management.progress import ImportProgress
 from accounts.models import SnapshotImport
 from accounts.services import snapshots_import
 
@@ -37,32 +35,10 @@ DEMO_USERNAME = "admin"
 DEFAULT_DEMO_PASSWORD = "govweibo-demo"  # noqa: S105 - only ever set with DEBUG on, and printed
 
 
-class ProgressBar:
-    """A progress callback for snapshots_import: a tqdm bar on stderr, drawn only on a terminal."""
-
-    def __init__(self) -> None:
-        self._bar: tqdm | None = None
-        self._enabled = sys.stderr.isatty()
-
-    def __enter__(self) -> ProgressBar:
-        return self
-
-    def __call__(self, rows_done: int, rows_total: int | None) -> None:
-        if not self._enabled:
-            return
-        if self._bar is None:
-            self._bar = tqdm(total=rows_total, unit=" rows", unit_scale=True, file=sys.stderr, leave=False)
-        self._bar.update(rows_done - self._bar.n)
-
-    def __exit__(self, kind: type | None, error: BaseException | None, trace: TracebackType | None) -> None:
-        if self._bar is not None:
-            self._bar.close()
-
-
 def import_demo_file(path: Path, *, file_name: str) -> ImportResult:
     """Import a generated file through the import service, as demo data. A rejection is a bug in the
     generator or the fixture, so it stops the command with the import's own report."""
-    with ProgressBar() as progress:
+    with ImportProgress() as progress:
         try:
             return snapshots_import(source=path, file_name=file_name, origin=SnapshotImport.Source.DEMO,
                                     progress=progress)
