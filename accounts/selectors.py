@@ -6,12 +6,23 @@ never by looping over model instances.
 """
 from __future__ import annotations
 
+import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import pandas as pd
+from django.db import connection
 from django.db.models import Count, Max, Min, QuerySet
 
-from accounts.models import City, GovAccount, Snapshot, SnapshotImport
+from accounts.models import (
+    SNAPSHOT_COUNT_FIELDS,
+    SNAPSHOT_OPTIONAL_COUNT_FIELDS,
+    City,
+    GovAccount,
+    Snapshot,
+    SnapshotImport,
+)
 
 PROVINCES_SHOWN = 10
 
@@ -90,3 +101,76 @@ def accounts_by_province(*, limit: int) -> list[ProvinceCount]:
 def snapshot_imports_recent(*, limit: int) -> QuerySet[SnapshotImport]:
     """The latest imports, newest first, with who ran them. One query."""
     return SnapshotImport.objects.select_related("created_by").order_by("-created_at", "-id")[:limit]
+
+
+# --- The scoring input --------------------------------------------------------------------------------
+SNAPSHOT_FRAME_COLUMNS = (
+    "account_id", "city_id", "category", "period_start", "period_end", *SNAPSHOT_COUNT_FIELDS,
+    *SNAPSHOT_OPTIONAL_COUNT_FIELDS, "last_post_on",
+)
+_DATE_COLUMNS = ("period_start", "period_end", "last_post_on")
+_DAYS_SINCE_EPOCH = {
+    # A date as whole days since 1970-01-01: integers travel and parse far faster than date text.
+    "postgresql": "({column} - DATE '1970-01-01')",
+    "sqlite": "CAST(julianday({column}) - 2440587.5 AS INTEGER)",
+}
+_CUSTOM_METRIC = {
+    "postgresql": "(s.custom_metrics ->> {key})::float8",
+    "sqlite": "CAST(json_extract(s.custom_metrics, '$.' || json_quote({key})) AS REAL)",
+}
+
+
+def snapshots_frame(*, period_start: date, period_end: date, custom_metrics: Sequence[str] = ()) -> pd.DataFrame:
+    """Every snapshot whose dates lie inside [period_start, period_end], with its account's city and
+    category, as one DataFrame read in bulk (COPY … TO STDOUT on PostgreSQL; one query on SQLite).
+
+    Columns: SNAPSHOT_FRAME_COLUMNS (dates as datetime64, NaT for an unknown last post; the optional
+    counts as float with NaN when absent) plus one float column per requested custom metric (NaN when a
+    snapshot lacks it). This is the input contract of rankings.scoring.inputs.period_totals.
+    """
+    vendor = connection.vendor
+    days = _DAYS_SINCE_EPOCH.get(vendor, _DAYS_SINCE_EPOCH["sqlite"])
+    select = [
+        "s.account_id", "a.city_id", "a.category",
+        *(days.format(column=f"s.{name}") + f" AS {name}" for name in ("period_start", "period_end")),
+        *(f"s.{name}" for name in (*SNAPSHOT_COUNT_FIELDS, *SNAPSHOT_OPTIONAL_COUNT_FIELDS)),
+        days.format(column="s.last_post_on") + " AS last_post_on",
+        *(_CUSTOM_METRIC.get(vendor, _CUSTOM_METRIC["sqlite"]).format(key="%s") + f' AS "custom_{n}"'
+          for n in range(len(custom_metrics))),
+    ]
+    sql = (
+        f"SELECT {', '.join(select)} FROM {Snapshot._meta.db_table} s "
+        f"JOIN {GovAccount._meta.db_table} a ON a.id = s.account_id "
+        "WHERE s.period_start >= %s AND s.period_end <= %s ORDER BY s.account_id, s.period_end"
+    )
+    params = [*custom_metrics, period_start, period_end]
+    names = [*SNAPSHOT_FRAME_COLUMNS, *custom_metrics]
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            snapshots = _copy_out(cursor, cursor.mogrify(sql, params).decode(), names)
+        else:
+            cursor.execute(sql, params)
+            snapshots = pd.DataFrame.from_records(cursor.fetchall(), columns=names)
+    return _typed(snapshots, custom_metrics)
+
+
+def _copy_out(cursor, sql: str, names: list[str]) -> pd.DataFrame:
+    buffer = io.BytesIO()
+    cursor.copy_expert(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", buffer)
+    if not buffer.tell():
+        return pd.DataFrame(columns=names)
+    buffer.seek(0)
+    return pd.read_csv(buffer, header=None, names=names, dtype={"category": "string"}, na_filter=True)
+
+
+def _typed(snapshots: pd.DataFrame, custom_metrics: Sequence[str]) -> pd.DataFrame:
+    for name in ("account_id", "city_id", *SNAPSHOT_COUNT_FIELDS):
+        snapshots[name] = snapshots[name].astype("int64")
+    for name in (*SNAPSHOT_OPTIONAL_COUNT_FIELDS, *custom_metrics):
+        snapshots[name] = pd.to_numeric(snapshots[name], errors="coerce").astype("float64")
+    for name in _DATE_COLUMNS:
+        snapshots[name] = pd.to_datetime(
+            pd.to_numeric(snapshots[name], errors="coerce").astype("Float64"), unit="D"
+        ).astype("datetime64[s]")
+    snapshots["category"] = snapshots["category"].astype(object)
+    return snapshots

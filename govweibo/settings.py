@@ -6,10 +6,12 @@ cache), SECRET_KEY, ALLOWED_HOSTS and DEBUG=false. See .env.example.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -139,14 +141,34 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_EAGER_PROPAGATES = True
+# The queue tasks are sent to (and that workers started without -Q consume), subtasks included.
+CELERY_TASK_DEFAULT_QUEUE = env_str("GOVWEIBO_CELERY_QUEUE", "celery")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Task time limits (at most 1800 s) stay below the visibility timeout, so Redis never redelivers
 # a task that is still running. https://docs.celeryq.dev/en/stable/getting-started/backends-and-brokers/redis.html
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# The worker tests lower it (GOVWEIBO_BROKER_VISIBILITY_TIMEOUT) to see a dead worker's task redelivered quickly.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("GOVWEIBO_BROKER_VISIBILITY_TIMEOUT", 3600)}
 CELERY_RESULT_EXPIRES = 24 * 3600
+# Celery beat: the monthly ranking of the previous month (rankings.services.score_runs_start_monthly),
+# by default on the 2nd at 03:00 so late imports of the month's last days are in.
+# https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html#crontab-schedules
+CELERY_BEAT_SCHEDULE = {
+    "monthly-ranking": {
+        "task": "rankings.score_runs_start_monthly",
+        "schedule": crontab(
+            minute=env_int("GOVWEIBO_MONTHLY_RUN_MINUTE", 0),
+            hour=env_int("GOVWEIBO_MONTHLY_RUN_HOUR", 3),
+            day_of_month=env_int("GOVWEIBO_MONTHLY_RUN_DAY", 2),
+        ),
+    },
+}
+# The schemes the monthly job runs (comma-separated slugs); empty = the default scheme.
+GOVWEIBO_MONTHLY_SCHEMES = env_list("GOVWEIBO_MONTHLY_SCHEMES", [])
+# Monte Carlo draws per Celery subtask; runs with more draws are split into a chord of subtasks.
+GOVWEIBO_UNCERTAINTY_CHUNK_DRAWS = env_int("GOVWEIBO_UNCERTAINTY_CHUNK_DRAWS", 250)
 
 # --- Auth -----------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -172,7 +194,13 @@ USE_TZ = True
 # --- Static files -------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # plotly.js from the installed plotly package, served as static/vendor/plotly/plotly.min.js: charts work
+    # on an offline intranet (no CDN), and the JS always matches the Python library that draws the figures.
+    # (find_spec locates the package without importing it.)
+    ("vendor/plotly", Path(importlib.util.find_spec("plotly").origin).parent / "package_data"),
+]
 if DEBUG:
     # WhiteNoise serves from the finders in DEBUG but warns when STATIC_ROOT is missing.
     STATIC_ROOT.mkdir(exist_ok=True)

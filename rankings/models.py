@@ -1,1 +1,178 @@
-"""Scoring schemes, score runs and their results arrive with the scoring issue."""
+"""Scoring schemes, score runs and their results.
+
+A scheme is data (a validated document, see rankings/scoring/schemes.py); a run freezes the scheme's
+document and version with a period, so a published ranking can always be recomputed exactly. Results
+are keyed by run: a run that fails or is still running never touches another run's rows, and pages
+read only the published run.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import City, GovAccount
+
+
+class ScoringScheme(models.Model):
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=128)
+    document = models.JSONField(_("document"), help_text=_("The validated scheme document."))
+    version = models.PositiveIntegerField(_("version"), default=1)
+    is_default = models.BooleanField(_("default scheme"), default=False)
+    builtin = models.BooleanField(_("built in"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("scoring scheme")
+        verbose_name_plural = _("scoring schemes")
+        ordering = ["-is_default", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_default"], condition=Q(is_default=True),
+                                    name="scoringscheme_one_default"),
+        ]
+        permissions = [("run_scores", _("Can start score runs"))]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.slug} v{self.version})"
+
+
+class ScoreRun(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        RUNNING = "running", _("running")
+        SUCCEEDED = "succeeded", _("succeeded")
+        FAILED = "failed", _("failed")
+
+    class Stage(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        READING = "reading", _("reading snapshots")
+        SCORING = "scoring", _("scoring")
+        WRITING = "writing", _("writing results")
+        UNCERTAINTY = "uncertainty", _("uncertainty analysis")
+        PUBLISHING = "publishing", _("publishing")
+        DONE = "done", _("done")
+
+    FINISHED = (Status.SUCCEEDED, Status.FAILED)
+
+    scheme = models.ForeignKey(ScoringScheme, verbose_name=_("scheme"), on_delete=models.PROTECT,
+                               related_name="runs")
+    scheme_version = models.PositiveIntegerField(_("scheme version"))
+    document = models.JSONField(_("scheme document"), help_text=_("The scheme as it was when the run started."))
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    publish = models.BooleanField(_("publish when done"), default=False)
+    is_published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    uncertainty_draws = models.PositiveIntegerField(_("Monte Carlo draws"), default=0)
+    uncertainty_seed = models.BigIntegerField(_("Monte Carlo seed"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("started by"), null=True,
+                                   blank=True, on_delete=models.SET_NULL, related_name="+")
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True,
+                               help_text=_("The Celery task that owns this run; its redeliveries may resume it."))
+    timings = models.JSONField(_("timings (ms)"), default=dict, blank=True)
+    input_rows = models.PositiveIntegerField(_("snapshots read"), default=0)
+    accounts_scored = models.PositiveIntegerField(_("accounts scored"), default=0)
+    cities_scored = models.PositiveIntegerField(_("cities scored"), default=0)
+    fingerprint = models.CharField(_("input fingerprint"), max_length=64, blank=True)
+    weights = models.JSONField(_("weights"), default=dict, blank=True,
+                               help_text=_("Manual, entropy and used weight of each indicator."))
+    warnings = models.JSONField(_("warnings"), default=dict, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    uncertainty_input = models.BinaryField(_("uncertainty input"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("score run")
+        verbose_name_plural = _("score runs")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "period_start", "period_end"], condition=Q(is_published=True),
+                                    name="scorerun_one_published_per_period"),
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")),
+                                   name="scorerun_period_ordered"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="scorerun_progress_percent"),
+        ]
+        indexes = [models.Index(fields=["scheme", "is_published", "period_end"], name="scorerun_published_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.scheme.slug} {self.period_label}"
+
+    @property
+    def period_label(self) -> str:
+        from accounts.periods import Period
+        return Period(self.period_start, self.period_end).label
+
+    @property
+    def finished(self) -> bool:
+        return self.status in self.FINISHED
+
+
+class AccountScore(models.Model):
+    run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="account_scores")
+    account = models.ForeignKey(GovAccount, verbose_name=_("account"), on_delete=models.CASCADE,
+                                related_name="scores", db_index=False)
+    city = models.ForeignKey(City, verbose_name=_("city"), on_delete=models.CASCADE, related_name="+",
+                             db_index=False)
+    category = models.CharField(_("category"), max_length=16, choices=GovAccount.Category.choices)
+    composite = models.FloatField(_("score"))
+    rank_in_category = models.PositiveIntegerField(_("rank in category"))
+    raw = models.JSONField(_("indicators (raw)"), default=dict)
+    normalized = models.JSONField(_("indicators (normalised)"), default=dict)
+    empty_shell = models.BooleanField(_("empty shell"), default=False)
+    inactive = models.BooleanField(_("inactive"), null=True)
+    broadcast_only = models.BooleanField(_("broadcast only"), default=False)
+    reply_rate = models.FloatField(_("reply rate"), null=True)
+
+    class Meta:
+        verbose_name = _("account score")
+        verbose_name_plural = _("account scores")
+        constraints = [models.UniqueConstraint(fields=["run", "account"], name="accountscore_unique_run_account")]
+        indexes = [models.Index(fields=["run", "category", "rank_in_category"], name="accountscore_rank_idx")]
+
+
+class CityCategoryScore(models.Model):
+    run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="city_category_scores")
+    city = models.ForeignKey(City, verbose_name=_("city"), on_delete=models.CASCADE, related_name="+",
+                             db_index=False)
+    category = models.CharField(_("category"), max_length=16, choices=GovAccount.Category.choices)
+    score = models.FloatField(_("score"))
+    accounts = models.PositiveIntegerField(_("accounts"))
+
+    class Meta:
+        verbose_name = _("city category score")
+        verbose_name_plural = _("city category scores")
+        constraints = [models.UniqueConstraint(fields=["run", "city", "category"],
+                                               name="citycategoryscore_unique")]
+
+
+class CityScore(models.Model):
+    run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="city_scores")
+    city = models.ForeignKey(City, verbose_name=_("city"), on_delete=models.CASCADE, related_name="scores",
+                             db_index=False)
+    score = models.FloatField(_("score"))
+    rank = models.PositiveIntegerField(_("rank"))
+    previous_rank = models.PositiveIntegerField(_("previous rank"), null=True)
+    rank_change = models.IntegerField(_("rank change"), null=True,
+                                      help_text=_("Previous rank minus this rank: positive means moved up."))
+    accounts = models.PositiveIntegerField(_("accounts"))
+    indicators = models.JSONField(_("indicators"), default=dict)
+    median_rank = models.FloatField(_("median rank"), null=True)
+    rank_p05 = models.FloatField(_("rank, 5th percentile"), null=True)
+    rank_p95 = models.FloatField(_("rank, 95th percentile"), null=True)
+
+    class Meta:
+        verbose_name = _("city score")
+        verbose_name_plural = _("city scores")
+        ordering = ["rank", "city_id"]
+        constraints = [models.UniqueConstraint(fields=["run", "city"], name="cityscore_unique_run_city")]
+        indexes = [models.Index(fields=["run", "rank"], name="cityscore_rank_idx")]

@@ -33,11 +33,13 @@ def _service_markers(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db):
-    """A real Celery worker process on the Redis broker, using this test run's database.
+def celery_workers(transactional_db):
+    """Start real Celery worker processes on the Redis broker, using this test run's database.
 
-    Yields the worker's name. The worker consumes a queue private to this test run so that a
-    stray worker elsewhere on the machine cannot take its tasks.
+    Returns start(**env) -> Popen; each worker consumes a queue private to this test (all workers of
+    one test share it, so a second worker can take over a dead one's tasks), and a stray worker
+    elsewhere on the machine cannot take them. `env` adds environment variables for that worker.
+    Workers still alive at the end are stopped.
     """
     import subprocess
     import sys
@@ -52,28 +54,47 @@ def celery_worker_process(transactional_db):
     if not os.environ.get("REDIS_URL"):
         _skip_or_fail("needs REDIS_URL")
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    name = f"{queue}@localhost"
-    env = dict(os.environ)
+    processes: list[subprocess.Popen] = []
     db = connection.settings_dict
-    if connection.vendor == "postgresql":
-        env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "govweibo", "worker", "--pool=solo", "-Q", queue,
-         "-n", name, "--without-gossip", "--without-mingle", "--loglevel=INFO"],
-        cwd=Path(settings.BASE_DIR), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    app.conf.task_default_queue = queue
-    try:
+
+    def start(**extra_env: str) -> subprocess.Popen:
+        import tempfile
+
+        name = f"{queue}-{len(processes)}@localhost"
+        # A file, not a pipe: a pipe nobody reads fills up and blocks the worker's logging.
+        log = tempfile.TemporaryFile()
+        env = {**os.environ, "GOVWEIBO_CELERY_QUEUE": queue, **extra_env}  # subtasks stay on the queue too
+        if connection.vendor == "postgresql":
+            env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "govweibo", "worker", "--pool=solo", "-Q", queue,
+             "-n", name, "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO"],
+            cwd=Path(settings.BASE_DIR), env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        process.log = log
+        processes.append(process)
         deadline = time.monotonic() + 30
         while not app.control.ping(destination=[name], timeout=0.5):
             if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read().decode() if process.poll() is not None else ""
-                pytest.fail(f"the Celery worker did not start: {output[-2000:]}")
-        yield process
+                log.seek(0)
+                pytest.fail(f"the Celery worker did not start: {log.read().decode()[-2000:]}")
+        return process
+
+    app.conf.task_default_queue = queue
+    try:
+        yield start
     finally:
         app.conf.task_default_queue = "celery"
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        for process in processes:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+
+@pytest.fixture
+def celery_worker_process(celery_workers):
+    """One real Celery worker (see celery_workers)."""
+    return celery_workers()

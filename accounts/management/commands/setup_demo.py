@@ -7,19 +7,23 @@ The one "set up the demo" step that `make run` (the README's first command) runs
 2. with DEBUG on, create the staff superuser `admin` if there is no superuser yet (password from
    GOVWEIBO_DEMO_PASSWORD, default "govweibo-demo"); with DEBUG off, never create a default-password
    account: say how to run createsuperuser instead;
-3. (the scoring issue) compute and publish the demo ranking.
+3. compute and publish the default scheme's ranking of the demo data (the data's last two months and
+   its last year), after reloading the built-in schemes.
 
 Running it twice changes nothing.
 """
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,10 +31,12 @@ from django.utils.translation import gettext_lazy
 from accounts.importing import ImportFailed, ImportResult
 from accounts.management.localized import LocalizedCommand
 from accounts.management.progress import ImportProgress
-from accounts.models import SnapshotImport
+from accounts.models import Snapshot, SnapshotImport
+from accounts.periods import parse_period
 from accounts.services import snapshots_import
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo_snapshots.csv"
+BUILTIN_SCHEMES = Path(settings.BASE_DIR) / "rankings" / "builtin_schemes"
 DEMO_USERNAME = "admin"
 DEFAULT_DEMO_PASSWORD = "govweibo-demo"  # noqa: S105 - only ever set with DEBUG on, and printed
 
@@ -58,16 +64,17 @@ def import_summary(result: ImportResult) -> str:
 
 
 class Command(LocalizedCommand):
-    help = gettext_lazy("Set up the demo: import the demo snapshots and, with DEBUG on, create the demo admin user.")
+    help = gettext_lazy("Set up the demo: import the demo snapshots, create the demo admin user (DEBUG on) and "
+                        "publish the demo ranking.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true",
-                            help=_("Import the demo file even if it has been imported already."))
+                            help=_("Import the demo file and compute the demo ranking even if done already."))
 
     def handle(self, *args, force: bool, **options) -> None:
         self._import_demo_snapshots(force=force)
         self._ensure_admin()
-        self._publish_ranking()
+        self._publish_ranking(force=force)
 
     # Step 1 -----------------------------------------------------------------------------------------
     def _import_demo_snapshots(self, *, force: bool) -> None:
@@ -106,10 +113,28 @@ class Command(LocalizedCommand):
         ))
 
     # Step 3 -----------------------------------------------------------------------------------------
-    def _publish_ranking(self) -> None:
-        """SCORING ISSUE: compute and publish the demo ranking here.
+    def _publish_ranking(self, *, force: bool) -> None:
+        """Reload the built-in schemes (a no-op unless their files changed), then compute and publish
+        the default scheme's ranking for the two last months of the data and for its last year (shown
+        first on the home page: published last). A period whose published run already uses the
+        scheme's current version is skipped unless --force."""
+        from rankings.models import ScoreRun, ScoringScheme
+        from rankings.services import scheme_load_file
 
-        Call the scoring service (e.g. score_run_execute for the default scheme over the demo periods)
-        and publish the result, idempotently: skip when a published run for the same data exists.
-        Until scoring lands this step does nothing.
-        """
+        for path in sorted(BUILTIN_SCHEMES.glob("*.yaml")):
+            scheme_load_file(path=path)
+        scheme = ScoringScheme.objects.filter(is_default=True).first()
+        last = Snapshot.objects.aggregate(last=Max("period_end"))["last"]
+        if scheme is None or last is None:
+            return
+        previous_month_end = last.replace(day=1) - timedelta(days=1)
+        for period in (f"{previous_month_end:%Y-%m}", f"{last:%Y-%m}", f"{last:%Y}"):
+            parsed = parse_period(period)
+            done = ScoreRun.objects.filter(scheme=scheme, scheme_version=scheme.version, is_published=True,
+                                           period_start=parsed.start, period_end=parsed.end).exists()
+            if done and not force:
+                self.stdout.write(_("The %(period)s ranking is already published; skipping.") % {"period": period})
+                continue
+            # Inline: setup is one synchronous step, whether or not a worker is running yet.
+            call_command("compute_scores", scheme=scheme.slug, period=period, publish=True, inline=True,
+                         stdout=self.stdout, stderr=self.stderr)

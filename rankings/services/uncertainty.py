@@ -1,0 +1,115 @@
+"""The Monte Carlo stage of a run: each city's median rank and 5–95 % rank interval when the weights
+(and optionally the normalisation method) vary.
+
+Small jobs, and every job without a broker, run inline inside score_run_execute. Larger ones are split
+into chunks of draws that Celery workers compute in parallel (a chord): the prepared input travels in
+the run row (a few MB at most), each chunk returns its ranks, and the chord's callback writes the
+summary and completes the run. Draw j depends only on (seed, j), so the split never changes a result.
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+import numpy as np
+import pandas as pd
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from rankings.models import CityScore, ScoreRun
+from rankings.scoring import columns as col
+from rankings.scoring.pipeline import ScoreResult, normalised_matrix
+from rankings.scoring.schemes import Scheme
+from rankings.scoring.uncertainty import UncertaintyInput, prepare, simulate_ranks, summarise
+
+logger = logging.getLogger(__name__)
+OWN_METHOD = "scheme"  # the scheme's own normalisation of each indicator
+
+
+def uncertainty_input_build(*, totals: pd.DataFrame, scheme: Scheme, result: ScoreResult) -> UncertaintyInput:
+    """The accounts that count for cities, their normalised indicators under the scheme's own and each
+    alternative normalisation, and the weights actually used."""
+    accounts = result.accounts
+    if scheme.category_weights:
+        accounts = accounts[accounts[col.CATEGORY].isin(list(scheme.category_weights))]
+    keys = list(result.weights.index)
+    methods = {OWN_METHOD: None, **{name: name for name in scheme.uncertainty.normalizations}}
+    matrices = {
+        name: normalised_matrix(totals, scheme, method=method).reindex(accounts.index)[keys].to_numpy(dtype=np.float64)
+        for name, method in methods.items()
+    }
+    city_codes, city_ids = pd.factorize(accounts[col.CITY_ID], sort=True)
+    category_codes = accounts[col.CATEGORY].map({name: n for n, name in enumerate(col.CATEGORIES)}).to_numpy()
+    category_weights = None
+    if scheme.category_weights:
+        category_weights = np.array([scheme.category_weights.get(name, np.nan) for name in col.CATEGORIES], dtype=float)
+    return UncertaintyInput(
+        matrices=matrices, city_codes=city_codes.astype(np.int64), category_codes=category_codes.astype(np.int64),
+        city_ids=np.asarray(city_ids, dtype=np.int64), indicator_weights=result.weights["used"].to_numpy(dtype=float),
+        category_weights=category_weights, account_to_city=scheme.account_to_city,
+        missing_category=scheme.missing_category, aggregation=scheme.aggregation, scale=float(scheme.scale),
+    )
+
+
+def uncertainty_run(*, run: ScoreRun, inputs: UncertaintyInput) -> bool:
+    """Run the analysis inline, or hand it to Celery subtasks. True when handed over (the chord's
+    callback then completes the run)."""
+    from celery import chord
+
+    from rankings.tasks import score_run_uncertainty_chunk, score_run_uncertainty_failed, score_run_uncertainty_finish
+
+    prepared = prepare(inputs)
+    draws, chunk = run.uncertainty_draws, settings.GOVWEIBO_UNCERTAINTY_CHUNK_DRAWS
+    if settings.CELERY_TASK_ALWAYS_EAGER or draws <= chunk:
+        ranks = simulate_ranks(prepared, draws=draws, seed=run.uncertainty_seed, spread=_spread(run))
+        _summary_write(run=run, ranks=ranks, city_ids=prepared.city_ids)
+        return False
+    ScoreRun.objects.filter(pk=run.pk).update(uncertainty_input=prepared.to_bytes(), heartbeat_at=timezone.now())
+    chunks = [score_run_uncertainty_chunk.s(run.pk, start, min(chunk, draws - start))
+              for start in range(0, draws, chunk)]
+    finish = score_run_uncertainty_finish.s(run.pk, time.time()).on_error(score_run_uncertainty_failed.s(run.pk))
+    chord(chunks)(finish)
+    logger.info("task=score_run_execute run_id=%s stage=uncertainty chunks=%s", run.pk, len(chunks))
+    return True
+
+
+def score_run_uncertainty_chunk(*, run_id: int, start: int, count: int) -> list[list[int]] | None:
+    """Ranks (cities × count) for draws [start, start + count); None when the run is no longer running."""
+    run = ScoreRun.objects.filter(pk=run_id, status=ScoreRun.Status.RUNNING).first()
+    if run is None or run.uncertainty_input is None:
+        return None
+    inputs = UncertaintyInput.from_bytes(bytes(run.uncertainty_input))
+    ranks = simulate_ranks(inputs, draws=run.uncertainty_draws, seed=run.uncertainty_seed, spread=_spread(run),
+                           start=start, count=count)
+    ScoreRun.objects.filter(pk=run_id).update(heartbeat_at=timezone.now())
+    return ranks.tolist()
+
+
+def score_run_uncertainty_finish(*, run_id: int, chunks: list, dispatched_at: float) -> ScoreRun | None:
+    """The chord's callback: join the chunks (in draw order), write the summary, complete the run."""
+    from rankings.services.runs import score_run_complete
+
+    run = ScoreRun.objects.filter(pk=run_id, status=ScoreRun.Status.RUNNING).first()
+    if run is None or run.uncertainty_input is None or any(part is None for part in chunks):
+        return None
+    inputs = UncertaintyInput.from_bytes(bytes(run.uncertainty_input))
+    ranks = np.concatenate([np.asarray(part, dtype=np.int32).reshape(len(inputs.city_ids), -1) for part in chunks],
+                           axis=1)
+    _summary_write(run=run, ranks=ranks, city_ids=inputs.city_ids)
+    elapsed = round((time.time() - dispatched_at) * 1000)
+    return score_run_complete(run=run, timings={**run.timings, ScoreRun.Stage.UNCERTAINTY: elapsed})
+
+
+def _spread(run: ScoreRun) -> float:
+    return float((run.document.get("uncertainty") or {}).get("spread", 0.25))
+
+
+def _summary_write(*, run: ScoreRun, ranks: np.ndarray, city_ids: np.ndarray) -> None:
+    summary = summarise(ranks, city_ids).set_index("city_id")
+    with transaction.atomic():
+        rows = list(CityScore.objects.filter(run=run, city_id__in=summary.index.tolist()))
+        for row in rows:
+            median, low, high = summary.loc[row.city_id, ["median_rank", "rank_p05", "rank_p95"]]
+            row.median_rank, row.rank_p05, row.rank_p95 = float(median), float(low), float(high)
+        CityScore.objects.bulk_update(rows, ["median_rank", "rank_p05", "rank_p95"], batch_size=1000)
