@@ -6,7 +6,6 @@ cache), SECRET_KEY, ALLOWED_HOSTS and DEBUG=false. See .env.example.
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 
@@ -73,6 +72,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files served locally: the API docs work on an offline intranet
     "accounts",
     "rankings",
 ]
@@ -194,12 +194,11 @@ USE_TZ = True
 # --- Static files -------------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    # plotly.js from the installed plotly package, served as static/vendor/plotly/plotly.min.js: charts work
-    # on an offline intranet (no CDN), and the JS always matches the Python library that draws the figures.
-    # (find_spec locates the package without importing it.)
-    ("vendor/plotly", Path(importlib.util.find_spec("plotly").origin).parent / "package_data"),
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "govweibo.staticfiles.PlotlyFinder",  # vendor/plotly/plotly.min.js from the installed plotly package
 ]
 if DEBUG:
     # WhiteNoise serves from the finders in DEBUG but warns when STATIC_ROOT is missing.
@@ -233,6 +232,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
+    # https://drf-spectacular.readthedocs.io/en/latest/settings.html#self-contained-ui-installation
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "TITLE": "govweibo API",
     "DESCRIPTION": "Government microblog (政务微博) accounts, metrics and city rankings.",
     "VERSION": "1.0.0",

@@ -33,7 +33,9 @@ def test_the_readme_example_csv_imports_as_documented(db, tmp_path):
     assert Snapshot.objects.get(account=fulin).period_start.isoformat() == "2012-03-01"
 
 
-@pytest.mark.parametrize("command", ["import_snapshots", "generate_demo_data", "setup_demo"])
+@pytest.mark.parametrize("command", [
+    "import_snapshots", "generate_demo_data", "setup_demo", "compute_scores", "export_ranking", "load_scheme",
+])
 def test_every_command_the_readme_names_exists(command):
     assert f"manage.py {command}" in README
     assert command in get_commands()

@@ -32,10 +32,14 @@ def results_write(*, run: ScoreRun, result: ScoreResult, previous_ranks: pd.Seri
             _accounts_copy(run, result.accounts, keys)
         else:
             _accounts_bulk_create(run, result.accounts, keys)
+        city_categories = result.city_categories
+        weighted = run.document.get("category_weights")
+        if weighted:  # categories the scheme gives no weight (e.g. "other") take no part in city scores
+            city_categories = city_categories[city_categories[col.CATEGORY].isin(list(weighted))]
         CityCategoryScore.objects.bulk_create(
             CityCategoryScore(run=run, city_id=int(row.city_id), category=row.category, score=float(row.score),
                               accounts=int(row.accounts))
-            for row in result.city_categories.itertuples(index=False)
+            for row in city_categories.itertuples(index=False)
         )
         CityScore.objects.bulk_create(_city_rows(run, result, previous_ranks), batch_size=1000)
 

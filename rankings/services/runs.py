@@ -99,10 +99,12 @@ def score_runs_start_monthly(*, today: date | None = None) -> list[ScoreRun]:
 
 
 # --- Executing -------------------------------------------------------------------------------------------
-def score_run_execute(*, run_id: int, task_id: str | None = None) -> ScoreRun | None:
+def score_run_execute(*, run_id: int, task_id: str | None = None, subtasks: bool = True) -> ScoreRun | None:
     """Compute a run. Steps: claim → read snapshots → period totals + score → write results (one
     transaction) → uncertainty (inline, or handed to Celery subtasks that finish the run) → publish if
     asked → succeeded. Returns None when the run was not claimable (finished, or owned by another task).
+    subtasks=False keeps a large uncertainty analysis in this process instead of a chord of Celery
+    subtasks (compute_scores --inline, setup_demo: no worker needed).
 
     Infrastructure errors propagate (the task retries them); any other error marks the run failed
     with its reason and leaves every published ranking as it was.
@@ -113,7 +115,7 @@ def score_run_execute(*, run_id: int, task_id: str | None = None) -> ScoreRun | 
             logger.info("task=score_run_execute run_id=%s claimed=false", run_id)
             return None
         try:
-            return _execute(run)
+            return _execute(run, subtasks=subtasks)
         except INFRASTRUCTURE_ERRORS:
             raise
         except Exception as error:  # noqa: BLE001 - a bug or bad data: the run fails visibly, the task ends
@@ -159,7 +161,7 @@ def _claim(*, run_id: int, task_id: str | None) -> ScoreRun | None:
     return ScoreRun.objects.select_related("scheme").get(pk=run_id) if updated else None
 
 
-def _execute(run: ScoreRun) -> ScoreRun | None:
+def _execute(run: ScoreRun, *, subtasks: bool) -> ScoreRun | None:
     from rankings.services.uncertainty import uncertainty_input_build, uncertainty_run
 
     timer = _StageTimer(run)
@@ -182,8 +184,8 @@ def _execute(run: ScoreRun) -> ScoreRun | None:
         _save_summary(run, result, fingerprint=fingerprint, input_rows=input_rows)
     if run.uncertainty_draws:
         with timer.stage(ScoreRun.Stage.UNCERTAINTY, progress=70):
-            handed_over = uncertainty_run(run=run, inputs=uncertainty_input_build(totals=totals, scheme=scheme,
-                                                                                   result=result))
+            inputs = uncertainty_input_build(totals=totals, scheme=scheme, result=result)
+            handed_over = uncertainty_run(run=run, inputs=inputs, subtasks=subtasks)
         if handed_over:  # Celery subtasks finish the run (score_run_uncertainty_finish)
             return run
     return score_run_complete(run=run, timings=timer.timings)

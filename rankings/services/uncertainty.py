@@ -52,16 +52,17 @@ def uncertainty_input_build(*, totals: pd.DataFrame, scheme: Scheme, result: Sco
     )
 
 
-def uncertainty_run(*, run: ScoreRun, inputs: UncertaintyInput) -> bool:
-    """Run the analysis inline, or hand it to Celery subtasks. True when handed over (the chord's
-    callback then completes the run)."""
+def uncertainty_run(*, run: ScoreRun, inputs: UncertaintyInput, subtasks: bool = True) -> bool:
+    """Run the analysis inline, or hand it to Celery subtasks (only when `subtasks`, a broker is
+    configured and the draws exceed one chunk). True when handed over (the chord's callback then
+    completes the run)."""
     from celery import chord
 
     from rankings.tasks import score_run_uncertainty_chunk, score_run_uncertainty_failed, score_run_uncertainty_finish
 
     prepared = prepare(inputs)
     draws, chunk = run.uncertainty_draws, settings.GOVWEIBO_UNCERTAINTY_CHUNK_DRAWS
-    if settings.CELERY_TASK_ALWAYS_EAGER or draws <= chunk:
+    if not subtasks or settings.CELERY_TASK_ALWAYS_EAGER or draws <= chunk:
         ranks = simulate_ranks(prepared, draws=draws, seed=run.uncertainty_seed, spread=_spread(run))
         _summary_write(run=run, ranks=ranks, city_ids=prepared.city_ids)
         return False

@@ -23,6 +23,9 @@ def _help(command: str, **env: str) -> str:
     ("import_snapshots", "只检查文件并报告问题", "check the file and report, write nothing"),
     ("generate_demo_data", "随机种子", "Random seed"),
     ("setup_demo", "准备演示环境", "Set up the demo"),
+    ("compute_scores", "按评分方案和统计周期计算城市排名", "Compute a city ranking for a scheme and period"),
+    ("export_ranking", "将城市或账号排名导出为 CSV 或 XLSX 文件", "Export a city or account ranking as CSV or XLSX"),
+    ("load_scheme", "根据 YAML 或 JSON 文件创建或更新评分方案", "Create or update a scoring scheme from a YAML"),
 ])
 def test_command_help_is_chinese_by_default_and_english_with_an_english_lang(command, chinese, english):
     assert chinese in _help(command, LANG="C.UTF-8")

@@ -102,12 +102,13 @@ def test_an_empty_database_renders_the_page_with_zeros(client):
 def test_the_home_page_needs_the_same_few_queries_however_much_data_there_is(
     client, hunan_and_hubei, django_assert_num_queries
 ):
-    # Counts, period span, last import, by category, top provinces, and the session-less page: 6 queries.
-    with django_assert_num_queries(6):
+    # Counts, period span, last import, by category, top provinces (6), the schemes and the default
+    # scheme's published runs (2; no ranking is published here): 8 queries.
+    with django_assert_num_queries(8):
         client.get(reverse("home"))
     for number in range(30):
         _account(f"more-{number}", City.objects.get(name="武汉"), GovAccount.Category.YOUTH)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         client.get(reverse("home"))
 
 

@@ -45,7 +45,7 @@ def bci_cities() -> dict[str, object]:
 
 def _run(slug: str, period: str, **options) -> ScoreRun:
     run = services.score_run_start(scheme=ScoringScheme.objects.get(slug=slug), period=parse_period(period), **options)
-    services.score_run_execute(run_id=run.pk, task_id=run.task_id)
+    services.score_run_execute(run_id=run.pk, task_id=run.task_id, subtasks=False)
     return ScoreRun.objects.get(pk=run.pk)
 
 
@@ -201,3 +201,13 @@ def test_the_monthly_job_starts_the_previous_month_once(bci_cities):
 
     assert [(run.scheme.slug, run.period_label, run.publish) for run in started] == [("shifan-2012", "2012-03", True)]
     assert again == []
+
+
+def test_celery_beat_schedules_the_monthly_job_on_a_registered_task(settings):
+    from govweibo.celery import app
+
+    app.loader.import_default_modules()  # what a worker or beat does at start: autodiscover the tasks
+    entry = settings.CELERY_BEAT_SCHEDULE["monthly-ranking"]
+    assert entry["task"] in app.tasks
+    schedule = entry["schedule"]
+    assert (schedule.day_of_month, schedule.hour, schedule.minute) == ({2}, {3}, {0})

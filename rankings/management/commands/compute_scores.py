@@ -53,7 +53,7 @@ class Command(LocalizedCommand):
                           % {"id": run.pk, "scheme": chosen.slug, "version": run.scheme_version,
                              "period": run.period_label})
         if inline:
-            services.score_run_execute(run_id=run.pk, task_id=run.task_id)
+            services.score_run_execute(run_id=run.pk, task_id=run.task_id, subtasks=False)
         run = self._wait(run, timeout=timeout, show=progress or sys.stderr.isatty())
         if run.status == ScoreRun.Status.FAILED:
             raise CommandError(_("Run #%(id)s failed: %(error)s") % {"id": run.pk, "error": run.error})

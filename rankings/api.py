@@ -1,0 +1,347 @@
+"""The REST API of schemes, runs and rankings (Django REST framework).
+
+Reading is open to anyone; starting and publishing runs needs a signed-in user with the permission
+“Can start score runs” (rankings.run_scores). Messages follow the request's Accept-Language (Chinese
+by default, English with `Accept-Language: en`). Views validate input, call one selector or service
+and serialise the result.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.generics import GenericAPIView, ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+
+from accounts.models import GovAccount
+from accounts.periods import Period, PeriodError, parse_period
+from rankings import selectors, services
+from rankings.forms import PeriodFormField
+from rankings.models import AccountScore, CityScore, ScoreRun, ScoringScheme
+
+RUN_PERMISSION = "rankings.run_scores"
+
+
+class CanRunScoresOrReadOnly(permissions.BasePermission):
+    """Anyone may read; writing needs a signed-in user with rankings.run_scores."""
+
+    message = _("You need the permission “Can start score runs” to do this.")
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        user = request.user
+        return bool(user and user.is_authenticated and user.has_perm(RUN_PERMISSION))
+
+
+# --- fields and serializers ----------------------------------------------------------------------------
+@extend_schema_field(OpenApiTypes.STR)
+class PeriodField(serializers.Field):
+    """A period as text (2012-03, 2012-Q1, 2012, 2012-W05, 2012-01-01/2012-01-15)."""
+
+    def to_internal_value(self, data: object) -> Period:
+        try:
+            return parse_period(data)
+        except PeriodError as error:
+            raise serializers.ValidationError(str(error)) from None
+
+    def to_representation(self, value: Period) -> str:
+        return value.label
+
+
+class SchemeSerializer(serializers.ModelSerializer):
+    name_en = serializers.SerializerMethodField()
+    indicator_weights = serializers.SerializerMethodField(help_text=_("The manual weight of each indicator."))
+    category_weights = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ScoringScheme
+        fields = ["slug", "name", "name_en", "version", "is_default", "builtin", "indicator_weights",
+                  "category_weights", "updated_at"]
+
+    def get_name_en(self, scheme: ScoringScheme) -> str:
+        return str(scheme.document.get("name_en", ""))
+
+    def get_indicator_weights(self, scheme: ScoringScheme) -> dict[str, float]:
+        indicators = scheme.document.get("indicators", [])
+        return {item["key"]: item.get("weight") for item in indicators if "key" in item}
+
+    def get_category_weights(self, scheme: ScoringScheme) -> dict[str, float] | None:
+        return scheme.document.get("category_weights")
+
+
+class SchemeDetailSerializer(SchemeSerializer):
+    class Meta(SchemeSerializer.Meta):
+        fields = [*SchemeSerializer.Meta.fields, "document"]
+
+
+class RunSerializer(serializers.ModelSerializer):
+    scheme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    period = serializers.CharField(source="period_label", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    links = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ScoreRun
+        fields = [
+            "id", "scheme", "scheme_version", "period", "period_start", "period_end", "status", "stage",
+            "progress", "publish", "is_published", "published_at", "uncertainty_draws", "uncertainty_seed",
+            "created_at", "created_by", "started_at", "finished_at", "timings", "input_rows",
+            "accounts_scored", "cities_scored", "fingerprint", "weights", "warnings", "error", "links",
+        ]
+
+    def get_links(self, run: ScoreRun) -> dict[str, str]:
+        request = self.context.get("request")
+        paths = {
+            "self": reverse("api:run-detail", args=[run.pk]),
+            "page": reverse("rankings:run_detail", args=[run.pk]),
+            "cities": reverse("api:run-cities", args=[run.pk]),
+            "accounts": reverse("api:run-accounts", args=[run.pk]),
+        }
+        return {name: request.build_absolute_uri(path) if request else path for name, path in paths.items()}
+
+
+class RunCreateSerializer(serializers.Serializer):
+    scheme = serializers.SlugRelatedField(
+        slug_field="slug", queryset=ScoringScheme.objects.all(),
+        error_messages={"does_not_exist": _("There is no scoring scheme “{value}”.")},
+    )
+    period = PeriodField(help_text=_("2012-03, 2012-Q1, 2012, 2012-W05 or 2012-01-01/2012-01-15"))
+    publish = serializers.BooleanField(default=False)
+    draws = serializers.IntegerField(required=False, allow_null=True, min_value=0,
+                                     help_text=_("Monte Carlo draws (default: the scheme's)"))
+    seed = serializers.IntegerField(required=False, allow_null=True,
+                                    help_text=_("Monte Carlo seed (default: the scheme's)"))
+
+
+class CityRankingSerializer(serializers.ModelSerializer):
+    city_id = serializers.IntegerField(source="city.id", read_only=True)
+    city = serializers.CharField(source="city.name", read_only=True)
+    city_en = serializers.CharField(source="city.name_en", read_only=True)
+    province = serializers.CharField(source="city.province", read_only=True)
+    category_scores = serializers.DictField(child=serializers.FloatField(allow_null=True), read_only=True)
+
+    class Meta:
+        model = CityScore
+        fields = ["rank", "city_id", "city", "city_en", "province", "score", "previous_rank", "rank_change",
+                  "median_rank", "rank_p05", "rank_p95", "accounts", "category_scores", "indicators"]
+
+
+class AccountRankingSerializer(serializers.ModelSerializer):
+    account_id = serializers.IntegerField(source="account.id", read_only=True)
+    account = serializers.CharField(source="account.screen_name", read_only=True)
+    platform = serializers.CharField(source="account.platform", read_only=True)
+    city_id = serializers.IntegerField(source="city.id", read_only=True)
+    city = serializers.CharField(source="city.name", read_only=True)
+    province = serializers.CharField(source="city.province", read_only=True)
+    score = serializers.FloatField(source="composite", read_only=True)
+
+    class Meta:
+        model = AccountScore
+        fields = ["category", "rank_in_category", "account_id", "account", "platform", "city_id", "city",
+                  "province", "score", "normalized", "raw", "empty_shell", "inactive", "broadcast_only",
+                  "reply_rate"]
+
+
+# --- query parameters ----------------------------------------------------------------------------------
+class CityQuerySerializer(serializers.Serializer):
+    province = serializers.CharField(required=False, help_text=_("Only the cities of this province, e.g. 湖南"))
+
+
+class AccountQuerySerializer(serializers.Serializer):
+    category = serializers.ChoiceField(choices=GovAccount.Category.choices, required=False)
+    city = serializers.CharField(required=False, help_text=_("A city id, or a city name (e.g. 长沙)"))
+
+
+class RankingQuerySerializer(CityQuerySerializer, AccountQuerySerializer):
+    scheme = serializers.SlugRelatedField(
+        slug_field="slug", queryset=ScoringScheme.objects.all(), required=False,
+        error_messages={"does_not_exist": _("There is no scoring scheme “{value}”.")},
+        help_text=_("Scheme slug (default: the default scheme)"),
+    )
+    period = PeriodField(required=False, help_text=_("Period (default: the latest published)"))
+    level = serializers.ChoiceField(choices=[("city", _("cities")), ("account", _("accounts"))],
+                                    default="city")
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class PeriodFilter(filters.Filter):
+    """Runs of exactly that period; the text is parsed as the import's period column is."""
+
+    field_class = PeriodFormField
+
+    def filter(self, runs: Any, value: Period | None) -> Any:
+        return runs.filter(period_start=value.start, period_end=value.end) if value else runs
+
+
+class RunFilter(filters.FilterSet):
+    scheme = filters.CharFilter(field_name="scheme__slug", label=_("Scheme slug"))
+    status = filters.ChoiceFilter(choices=ScoreRun.Status.choices)
+    is_published = filters.BooleanFilter()
+    period = PeriodFilter(label=_("Period, e.g. 2012-03"))
+
+    class Meta:
+        model = ScoreRun
+        fields = ["scheme", "status", "is_published", "period"]
+
+
+def _query(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    """The request's query parameters, validated (400 naming the bad parameter otherwise)."""
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _query_body(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    """The request's body, validated (400 naming the bad field otherwise)."""
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _run_or_404(run_id: int) -> ScoreRun:
+    run = selectors.run_get(run_id=run_id)
+    if run is None:
+        raise NotFound(_("There is no run #%(id)s.") % {"id": run_id})
+    return run
+
+
+# --- views --------------------------------------------------------------------------------------------
+@extend_schema_view(
+    list=extend_schema(summary=_("Scoring schemes")),
+    retrieve=extend_schema(summary=_("One scoring scheme, with its document")),
+)
+class SchemeViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = ScoringScheme.objects.all()
+    lookup_field = "slug"
+    serializer_class = SchemeSerializer
+
+    def get_queryset(self):
+        return selectors.scheme_list()
+
+    def get_serializer_class(self):
+        return SchemeDetailSerializer if self.action == "retrieve" else SchemeSerializer
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Score runs, newest first")),
+    retrieve=extend_schema(summary=_("One score run: status, stage, progress, weights, warnings")),
+)
+class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    queryset = ScoreRun.objects.all()
+    serializer_class = RunSerializer
+    filterset_class = RunFilter
+    permission_classes = [CanRunScoresOrReadOnly]
+
+    def get_queryset(self):
+        return selectors.run_list()
+
+    @extend_schema(
+        summary=_("Start a score run"), request=RunCreateSerializer,
+        responses={202: RunSerializer, 400: OpenApiResponse(description=_("Invalid input"))},
+    )
+    def create(self, request: Request) -> Response:
+        """Create a pending run and queue it; poll the run's URL for its status and progress."""
+        params = _query_body(RunCreateSerializer, request)
+        try:
+            run = services.score_run_start(
+                scheme=params["scheme"], period=params["period"], publish=params["publish"],
+                user=request.user, draws=params.get("draws"), seed=params.get("seed"),
+            )
+        except services.ScoringError as error:
+            raise serializers.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: error.messages}) from None
+        run = selectors.run_get(run_id=run.pk)  # without Redis the run has already been computed inline
+        data = self.get_serializer(run).data
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["links"]["self"]})
+
+    @extend_schema(summary=_("Publish a run that succeeded"), request=None, responses={
+        200: RunSerializer, 409: OpenApiResponse(description=_("The run cannot be published")),
+    })
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str) -> Response:
+        run = self.get_object()
+        try:
+            run = services.score_run_publish(run=run)
+        except services.ScoringError as error:
+            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+        return Response(self.get_serializer(selectors.run_get(run_id=run.pk)).data)
+
+
+class RunCityList(ListAPIView):
+    """A run's city ranking by rank, with category scores, indicators and rank intervals."""
+
+    queryset = CityScore.objects.none()  # for the schema; rows come from the selector
+    serializer_class = CityRankingSerializer
+
+    @extend_schema(summary=_("City ranking of a run"), parameters=[CityQuerySerializer])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        params = _query(CityQuerySerializer, self.request)
+        run = _run_or_404(self.kwargs["run_id"])
+        return selectors.city_ranking_list(run=run, province=params.get("province"))
+
+
+class RunAccountList(ListAPIView):
+    """A run's accounts by category, then rank in category, with their diagnostic flags."""
+
+    queryset = AccountScore.objects.none()  # for the schema; rows come from the selector
+    serializer_class = AccountRankingSerializer
+
+    @extend_schema(summary=_("Account ranking of a run"), parameters=[AccountQuerySerializer])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return self.queryset
+        params = _query(AccountQuerySerializer, self.request)
+        return selectors.account_ranking_list(
+            run=_run_or_404(self.kwargs["run_id"]), category=params.get("category"), city=params.get("city"),
+        )
+
+
+class RankingView(GenericAPIView):
+    """The published ranking of a scheme (default: the default scheme) and period (default: the latest).
+
+    The response is a page of rows (cities or accounts, as `level` says) with the run they come from.
+    404 when that scheme has no published ranking for that period.
+    """
+
+    queryset = CityScore.objects.none()  # for the schema; rows come from the selectors
+
+    @extend_schema(summary=_("The published ranking"), parameters=[RankingQuerySerializer],
+                   responses={200: CityRankingSerializer(many=True), 404: OpenApiResponse(
+                       description=_("No published ranking for that scheme and period"))})
+    def get(self, request: Request) -> Response:
+        params = _query(RankingQuerySerializer, request)
+        scheme = params.get("scheme") or selectors.scheme_default_get()
+        if scheme is None:
+            raise NotFound(_("There is no scoring scheme yet."))
+        run = selectors.run_published_get(scheme=scheme, period=params.get("period"))
+        if run is None:
+            raise NotFound(selectors.no_published_ranking_message(scheme=scheme, period=params.get("period")))
+        if params["level"] == "account":
+            rows = selectors.account_ranking_list(run=run, category=params.get("category"),
+                                                  city=params.get("city"))
+            serializer_class: type[serializers.Serializer] = AccountRankingSerializer
+        else:
+            rows = selectors.city_ranking_list(run=run, province=params.get("province"))
+            serializer_class = CityRankingSerializer
+        page = self.paginate_queryset(rows)
+        response = self.get_paginated_response(serializer_class(page, many=True).data)
+        response.data["run"] = RunSerializer(run, context=self.get_serializer_context()).data
+        response.data["level"] = params["level"]
+        return response

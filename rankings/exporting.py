@@ -1,0 +1,154 @@
+"""Exporting a run's ranking as a table: CSV or XLSX, city or account level, headers in the user's language.
+
+The table is built with pandas from one bulk read of the run's rows (selectors.city_ranking_list /
+account_ranking_list as dictionaries), never by looping over model instances.
+
+CSV encoding: UTF-8. Files written to disk and downloads start with a byte-order mark, because Excel on
+Chinese Windows otherwise reads UTF-8 as GBK and garbles every Chinese cell; CSV written to stdout has
+no BOM, because it is read by programs (pipes, pandas, csvkit) that would take the BOM as part of the
+first header.
+"""
+from __future__ import annotations
+
+import io
+import pandas as pd
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from accounts.models import GovAccount
+from rankings import selectors
+from rankings.models import ScoreRun
+
+FORMATS = ("csv", "xlsx")
+LEVELS = ("city", "account")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+DECIMALS = 2  # scores and indicator values
+RATE_DECIMALS = 4  # reply rates (a share between 0 and 1)
+BOM = "\ufeff"
+
+
+def ranking_frame(*, run: ScoreRun, level: str) -> pd.DataFrame:
+    """The run's ranking at `level` ("city" or "account"), columns headed in the active language."""
+    if level == "account":
+        return account_ranking_frame(run=run)
+    return city_ranking_frame(run=run)
+
+
+def city_ranking_frame(*, run: ScoreRun) -> pd.DataFrame:
+    """Columns: rank, city, province, score, one per category with a score, one per indicator.
+
+    Scores and indicator values are rounded to 2 decimals. One query.
+    """
+    records = list(
+        selectors.city_ranking_list(run=run).values(
+            "rank", "city__name", "city__province", "score", "category_scores", "indicators"
+        )
+    )
+    cities = pd.DataFrame.from_records(
+        records, columns=["rank", "city__name", "city__province", "score", "category_scores", "indicators"]
+    )
+    categories = _expand(cities.pop("category_scores"), keys=list(GovAccount.Category.values),
+                         index=cities.index).dropna(axis="columns", how="all")
+    indicators = _expand(cities.pop("indicators"), keys=_indicator_keys(run), index=cities.index)
+    table = pd.concat([cities, categories, indicators], axis="columns")
+    table = table.round({column: DECIMALS for column in ["score", *categories.columns, *indicators.columns]})
+    return table.rename(columns={
+        "rank": _("rank"), "city__name": _("city"), "city__province": _("province"), "score": _("score"),
+        **_category_headers(categories.columns), **_indicator_headers(run, indicators.columns),
+    })
+
+
+def account_ranking_frame(*, run: ScoreRun) -> pd.DataFrame:
+    """Columns: rank in category, account, city, province, category, score, one per indicator (its
+    normalised value, then its raw value), flags, reply rate. Rows by category, then rank. One query."""
+    fields = ["rank_in_category", "account__screen_name", "city__name", "city__province", "category",
+              "composite", "normalized", "raw", "empty_shell", "inactive", "broadcast_only", "reply_rate"]
+    accounts = pd.DataFrame.from_records(list(selectors.account_ranking_list(run=run).values(*fields)),
+                                         columns=fields)
+    keys = _indicator_keys(run)
+    normalized = _expand(accounts.pop("normalized"), keys=keys, index=accounts.index)
+    raw = _expand(accounts.pop("raw"), keys=keys, index=accounts.index).add_prefix("raw__")
+    indicators = pd.concat([normalized[[key]].join(raw[[f"raw__{key}"]]) for key in normalized.columns]
+                           + [pd.DataFrame(index=accounts.index)], axis="columns")
+    labels = dict(GovAccount.Category.choices)
+    table = pd.concat([accounts[fields[:6]], indicators], axis="columns").assign(
+        category=accounts["category"].map(lambda value: str(labels.get(value, value))),
+        flags=_flags(accounts),
+        reply_rate=accounts["reply_rate"].astype("float64").round(RATE_DECIMALS),
+    )
+    table = table.round({column: DECIMALS for column in ["composite", *indicators.columns]})
+    indicator_names = selectors.indicator_labels(run=run)
+    return table.rename(columns={
+        "rank_in_category": _("rank in category"), "account__screen_name": _("account"),
+        "city__name": _("city"), "city__province": _("province"), "category": _("category"),
+        "composite": _("score"),
+        **{key: indicator_names.get(key, key) for key in normalized.columns},
+        **{f"raw__{key}": _("%(indicator)s (raw value)") % {"indicator": indicator_names.get(key, key)}
+           for key in normalized.columns},
+        "flags": _("flags"), "reply_rate": _("reply rate"),
+    })
+
+
+def ranking_csv(frame: pd.DataFrame, *, bom: bool) -> bytes:
+    """The table as UTF-8 CSV (CRLF line ends, as Excel writes them); with a BOM for Excel when asked."""
+    text = frame.to_csv(index=False, lineterminator="\r\n")
+    return ((BOM if bom else "") + text).encode("utf-8")
+
+
+def ranking_xlsx(frame: pd.DataFrame, *, sheet_name: str) -> bytes:
+    """The table as an XLSX workbook of one sheet (openpyxl), header row frozen."""
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name=sheet_name[:31])
+        writer.sheets[sheet_name[:31]].freeze_panes = "A2"
+    return buffer.getvalue()
+
+
+def ranking_export(*, run: ScoreRun, level: str, file_format: str, bom: bool = True) -> bytes:
+    """The run's ranking as the bytes of a CSV or XLSX file."""
+    frame = ranking_frame(run=run, level=level)
+    if file_format == "xlsx":
+        return ranking_xlsx(frame, sheet_name=f"{run.scheme.slug} {run.period_label}".replace("/", "~"))
+    return ranking_csv(frame, bom=bom)
+
+
+def ranking_file_name(*, run: ScoreRun, level: str, file_format: str) -> str:
+    """govweibo_<scheme>_<period>_<level>_run<id>.<format>; a date range's slash becomes a tilde."""
+    period = run.period_label.replace("/", "~")
+    return f"govweibo_{run.scheme.slug}_{period}_{level}_run{run.pk}.{file_format}"
+
+
+# --- helpers ----------------------------------------------------------------------------------------------
+def _expand(dicts: pd.Series, *, keys: list[str], index: pd.Index) -> pd.DataFrame:
+    """A Series of dicts as one float column per key: every one of `keys` (in order, NaN where a dict
+    lacks it), then any other key seen."""
+    frame = pd.DataFrame.from_records([item or {} for item in dicts], index=index)
+    columns = [*keys, *[key for key in frame.columns if key not in keys]]
+    return frame.reindex(columns=columns).astype("float64")
+
+
+def _indicator_keys(run: ScoreRun) -> list[str]:
+    return list(selectors.indicator_labels(run=run))
+
+
+def _category_headers(columns: pd.Index) -> dict[str, str]:
+    labels = dict(GovAccount.Category.choices)
+    return {column: str(labels.get(column, column)) for column in columns}
+
+
+def _indicator_headers(run: ScoreRun, columns: pd.Index) -> dict[str, str]:
+    names = selectors.indicator_labels(run=run)
+    return {column: names.get(column, column) for column in columns}
+
+
+def _flags(accounts: pd.DataFrame) -> pd.Series:
+    """The diagnostic flags of each account as one text (空壳、断更 …); empty when none applies."""
+    separator = pgettext("list separator", ", ")
+    flags = pd.Series("", index=accounts.index, dtype="object")
+    for column, label in [("empty_shell", _("empty shell")), ("inactive", _("inactive")),
+                          ("broadcast_only", _("broadcast only"))]:
+        flags = flags + accounts[column].eq(True).map({True: label + separator, False: ""})
+    return flags.str.removesuffix(separator)

@@ -1,0 +1,351 @@
+"""The ranking pages: the published ranking on the home page, a run's page, the run list, and the
+permission-checked forms that start and publish runs."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Permission, User
+from django.contrib.staticfiles import finders
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from rankings.models import ScoreRun
+from tests.factories import CityFactory
+from tests.rankings.factories import (
+    AccountScoreFactory,
+    CityCategoryScoreFactory,
+    CityScoreFactory,
+    ScoreRunFactory,
+    ScoringSchemeFactory,
+    ranking_build,
+    scheme_make_default,
+)
+
+pytestmark = pytest.mark.django_db
+
+APRIL = {"period_start": date(2012, 4, 1), "period_end": date(2012, 4, 30)}
+
+
+@pytest.fixture
+def runner() -> User:
+    user = User.objects.create_user("runner", password="pw")
+    user.user_permissions.add(Permission.objects.get(codename="run_scores"))
+    return user
+
+
+@pytest.fixture
+def scheme():
+    return scheme_make_default(ScoringSchemeFactory(slug="demo", name="演示方案"))
+
+
+def _english(client) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+def _queries(client, url: str) -> int:
+    """The queries of a GET, once per-connection checks (SQLite's JSON support …) have run."""
+    client.get(url)
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context.captured_queries)
+
+
+def _more_cities(run: ScoreRun, count: int) -> None:
+    for number in range(count):
+        city = CityFactory()
+        CityScoreFactory(run=run, city=city, rank=4 + number)
+        CityCategoryScoreFactory(run=run, city=city, category="police")
+        AccountScoreFactory(run=run, account__city=city, category="police", rank_in_category=3 + number)
+
+
+# --- home ----------------------------------------------------------------------------------------------
+def test_the_home_page_says_there_is_no_published_ranking_yet(client, scheme):
+    ScoreRunFactory(scheme=scheme)  # succeeded but not published
+
+    response = client.get(reverse("home"))
+
+    html = response.content.decode()
+    assert response.context["ranking"] is None
+    assert 'id="no-ranking"' in html and 'id="city-ranking-table"' not in html
+
+
+def test_the_home_page_shows_the_latest_published_ranking_of_the_default_scheme(client, scheme):
+    run = ranking_build(scheme=scheme, published=True)
+
+    response = client.get(reverse("home"))
+
+    html = response.content.decode()
+    ranking = response.context["ranking"]
+    assert ranking.run == run
+    assert [row.city.name for row in ranking.rows] == ["长沙", "株洲", "武汉"]
+    assert [category.value for category in ranking.categories] == ["police", "traffic", "press"]
+    assert ranking.rows[0].category_cells == [85.555, None, 75.0]
+    assert "城市排行榜" in html
+    assert '<td class="num score">81.23</td>' in html
+    assert '<th scope="col" class="num" data-category="police">公安</th>' in html
+    assert "▲2" in html and "▼1" in html and 'class="rank-new"' in html
+    assert '<td class="num interval">1–2</td>' in html
+    assert f'href="/rankings/{run.pk}/"' in html
+
+
+def test_the_home_page_never_shows_an_unpublished_run_even_a_newer_one(client, scheme):
+    published = ranking_build(scheme=scheme, published=True)
+    newer = ScoreRunFactory(scheme=scheme, **APRIL)
+    CityScoreFactory(run=newer, city=CityFactory(name="岳阳"), rank=1)
+
+    ranking = client.get(reverse("home")).context["ranking"]
+
+    assert ranking.run == published
+    assert "岳阳" not in [row.city.name for row in ranking.rows]
+
+
+def test_the_home_page_form_chooses_another_scheme_and_an_earlier_published_period(client, scheme):
+    march = ranking_build(scheme=scheme, published=True)
+    april = ScoreRunFactory(scheme=scheme, published=True, **APRIL)
+    other = ScoreRunFactory(scheme=ScoringSchemeFactory(slug="other"), published=True)
+
+    assert client.get(reverse("home")).context["ranking"].run == april
+    assert client.get(reverse("home"), {"period": "2012-03"}).context["ranking"].run == march
+    assert client.get(reverse("home"), {"scheme": "other"}).context["ranking"].run == other
+    # An unknown scheme or period falls back to the default scheme's latest ranking.
+    response = client.get(reverse("home"), {"scheme": "nope", "period": "1999-01"})
+    assert response.context["ranking"].run == april
+    html = response.content.decode()
+    assert '<option value="2012-03">2012-03</option>' in html and '<option value="other">' in html
+
+
+def test_the_home_page_needs_the_same_queries_for_3_or_43_cities(client, scheme):
+    run = ranking_build(scheme=scheme, published=True)
+    few = _queries(client, reverse("home"))
+    _more_cities(run, 40)
+
+    assert _queries(client, reverse("home")) == few <= 6 + 3  # the overview's, then schemes, runs, rows
+
+
+# --- a run's page ------------------------------------------------------------------------------------------
+def test_any_run_has_a_page_and_an_unpublished_one_says_so(client, scheme):
+    run = ranking_build(scheme=scheme)
+
+    response = client.get(reverse("rankings:run_detail", args=[run.pk]))
+
+    html = response.content.decode()
+    assert 'id="unpublished-badge"' in html and 'id="not-published-note"' in html
+    assert 'http-equiv="refresh"' not in html
+    assert [row.city.name for row in response.context["ranking"].rows] == ["长沙", "株洲", "武汉"]
+    assert client.get(reverse("rankings:run_detail", args=[999999])).status_code == 404
+
+
+def test_a_running_run_shows_its_stage_and_progress_and_refreshes_itself(client):
+    run = ScoreRunFactory(status=ScoreRun.Status.RUNNING, stage=ScoreRun.Stage.SCORING, progress=30)
+    _english(client)
+
+    html = client.get(reverse("rankings:run_detail", args=[run.pk])).content.decode()
+
+    assert '<meta http-equiv="refresh" content="3">' in html
+    assert '<progress id="run-progress-bar" max="100" value="30">' in html
+    assert "scoring" in html and 'id="city-ranking-table"' not in html
+
+
+def test_a_failed_run_shows_its_error(client):
+    run = ScoreRunFactory(status=ScoreRun.Status.FAILED, error="No snapshot lies inside 2012-03.")
+
+    html = client.get(reverse("rankings:run_detail", args=[run.pk])).content.decode()
+
+    assert 'id="run-error"' in html and "No snapshot lies inside 2012-03." in html
+    assert 'http-equiv="refresh"' not in html
+
+
+def test_the_run_page_shows_the_method_indicators_weights_and_warnings(client):
+    run = ranking_build(warnings={"activity:division_by_zero": 4})
+    _english(client)
+
+    html = client.get(reverse("rankings:run_detail", args=[run.pk])).content.decode()
+
+    assert "<code>log1p(reposts + comments)</code>" in html
+    assert '<tr data-indicator="activity">' in html
+    # manual 0.3, entropy 0.45, used 0.3
+    row = html.split('<tr data-indicator="activity">')[1].split("</tr>")[0]
+    assert ["0.300", "0.450", "0.300"] == [cell for cell in ("0.300", "0.450", "0.300") if cell in row]
+    assert "weighted arithmetic mean" in html
+    assert "Posting activity" in html and "division by zero, counted as 0 (4 accounts)" in html
+
+
+def test_the_run_page_draws_the_chart_with_the_local_plotly_never_a_cdn(client):
+    run = ranking_build()
+
+    html = client.get(reverse("rankings:run_detail", args=[run.pk])).content.decode()
+
+    assert '<script src="/static/vendor/plotly/plotly.min.js"></script>' in html
+    assert 'id="city-chart"' in html and "Plotly.newPlot" in html
+    assert "cdn.plot.ly" not in html and "cdn.jsdelivr" not in html
+    assert finders.find("vendor/plotly/plotly.min.js")
+
+
+def test_the_run_page_lists_accounts_per_category_with_diagnostic_badges(client):
+    run = ranking_build()
+    url = reverse("rankings:run_detail", args=[run.pk])
+
+    police = client.get(url).content.decode()
+    traffic = client.get(url, {"category": "traffic"}).content.decode()
+
+    assert '<tr data-account="长沙警事">' in police and '<tr data-account="株洲交警">' not in police
+    shell = police.split('<tr data-account="武汉公安空壳">')[1].split("</tr>")[0]
+    assert "flag-empty" in shell and "flag-inactive" in shell and "flag-broadcast" not in shell
+    assert "25%" in police.split('<tr data-account="长沙警事">')[1].split("</tr>")[0]
+    assert "flag-broadcast" in traffic.split('<tr data-account="株洲交警">')[1].split("</tr>")[0]
+
+
+def test_the_run_page_needs_the_same_queries_for_3_or_43_cities(client):
+    run = ranking_build()
+    url = reverse("rankings:run_detail", args=[run.pk])
+    few = _queries(client, url)
+    _more_cities(run, 40)
+
+    assert _queries(client, url) == few <= 4  # run, cities, account count, account page
+
+
+def test_only_users_allowed_to_run_scores_see_the_publish_button(client, runner):
+    run = ranking_build()
+    url = reverse("rankings:run_detail", args=[run.pk])
+
+    assert 'id="publish-form"' not in client.get(url).content.decode()
+    client.force_login(runner)
+    assert 'id="publish-form"' in client.get(url).content.decode()
+    run.is_published = True
+    run.save()
+    assert 'id="publish-form"' not in client.get(url).content.decode()
+
+
+# --- downloads ---------------------------------------------------------------------------------------------
+def test_the_run_page_downloads_its_ranking_as_csv_with_a_bom_or_as_xlsx(client):
+    run = ranking_build()
+    url = reverse("rankings:run_detail", args=[run.pk])
+
+    csv = client.get(url, {"format": "csv"})
+    xlsx = client.get(url, {"format": "xlsx", "level": "account"})
+
+    assert csv["Content-Type"] == "text/csv; charset=utf-8"
+    name = f"govweibo_{run.scheme.slug}_2012-03_city_run{run.pk}.csv"
+    assert csv["Content-Disposition"] == f'attachment; filename="{name}"'
+    text = csv.content.decode("utf-8")
+    assert text.startswith("\ufeff") and "长沙,湖南,81.23" in text
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert xlsx.content[:2] == b"PK"
+
+
+def test_a_bad_download_request_is_refused(client):
+    run = ranking_build()
+    pending = ScoreRunFactory(status=ScoreRun.Status.PENDING)
+
+    url = reverse("rankings:run_detail", args=[run.pk])
+
+    assert client.get(url, {"format": "pdf"}).status_code == 400
+    assert client.get(url, {"format": "csv", "level": "x"}).status_code == 400
+    assert client.get(reverse("rankings:run_detail", args=[pending.pk]), {"format": "csv"}).status_code == 404
+
+
+# --- the run list and starting a run ---------------------------------------------------------------------
+def test_the_run_list_shows_recent_runs_with_their_status_in_a_fixed_number_of_queries(client):
+    ScoreRunFactory(status=ScoreRun.Status.RUNNING, stage=ScoreRun.Stage.READING, progress=5)
+    few = _queries(client, reverse("rankings:run_list"))
+    for number in range(30):
+        ScoreRunFactory(created_by=User.objects.create_user(f"user{number}"))
+
+    response = client.get(reverse("rankings:run_list"))
+
+    html = response.content.decode()
+    assert len(response.context["runs"]) == 31
+    assert 'data-status="running"' in html and 'class="badge status-succeeded"' in html
+    assert 'id="run-start"' not in html  # anonymous: no form
+    assert _queries(client, reverse("rankings:run_list")) == few <= 2
+
+
+def test_the_compute_form_is_shown_to_users_allowed_to_run_scores(client, runner):
+    client.force_login(User.objects.create_user("reader"))
+    assert 'id="run-start"' not in client.get(reverse("rankings:run_list")).content.decode()
+    client.force_login(runner)
+    html = client.get(reverse("rankings:run_list")).content.decode()
+    assert 'id="run-start"' in html and '<option value="shifan-2012" selected>' in html
+
+
+def test_starting_a_run_needs_login_and_the_permission(client):
+    body = {"scheme": "shifan-2012", "period": "2012-03"}
+
+    anonymous = client.post(reverse("rankings:run_start"), body)
+    client.force_login(User.objects.create_user("reader"))
+    reader = client.post(reverse("rankings:run_start"), body)
+
+    assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("login"))
+    assert reader.status_code == 403
+    assert not ScoreRun.objects.exists()
+
+
+def test_a_user_allowed_to_run_scores_starts_a_run_and_lands_on_its_page(client, runner):
+    client.force_login(runner)
+
+    response = client.post(reverse("rankings:run_start"), {"scheme": "shifan-2012", "period": "2012年3月",
+                                                           "publish": "on"})
+
+    run = ScoreRun.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("rankings:run_detail", args=[run.pk])
+    assert (run.scheme.slug, run.period_label, run.publish, run.created_by) == (
+        "shifan-2012", "2012-03", True, runner,
+    )
+
+
+def test_a_bad_period_is_a_form_error_in_the_users_language(client, runner):
+    client.force_login(runner)
+    body = {"scheme": "shifan-2012", "period": "March"}
+
+    chinese = client.post(reverse("rankings:run_start"), body)
+    _english(client)
+    english = client.post(reverse("rankings:run_start"), body)
+
+    assert chinese.status_code == english.status_code == 400
+    assert "“March”不是有效的统计周期" in chinese.content.decode()
+    assert "“March” is not a period" in english.content.decode()
+    assert not ScoreRun.objects.exists()
+
+
+# --- publishing ------------------------------------------------------------------------------------------
+def test_publishing_from_the_page_needs_the_permission_and_a_post(client, runner):
+    run = ranking_build()
+    url = reverse("rankings:run_publish", args=[run.pk])
+
+    assert client.post(url).status_code == 302  # to the login page
+    client.force_login(User.objects.create_user("reader"))
+    assert client.post(url).status_code == 403
+    client.force_login(runner)
+    assert client.get(url).status_code == 405
+    run.refresh_from_db()
+    assert not run.is_published
+
+
+def test_publishing_a_run_makes_it_the_home_pages_ranking(client, runner, scheme):
+    old = ranking_build(scheme=scheme, published=True)
+    new = ScoreRunFactory(scheme=scheme)
+    client.force_login(runner)
+
+    response = client.post(reverse("rankings:run_publish", args=[new.pk]), follow=True)
+
+    assert response.redirect_chain[-1][0] == reverse("rankings:run_detail", args=[new.pk])
+    assert 'id="published-badge"' in response.content.decode()
+    old.refresh_from_db()
+    assert not old.is_published
+    assert client.get(reverse("home")).context["ranking"].run == new
+
+
+def test_publishing_a_run_that_has_not_succeeded_shows_why_not(client, runner):
+    run = ScoreRunFactory(status=ScoreRun.Status.FAILED)
+    client.force_login(runner)
+    _english(client)
+
+    response = client.post(reverse("rankings:run_publish", args=[run.pk]), follow=True)
+
+    assert "Only a run that succeeded can be published" in response.content.decode()
+    run.refresh_from_db()
+    assert not run.is_published
