@@ -116,6 +116,12 @@ class ScoreRun(models.Model):
     def finished(self) -> bool:
         return self.status in self.FINISHED
 
+    @property
+    def stage_timings(self) -> list[tuple[str, int]]:
+        """(translated stage label, milliseconds) in the order the stages ran."""
+        labels = dict(self.Stage.choices)
+        return [(str(labels.get(stage, stage)), ms) for stage, ms in self.timings.items()]
+
 
 class AccountScore(models.Model):
     run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="account_scores")
