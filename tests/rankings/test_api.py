@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 
 from rankings.models import ScoreRun
 from tests.factories import CityFactory
@@ -21,13 +21,6 @@ from tests.rankings.factories import (
 pytestmark = pytest.mark.django_db
 
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
-
-
-@pytest.fixture
-def runner() -> User:
-    user = User.objects.create_user("runner", password="pw")
-    user.user_permissions.add(Permission.objects.get(codename="run_scores"))
-    return user
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -27,13 +27,6 @@ from tests.rankings.factories import (
 pytestmark = pytest.mark.django_db
 
 APRIL = {"period_start": date(2012, 4, 1), "period_end": date(2012, 4, 30)}
-
-
-@pytest.fixture
-def runner() -> User:
-    user = User.objects.create_user("runner", password="pw")
-    user.user_permissions.add(Permission.objects.get(codename="run_scores"))
-    return user
 
 
 @pytest.fixture
