@@ -9,7 +9,8 @@
 Each page is requested in-process through Django's test client (whole request cycle: middleware,
 queries, template rendering), as a logged-in superuser, --repeat times; the median is reported next to
 the median of /healthz (one `SELECT 1`) measured in the same run, so the ratio is what to compare
-across machines. Also reports the number of SQL queries per page.
+across machines. Also reports the number of SQL queries per page. The ranking pages need a published
+run of the default scheme (bench/score_run.py leaves one in its database), else they are skipped.
 """
 from __future__ import annotations
 
@@ -32,6 +33,16 @@ PAGES = (
     "/admin/accounts/snapshot/?q=长沙警事",
     "/admin/accounts/snapshot/?p=500",
     "/admin/accounts/snapshotimport/",
+    # The ranking pages and API ({run}: the latest published run of the default scheme; issue #3).
+    "/rankings/runs/",
+    "/rankings/{run}/",
+    "/rankings/{run}/?category=police&page=100",
+    "/rankings/{run}/?format=csv",
+    "/rankings/{run}/?format=csv&level=account",
+    "/api/ranking/",
+    "/api/runs/{run}/cities/",
+    "/api/runs/{run}/accounts/?category=police",
+    "/admin/rankings/scorerun/",
 )
 BASELINE = "/healthz"
 
@@ -61,6 +72,7 @@ def _run(repeat: int) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import GovAccount, Snapshot
+    from rankings.models import ScoreRun
 
     user, _ = get_user_model().objects.get_or_create(
         username="bench-pages", defaults={"is_staff": True, "is_superuser": True})
@@ -83,7 +95,12 @@ def _run(repeat: int) -> None:
     print("| page | status | median ms | × /healthz | queries |")
     print("|---|---:|---:|---:|---:|")
     print(f"| `{BASELINE}` (baseline) | 200 | {base * 1000:.1f} | 1.0 | 1 |")
+    published = ScoreRun.objects.filter(is_published=True, scheme__is_default=True).order_by("-period_end").first()
     for url in PAGES:
+        if "{run}" in url:
+            if published is None:
+                continue
+            url = url.format(run=published.pk)
         seconds, queries, status = measure(url)
         print(f"| `{url}` | {status} | {seconds * 1000:.1f} | {seconds / base:.0f} | {queries} |")
 

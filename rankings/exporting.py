@@ -11,7 +11,12 @@ first header.
 from __future__ import annotations
 
 import io
+
+import numpy as np
 import pandas as pd
+from django.db.models import FloatField
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -63,19 +68,25 @@ def city_ranking_frame(*, run: ScoreRun) -> pd.DataFrame:
 
 def account_ranking_frame(*, run: ScoreRun) -> pd.DataFrame:
     """Columns: rank in category, account, city, province, category, score, one per indicator (its
-    normalised value, then its raw value), flags, reply rate. Rows by category, then rank. One query."""
+    normalised value, then its raw value), flags, reply rate. Rows by category, then rank. One query.
+
+    The indicators come out of the JSON columns in the database (one float column per key), so that
+    180,000 rows are not decoded one JSON document at a time in Python.
+    """
     fields = ["rank_in_category", "account__screen_name", "city__name", "city__province", "category",
-              "composite", "normalized", "raw", "empty_shell", "inactive", "broadcast_only", "reply_rate"]
-    accounts = pd.DataFrame.from_records(list(selectors.account_ranking_list(run=run).values(*fields)),
-                                         columns=fields)
+              "composite", "empty_shell", "inactive", "broadcast_only", "reply_rate"]
     keys = _indicator_keys(run)
-    normalized = _expand(accounts.pop("normalized"), keys=keys, index=accounts.index)
-    raw = _expand(accounts.pop("raw"), keys=keys, index=accounts.index).add_prefix("raw__")
-    indicators = pd.concat([normalized[[key]].join(raw[[f"raw__{key}"]]) for key in normalized.columns]
-                           + [pd.DataFrame(index=accounts.index)], axis="columns")
-    labels = dict(GovAccount.Category.choices)
+    values = {f"norm_{n}": Cast(KT(f"normalized__{key}"), FloatField()) for n, key in enumerate(keys)}
+    values |= {f"raw_{n}": Cast(KT(f"raw__{key}"), FloatField()) for n, key in enumerate(keys)}
+    rows = selectors.account_ranking_list(run=run).annotate(**values).values_list(*fields, *values)
+    accounts = pd.DataFrame.from_records(list(rows), columns=[*fields, *values])
+    indicators = pd.DataFrame(index=accounts.index)
+    for n, key in enumerate(keys):
+        indicators[key] = accounts[f"norm_{n}"].astype("float64")
+        indicators[f"raw__{key}"] = accounts[f"raw_{n}"].astype("float64")
+    labels = {value: str(label) for value, label in GovAccount.Category.choices}
     table = pd.concat([accounts[fields[:6]], indicators], axis="columns").assign(
-        category=accounts["category"].map(lambda value: str(labels.get(value, value))),
+        category=accounts["category"].map(labels).fillna(accounts["category"]),
         flags=_flags(accounts),
         reply_rate=accounts["reply_rate"].astype("float64").round(RATE_DECIMALS),
     )
@@ -85,9 +96,9 @@ def account_ranking_frame(*, run: ScoreRun) -> pd.DataFrame:
         "rank_in_category": _("rank in category"), "account__screen_name": _("account"),
         "city__name": _("city"), "city__province": _("province"), "category": _("category"),
         "composite": _("score"),
-        **{key: indicator_names.get(key, key) for key in normalized.columns},
+        **{key: indicator_names.get(key, key) for key in keys},
         **{f"raw__{key}": _("%(indicator)s (raw value)") % {"indicator": indicator_names.get(key, key)}
-           for key in normalized.columns},
+           for key in keys},
         "flags": _("flags"), "reply_rate": _("reply rate"),
     })
 
@@ -150,5 +161,5 @@ def _flags(accounts: pd.DataFrame) -> pd.Series:
     flags = pd.Series("", index=accounts.index, dtype="object")
     for column, label in [("empty_shell", _("empty shell")), ("inactive", _("inactive")),
                           ("broadcast_only", _("broadcast only"))]:
-        flags = flags + accounts[column].eq(True).map({True: label + separator, False: ""})
+        flags = flags + np.where(accounts[column].eq(True).to_numpy(dtype=bool), label + separator, "")
     return flags.str.removesuffix(separator)
