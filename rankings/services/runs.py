@@ -74,9 +74,16 @@ def score_run_start(
 
 
 def _enqueue(run: ScoreRun) -> None:
+    """Send the run's task. If it cannot be sent (broker or result store unreachable after Celery's own
+    retries: kombu's OperationalError, or the Redis result backend's RuntimeError), the run fails with
+    the reason rather than staying pending forever."""
     from rankings.tasks import score_run_execute
 
-    score_run_execute.apply_async(args=[run.pk], task_id=run.task_id)
+    try:
+        score_run_execute.apply_async(args=[run.pk], task_id=run.task_id)
+    except Exception as error:  # noqa: BLE001 - whatever stops the send, the run must not wait for it
+        logger.exception("task=score_run_execute run_id=%s enqueue=failed", run.pk)
+        score_run_fail(run_id=run.pk, reason=_("The task queue could not be reached: %(error)s") % {"error": error})
 
 
 def score_runs_start_monthly(*, today: date | None = None) -> list[ScoreRun]:

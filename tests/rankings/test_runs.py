@@ -211,3 +211,33 @@ def test_celery_beat_schedules_the_monthly_job_on_a_registered_task(settings):
     assert entry["task"] in app.tasks
     schedule = entry["schedule"]
     assert (schedule.day_of_month, schedule.hour, schedule.minute) == ({2}, {3}, {0})
+
+
+def test_a_scheme_over_a_custom_metric_reads_it_from_the_snapshots_json_and_sums_it_exactly():
+    """normalize: none and weights 0.7/0.3: the score is exactly 0.7·hotline + 0.3·replies, summed per
+    city; a snapshot without the custom metric counts as 0 and is reported as a warning."""
+    scheme, _outcome = services.scheme_save(document={
+        "slug": "hotline", "name": "热线",
+        "custom_metrics": ["hotline"],
+        "indicators": [
+            {"key": "hotline", "label": "热线回复", "expr": "hotline", "normalize": "none", "weight": 0.7},
+            {"key": "replies", "label": "回复", "expr": "replies", "normalize": "none", "weight": 0.3},
+        ],
+        "account_to_city": "sum",
+    })
+    city = CityFactory(name="长沙")
+    for name, hotline, replies in (("甲", 10, 4), ("乙", None, 6)):
+        account = GovAccountFactory(city=city, category="police", screen_name=name)
+        for month in (3, 4):
+            period = parse_period(f"2012-{month:02d}")
+            SnapshotFactory(account=account, period_start=period.start, period_end=period.end, replies=replies,
+                            custom_metrics={} if hotline is None else {"hotline": hotline + month})
+
+    run = _run("hotline", "2012-Q2", draws=0)  # April only: March lies outside the quarter
+
+    assert run.status == ScoreRun.Status.SUCCEEDED, run.error
+    # 甲: 0.7·14 + 0.3·4 = 11.0; 乙: 0.7·0 + 0.3·6 = 1.8; the city: their sum, 12.8.
+    composites = dict(AccountScore.objects.filter(run=run).values_list("account__screen_name", "composite"))
+    assert composites == pytest.approx({"甲": 11.0, "乙": 1.8})
+    assert CityScore.objects.get(run=run).score == pytest.approx(12.8)
+    assert run.warnings == {"hotline:missing_value": 1}

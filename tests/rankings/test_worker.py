@@ -131,3 +131,26 @@ def test_a_worker_killed_mid_run_is_replaced_and_the_run_finishes_exactly_once(c
     assert CityScore.objects.filter(run=second).count() == CITIES
     assert set(seen_published) == {CITIES}  # a whole ranking was published at every moment
     assert sorted(_published_ranking()) == sorted(published)  # same data, same ranking
+
+
+@pytest.mark.postgres
+def test_a_run_whose_task_cannot_be_queued_fails_with_the_reason_instead_of_waiting_forever(transactional_db,
+                                                                                         march_data):
+    """compute_scores in its own process, with a broker address where nothing listens: the run is
+    marked failed with the reason and the command exits 1 at once, instead of waiting for a worker."""
+    import subprocess
+    import sys
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the command runs in another process, which needs the test database on a server")
+    db = connection.settings_dict
+    env = {**os.environ, "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+           "REDIS_URL": "redis://127.0.0.1:1/0", "LANG": "en_US.UTF-8"}  # port 1: connection refused
+    result = subprocess.run(
+        [sys.executable, "manage.py", "compute_scores", "--period", "2012-03", "--draws", "0", "--timeout", "60"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
+
+    assert result.returncode == 1
+    assert "The task queue could not be reached" in result.stderr
+    run = ScoreRun.objects.get()
+    assert run.status == ScoreRun.Status.FAILED and run.error.startswith("The task queue could not be reached")
