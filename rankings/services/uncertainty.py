@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Least
 from django.utils import timezone
 
 from rankings.models import CityScore, ScoreRun
@@ -25,6 +27,7 @@ from rankings.scoring.uncertainty import UncertaintyInput, prepare, simulate_ran
 
 logger = logging.getLogger(__name__)
 OWN_METHOD = "scheme"  # the scheme's own normalisation of each indicator
+UNCERTAINTY_SHARE, UNCERTAINTY_END = 25, 95  # progress % the chunks cover, and where they stop
 
 
 def uncertainty_input_build(*, totals: pd.DataFrame, scheme: Scheme, result: ScoreResult) -> UncertaintyInput:
@@ -83,7 +86,10 @@ def score_run_uncertainty_chunk(*, run_id: int, start: int, count: int) -> list[
     inputs = UncertaintyInput.from_bytes(bytes(run.uncertainty_input))
     ranks = simulate_ranks(inputs, draws=run.uncertainty_draws, seed=run.uncertainty_seed, spread=_spread(run),
                            start=start, count=count)
-    ScoreRun.objects.filter(pk=run_id).update(heartbeat_at=timezone.now())
+    # Each chunk moves the bar through the stage's share (70 → 95 %), whichever worker finishes it.
+    step = max(1, round(UNCERTAINTY_SHARE * count / run.uncertainty_draws))
+    ScoreRun.objects.filter(pk=run_id).update(heartbeat_at=timezone.now(),
+                                              progress=Least(F("progress") + step, UNCERTAINTY_END))
     return ranks.tolist()
 
 

@@ -241,3 +241,32 @@ def test_a_scheme_over_a_custom_metric_reads_it_from_the_snapshots_json_and_sums
     assert composites == pytest.approx({"甲": 11.0, "乙": 1.8})
     assert CityScore.objects.get(run=run).score == pytest.approx(12.8)
     assert run.warnings == {"hotline:missing_value": 1}
+
+
+def test_a_monte_carlo_chunk_gives_its_slice_of_the_inline_draws_and_moves_the_progress(bci_cities):
+    import numpy as np
+    import pandas as pd
+
+    from rankings.scoring.inputs import period_totals
+    from rankings.scoring.pipeline import score
+    from rankings.scoring.schemes import Scheme
+    from rankings.scoring.uncertainty import prepare, simulate_ranks
+    from rankings.services.uncertainty import uncertainty_input_build
+
+    run = services.score_run_start(scheme=ScoringScheme.objects.get(slug="shifan-2012"),
+                                   period=parse_period("2012-03"), draws=100, seed=5)
+    period, scheme = parse_period("2012-03"), Scheme.from_document(run.document)
+    totals = period_totals(snapshots_frame(period_start=period.start, period_end=period.end),
+                           period_start=pd.Timestamp(period.start), period_end=pd.Timestamp(period.end))
+    inputs = prepare(uncertainty_input_build(totals=totals, scheme=scheme,
+                                             result=score(totals, scheme, period_end=pd.Timestamp(period.end))))
+    ScoreRun.objects.filter(pk=run.pk).update(status=ScoreRun.Status.RUNNING, progress=70,
+                                              uncertainty_input=inputs.to_bytes())
+
+    chunk = services.score_run_uncertainty_chunk(run_id=run.pk, start=50, count=50)
+
+    everything = simulate_ranks(inputs, draws=100, seed=5, spread=0.25)
+    assert np.array_equal(np.asarray(chunk), everything[:, 50:])
+    assert ScoreRun.objects.get(pk=run.pk).progress == 70 + round(25 * 50 / 100)
+    ScoreRun.objects.filter(pk=run.pk).update(status=ScoreRun.Status.FAILED)
+    assert services.score_run_uncertainty_chunk(run_id=run.pk, start=0, count=50) is None  # no longer running
