@@ -7,8 +7,11 @@ PERIOD takes the import's forms: 2012-03, 2012-Q1, 2012, 2012-W05, 2012-01-01/20
 """
 from __future__ import annotations
 
+import logging
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
@@ -23,6 +26,21 @@ from rankings.services import ScoringError
 
 TOP = 10
 POLL_SECONDS = 0.5
+QUIETED_LOGGERS = ("rankings", "celery")
+
+
+@contextmanager
+def _quiet_logs(*, enabled: bool) -> Iterator[None]:
+    """Raise the run's loggers to WARNING for the duration, then restore them."""
+    loggers = [logging.getLogger(name) for name in QUIETED_LOGGERS] if enabled else []
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 class Command(LocalizedCommand):
@@ -41,8 +59,14 @@ class Command(LocalizedCommand):
         parser.add_argument("--progress", action="store_true", help=_("show a progress bar even when not on a terminal"))
         parser.add_argument("--lang", choices=LANGUAGES, help=_("language of the messages (default: from LANG)"))
 
-    def handle(self, *args, scheme: str | None, period: str, publish: bool, draws: int | None, seed: int | None,
-               inline: bool, timeout: float, progress: bool, **options) -> None:
+    def handle(self, *args, verbosity: int = 1, **options) -> None:
+        # The run's key=value log lines are for workers' logs; on a terminal they would break up the
+        # progress bar. -v 2 shows them.
+        with _quiet_logs(enabled=verbosity < 2):
+            self._compute(**options)
+
+    def _compute(self, *, scheme: str | None, period: str, publish: bool, draws: int | None, seed: int | None,
+                 inline: bool, timeout: float, progress: bool, **options) -> None:
         chosen = self._scheme(scheme)
         try:
             run = services.score_run_start(scheme=chosen, period=parse_period(period), publish=publish,
