@@ -14,7 +14,8 @@ import io
 
 import numpy as np
 import pandas as pd
-from django.db.models import FloatField
+from django.db import connection
+from django.db.models import FloatField, QuerySet
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
@@ -79,7 +80,7 @@ def account_ranking_frame(*, run: ScoreRun) -> pd.DataFrame:
     values = {f"norm_{n}": Cast(KT(f"normalized__{key}"), FloatField()) for n, key in enumerate(keys)}
     values |= {f"raw_{n}": Cast(KT(f"raw__{key}"), FloatField()) for n, key in enumerate(keys)}
     rows = selectors.account_ranking_list(run=run).annotate(**values).values_list(*fields, *values)
-    accounts = pd.DataFrame.from_records(list(rows), columns=[*fields, *values])
+    accounts = _frame(rows, columns=[*fields, *values])
     indicators = pd.DataFrame(index=accounts.index)
     for n, key in enumerate(keys):
         indicators[key] = accounts[f"norm_{n}"].astype("float64")
@@ -153,6 +154,27 @@ def _category_headers(columns: pd.Index) -> dict[str, str]:
 def _indicator_headers(run: ScoreRun, columns: pd.Index) -> dict[str, str]:
     names = selectors.indicator_labels(run=run)
     return {column: names.get(column, column) for column in columns}
+
+
+def _frame(rows: QuerySet, *, columns: list[str]) -> pd.DataFrame:
+    """A values_list queryset as a DataFrame. On PostgreSQL its SQL is run as COPY … TO STDOUT and
+    parsed by pandas (180,000 rows in well under a second, instead of Django building a tuple per row);
+    booleans arrive as t/f and become True/False/None. Elsewhere, the rows as Django returns them."""
+    if connection.vendor != "postgresql":
+        return pd.DataFrame.from_records(list(rows), columns=columns)
+    sql, params = rows.query.sql_with_params()
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor:
+        cursor.copy_expert(f"COPY ({cursor.mogrify(sql, params).decode()}) TO STDOUT WITH (FORMAT csv)", buffer)
+    if not buffer.tell():
+        return pd.DataFrame(columns=columns)
+    buffer.seek(0)
+    frame = pd.read_csv(buffer, header=None, names=columns, keep_default_na=False, na_values=[""],
+                        dtype={column: "object" for column in ("account__screen_name", "city__name",
+                                                                "city__province", "category")})
+    for column in ("empty_shell", "inactive", "broadcast_only"):
+        frame[column] = frame[column].map({"t": True, "f": False}).astype("object")
+    return frame
 
 
 def _flags(accounts: pd.DataFrame) -> pd.Series:
