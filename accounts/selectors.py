@@ -6,7 +6,6 @@ never by looping over model instances.
 """
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -15,6 +14,7 @@ import pandas as pd
 from django.db import connection
 from django.db.models import Count, Max, Min, QuerySet
 
+from accounts.bulk_read import query_frame
 from accounts.models import (
     SNAPSHOT_COUNT_FIELDS,
     SNAPSHOT_OPTIONAL_COUNT_FIELDS,
@@ -144,23 +144,9 @@ def snapshots_frame(*, period_start: date, period_end: date, custom_metrics: Seq
         "WHERE s.period_start >= %s AND s.period_end <= %s ORDER BY s.account_id, s.period_end"
     )
     params = [*custom_metrics, period_start, period_end]
-    names = [*SNAPSHOT_FRAME_COLUMNS, *custom_metrics]
-    with connection.cursor() as cursor:
-        if vendor == "postgresql":
-            snapshots = _copy_out(cursor, cursor.mogrify(sql, params).decode(), names)
-        else:
-            cursor.execute(sql, params)
-            snapshots = pd.DataFrame.from_records(cursor.fetchall(), columns=names)
+    snapshots = query_frame(sql, params, columns=[*SNAPSHOT_FRAME_COLUMNS, *custom_metrics],
+                            text_columns=["category"])
     return _typed(snapshots, custom_metrics)
-
-
-def _copy_out(cursor, sql: str, names: list[str]) -> pd.DataFrame:
-    buffer = io.BytesIO()
-    cursor.copy_expert(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", buffer)
-    if not buffer.tell():
-        return pd.DataFrame(columns=names)
-    buffer.seek(0)
-    return pd.read_csv(buffer, header=None, names=names, dtype={"category": "string"}, na_filter=True)
 
 
 def _typed(snapshots: pd.DataFrame, custom_metrics: Sequence[str]) -> pd.DataFrame:

@@ -216,13 +216,16 @@ def _snapshots_sql(period, custom_metrics) -> tuple[str, list[str]]:
 
     from accounts import selectors
 
+    from django.db import connection
+
     captured = {}
 
-    def capture(cursor, sql, names):
-        captured.update(sql=sql, names=names)
-        return pd.DataFrame(columns=names)
+    def capture(sql, params, *, columns, text_columns=()):
+        with connection.cursor() as cursor:
+            captured.update(sql=cursor.mogrify(sql, params).decode(), names=list(columns))
+        return pd.DataFrame(columns=list(columns))
 
-    with mock.patch.object(selectors, "_copy_out", capture):
+    with mock.patch.object(selectors, "query_frame", capture):
         selectors.snapshots_frame(period_start=period.start, period_end=period.end,
                                   custom_metrics=list(custom_metrics))
     return captured["sql"], captured["names"]
