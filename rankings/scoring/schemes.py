@@ -5,7 +5,7 @@ A document (see rankings/builtin_schemes/*.yaml for complete ones):
     slug: shifan-2012                # [a-z0-9-], 1..50
     name: 政务微博示范奖 (2012)
     name_en: Government microblog model award (2012)     # optional
-    description: ...                 # optional
+    description: ...                 # optional; description_en: the same in English (optional)
     indicators:                      # 1..20; keys unique, [a-z_][a-z0-9_]*
       - {key: fans, label: 粉丝量, label_en: Fans, expr: log1p(fans), normalize: minmax, weight: 0.25}
     group_by_category: true          # normalise within each category (needs category_weights)
@@ -54,8 +54,8 @@ RESERVED_NAMES = frozenset(
 )
 
 TOP_LEVEL_KEYS = (
-    "slug", "name", "name_en", "description", "indicators", "group_by_category", "category_weights",
-    "account_to_city", "missing_category", "aggregation", "weighting", "scale", "custom_metrics",
+    "slug", "name", "name_en", "description", "description_en", "indicators", "group_by_category",
+    "category_weights", "account_to_city", "missing_category", "aggregation", "weighting", "scale", "custom_metrics",
     "uncertainty",
 )
 INDICATOR_KEYS = ("key", "label", "label_en", "expr", "normalize", "weight")
@@ -96,6 +96,7 @@ class Scheme:
     indicators: tuple[Indicator, ...]
     name_en: str | None = None
     description: str | None = None
+    description_en: str | None = None
     group_by_category: bool = False
     category_weights: dict[str, float] | None = None
     account_to_city: str = "mean"
@@ -132,6 +133,8 @@ class Scheme:
             document["name_en"] = self.name_en
         if self.description is not None:
             document["description"] = self.description
+        if self.description_en is not None:
+            document["description_en"] = self.description_en
         document["indicators"] = [_indicator_document(indicator) for indicator in self.indicators]
         document["group_by_category"] = self.group_by_category
         if self.category_weights is not None:
@@ -174,6 +177,7 @@ class _SchemeReader(DocumentReader):
         name = self.text(document, "name")
         name_en = self.text(document, "name_en", required=False)
         description = self.text(document, "description", required=False, limit=MAX_DESCRIPTION_LENGTH)
+        description_en = self.text(document, "description_en", required=False, limit=MAX_DESCRIPTION_LENGTH)
         # Read before the indicators: their expressions may use the custom metrics.
         custom_metrics = self.custom_metrics(document.get("custom_metrics"))
         scheme = Scheme(
@@ -181,6 +185,7 @@ class _SchemeReader(DocumentReader):
             name=name or "",
             name_en=name_en,
             description=description,
+            description_en=description_en,
             indicators=self.indicators(document, custom_metrics),
             group_by_category=self.boolean(document, "group_by_category", default=False),
             category_weights=self.category_weights(document.get("category_weights")),

@@ -75,7 +75,7 @@ def test_shifan_2012_scores_five_categories_equally_and_says_its_weights_are_ass
     assert scheme.category_weights == dict.fromkeys(CATEGORIES[:5], 0.2)
     assert scheme.group_by_category
     assert (scheme.account_to_city, scheme.missing_category) == ("max", "zero")
-    assert "no weights" in scheme.description
+    assert "no weights" in scheme.description_en and "没有公布权重" in scheme.description
     uncertainty = scheme.uncertainty
     assert (uncertainty.draws, uncertainty.spread, uncertainty.seed) == (1000, 0.25, 2012)
     assert uncertainty.normalizations == ("minmax", "rank")
