@@ -147,6 +147,12 @@ def city_ranking_get(*, run: ScoreRun, province: str | None = None, limit: int |
     )
 
 
+def run_provinces(*, run: ScoreRun) -> list[str]:
+    """The provinces of the run's ranked cities, sorted, for the province filter. One query."""
+    return list(CityScore.objects.filter(run=run).order_by("city__province")
+                .values_list("city__province", flat=True).distinct())
+
+
 def _category_score(category: str) -> Subquery:
     return Subquery(
         CityCategoryScore.objects.filter(run=OuterRef("run"), city=OuterRef("city"), category=category)

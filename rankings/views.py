@@ -58,6 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     """Any run: its status (refreshing while it runs), method, chart, city and account rankings.
 
+    `?province=` narrows the chart and the city table to one province (ranks stay national).
     `?format=csv|xlsx` (with `level=city|account`) downloads the ranking instead.
     """
     run = selectors.run_get(run_id=run_id)
@@ -65,7 +66,9 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         raise Http404(_("There is no run #%(id)s.") % {"id": run_id})
     if "format" in request.GET:
         return _export_response(request, run)
-    ranking = selectors.city_ranking_get(run=run)
+    provinces = selectors.run_provinces(run=run)
+    province = request.GET.get("province") if request.GET.get("province") in provinces else None
+    ranking = selectors.city_ranking_get(run=run, province=province)
     categories = [category.value for category in ranking.categories]
     category = request.GET.get("category") if request.GET.get("category") in categories else None
     category = category or (categories[0] if categories else None)
@@ -73,6 +76,8 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     return render(request, "rankings/run_detail.html", {
         "run": run,
         "ranking": ranking,
+        "provinces": provinces,
+        "province": province,
         "method": selectors.run_method_get(run=run),
         "chart": _chart_html(ranking) if ranking.rows else "",
         "chart_cities": min(len(ranking.rows), CHART_CITIES),

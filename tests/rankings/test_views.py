@@ -197,7 +197,19 @@ def test_the_run_page_needs_the_same_queries_for_3_or_43_cities(client):
     few = _queries(client, url)
     _more_cities(run, 40)
 
-    assert _queries(client, url) == few <= 4  # run, cities, account count, account page
+    assert _queries(client, url) == few <= 5  # run, provinces, cities, account count, account page
+
+
+def test_the_run_page_narrows_the_city_ranking_to_a_province_keeping_national_ranks(client):
+    run = ranking_build()  # 长沙 1 and 株洲 2 in 湖南, 武汉 3 in 湖北
+    url = reverse("rankings:run_detail", args=[run.pk])
+
+    hubei = client.get(url, {"province": "湖北"})
+    rows = [(row.rank, row.city.name) for row in hubei.context["ranking"].rows]
+    assert rows == [(3, "武汉")]
+    assert '<option value="湖北" selected>' in hubei.content.decode()
+    unknown = client.get(url, {"province": "火星"})  # not a province of this run: the whole ranking
+    assert [row.city.name for row in unknown.context["ranking"].rows] == ["长沙", "株洲", "武汉"]
 
 
 def test_only_users_allowed_to_run_scores_see_the_publish_button(client, runner):
