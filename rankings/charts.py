@@ -85,3 +85,20 @@ def _add_rank_intervals(figure: go.Figure, cities: pd.DataFrame, *, names: list[
         row=1, col=2,
     )
     figure.update_xaxes(range=[0.5, float(cities[RANK_P95].max()) + 0.5], row=1, col=2)
+
+
+def score_distribution_figure(
+    scores: pd.Series, *, score_label: str, count_label: str, bins: int = 20
+) -> go.Figure:
+    """How the cities' scores spread: a histogram of `scores` (one float per city) in about `bins`
+    bands, so an analyst sees whether rank 10 and rank 40 are far apart or nearly tied."""
+    figure = go.Figure(go.Histogram(
+        x=scores, nbinsx=bins, marker_color=RED, marker_line={"color": "#fff", "width": 1},
+        hovertemplate=f"{score_label} %{{x}}: %{{y}}<extra></extra>",
+    ))
+    figure.update_layout(
+        height=260, margin={"l": 10, "r": 10, "t": 10, "b": 40}, plot_bgcolor="#fff", bargap=0.05,
+        font={"family": FONT}, xaxis_title=score_label, yaxis_title=count_label,
+    )
+    figure.update_yaxes(gridcolor="#e4e7eb")
+    return figure

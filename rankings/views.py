@@ -80,6 +80,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "province": province,
         "method": selectors.run_method_get(run=run),
         "chart": _chart_html(ranking) if ranking.rows else "",
+        "distribution": _distribution_html(ranking) if len(ranking.rows) > 1 else "",
         "chart_cities": min(len(ranking.rows), CHART_CITIES),
         "category": category,
         "accounts": accounts.get_page(request.GET.get("page")) if category else None,
@@ -160,6 +161,16 @@ def _chart_html(ranking: selectors.CityRanking) -> str:
     )
     figure = charts.city_scores_figure(cities, labels=labels)
     return figure.to_html(full_html=False, include_plotlyjs=False, div_id="city-chart",
+                          config={"displaylogo": False, "responsive": True})
+
+
+def _distribution_html(ranking: selectors.CityRanking) -> str:
+    """Every shown city's score as a histogram (Plotly div)."""
+    figure = charts.score_distribution_figure(
+        pd.Series([row.score for row in ranking.rows], dtype="float64"),
+        score_label=_("Score"), count_label=_("Cities"),
+    )
+    return figure.to_html(full_html=False, include_plotlyjs=False, div_id="score-distribution",
                           config={"displaylogo": False, "responsive": True})
 
 

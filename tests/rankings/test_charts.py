@@ -49,3 +49,14 @@ def test_missing_intervals_draw_only_the_scores():
 def test_the_chart_module_imports_no_django():
     source = charts.__loader__.get_source(charts.__name__)
     assert "django" not in source
+
+
+def test_the_score_distribution_is_a_histogram_of_every_city_score():
+    scores = pd.Series([81.234, 64.5, 40.0, 40.5])
+
+    figure = charts.score_distribution_figure(scores, score_label="Score", count_label="Cities", bins=5)
+
+    (histogram,) = figure.data
+    assert histogram.type == "histogram" and list(histogram.x) == [81.234, 64.5, 40.0, 40.5]
+    assert histogram.nbinsx == 5
+    assert figure.layout.xaxis.title.text == "Score" and figure.layout.yaxis.title.text == "Cities"
