@@ -46,7 +46,7 @@ UPLOAD_COLUMNS: tuple[UploadColumn, ...] = (
     UploadColumn("replies", "回复数", _("Replies written by the account itself")),
 )
 
-# (example, meaning) pairs for the help box; the formats accounts.periods.parse_period accepts.
+# (example, meaning) pairs for the help box; the formats core.periods.parse_period accepts.
 PERIOD_FORMATS: tuple[tuple[str, Promise], ...] = (
     ("2012-03", _("a month (also 2012年3月)")),
     ("2012-Q1", _("a quarter (also 2012年第1季度)")),

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.periods import Period
+from core.periods import Period
 
 
 class City(models.Model):

@@ -14,7 +14,6 @@ import pandas as pd
 from django.db import connection
 from django.db.models import Count, Max, Min, QuerySet
 
-from accounts.bulk_read import query_frame
 from accounts.models import (
     SNAPSHOT_COUNT_FIELDS,
     SNAPSHOT_OPTIONAL_COUNT_FIELDS,
@@ -23,6 +22,7 @@ from accounts.models import (
     Snapshot,
     SnapshotImport,
 )
+from core.bulk import query_frame
 
 PROVINCES_SHOWN = 10
 

@@ -176,8 +176,8 @@ def _run_phase(phase: str, csv: Path, arguments: argparse.Namespace) -> dict:
 
 def _generate(csv: Path, arguments: argparse.Namespace) -> dict:
     sys.path.insert(0, str(ROOT))
-    from accounts.demo import generate_snapshots
-    from accounts.demo.output import write_snapshots_csv
+    from demo.data import generate_snapshots
+    from demo.data.output import write_snapshots_csv
 
     began = time.perf_counter()
     snapshots = generate_snapshots(cities=arguments.cities, months=arguments.months, start="2012-01",

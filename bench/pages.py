@@ -39,9 +39,9 @@ PAGES = (
     "/rankings/{run}/?category=police&page=100",
     "/rankings/{run}/?format=csv",
     "/rankings/{run}/?format=csv&level=account",
-    "/api/ranking/",
-    "/api/runs/{run}/cities/",
-    "/api/runs/{run}/accounts/?category=police",
+    "/api/v1/ranking/",
+    "/api/v1/runs/{run}/cities/",
+    "/api/v1/runs/{run}/accounts/?category=police",
     "/admin/rankings/scorerun/",
 )
 BASELINE = "/healthz"

@@ -183,7 +183,7 @@ def _child(phase: str, arguments: argparse.Namespace, slug: str) -> dict:
 
 
 def _run_phase(arguments: argparse.Namespace) -> dict:
-    from accounts.periods import parse_period
+    from core.periods import parse_period
     from rankings.models import ScoringScheme
     from rankings.scoring.schemes import Scheme
 
@@ -213,10 +213,9 @@ def _snapshots_sql(period, custom_metrics) -> tuple[str, list[str]]:
     from unittest import mock
 
     import pandas as pd
+    from django.db import connection
 
     from accounts import selectors
-
-    from django.db import connection
 
     captured = {}
 
@@ -257,7 +256,7 @@ def _floor_tables(scheme) -> None:
             cursor.execute(f"ALTER TABLE {table} {', '.join(changes)}")
 
 
-def _floor(scheme_row, scheme, period, sql: str, names: list[str]) -> tuple[dict, "pd.Series"]:
+def _floor(scheme_row, scheme, period, sql: str, names: list[str]) -> tuple[dict, object]:
     """COPY out → the same arithmetic → COPY in, committed. Returns the timings and the city ranks."""
     import pandas as pd
     from django.db import connection, transaction
@@ -373,7 +372,7 @@ def _floor_write(cursor, run_id: int, result, scheme) -> None:
 def _binary_rows(columns: list) -> bytes:
     """PostgreSQL binary COPY data for [(numpy type | "text", values, NULL mask or None), …].
 
-    accounts.importing.writing.postgres.binary_copy does fixed-width, non-null columns: one numpy
+    core.bulk.binary_copy does fixed-width, non-null columns: one numpy
     structured array. Here a NULL field or a text makes a row's length vary, so the rows are grouped by
     shape (which fields are NULL, which text each text field holds: a few dozen shapes) and each shape
     is one such array. Rows come out grouped, not in order; a COPY needs no order.
@@ -381,7 +380,8 @@ def _binary_rows(columns: list) -> bytes:
     import numpy as np
     import pandas as pd
 
-    from accounts.importing.writing.postgres import _COPY_HEADER, _COPY_TRAILER
+    from core.bulk import COPY_HEADER as _COPY_HEADER
+    from core.bulk import COPY_TRAILER as _COPY_TRAILER
 
     rows = len(columns[0][1])
     key_parts, texts = [], {}
@@ -466,8 +466,8 @@ def _uncertainty_phase(arguments: argparse.Namespace) -> dict:
     import numpy as np
     import pandas as pd
 
-    from accounts.periods import parse_period
     from accounts.selectors import snapshots_frame
+    from core.periods import parse_period
     from rankings import services
     from rankings.models import CityScore, ScoreRun, ScoringScheme
     from rankings.scoring.inputs import period_totals

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",  # Swagger UI's files served locally: the API docs work on an offline intranet
     "accounts",
     "rankings",
+    "demo",  # demo data and setup_demo: sits on top of every app
 ]
 
 MIDDLEWARE = [

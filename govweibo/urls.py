@@ -7,7 +7,7 @@ from govweibo.health import healthz
 urlpatterns = [
     path("", include("rankings.urls")),
     path("accounts/", include("accounts.urls")),
-    path("api/", include("rankings.api_urls")),
+    path("api/", include("api.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -21,8 +21,8 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from accounts.bulk_read import query_frame
 from accounts.models import GovAccount
+from core.bulk import query_frame
 from rankings import selectors
 from rankings.models import ScoreRun
 
@@ -158,7 +158,7 @@ def _indicator_headers(run: ScoreRun, columns: pd.Index) -> dict[str, str]:
 
 
 def _frame(rows: QuerySet, *, columns: list[str]) -> pd.DataFrame:
-    """A values_list queryset as a DataFrame, through one bulk read on PostgreSQL (accounts.bulk_read),
+    """A values_list queryset as a DataFrame, through one bulk read on PostgreSQL (core.bulk),
     whose "t"/"f" booleans become True/False/None; elsewhere the rows as Django returns them."""
     if connection.vendor != "postgresql":
         return pd.DataFrame.from_records(list(rows), columns=columns)

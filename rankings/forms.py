@@ -4,7 +4,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.periods import Period, PeriodError, parse_period
+from core.periods import Period, PeriodError, parse_period
 from rankings.models import ScoringScheme
 
 
@@ -59,4 +59,4 @@ class RankingChoiceForm(forms.Form):
         super().__init__(initial=initial)
         self.fields["scheme"].choices = [(scheme.slug, scheme.name) for scheme in schemes]
         labels = [period.label for period in periods]
-        self.fields["period"].choices = [("", _("Latest")), *zip(labels, labels)]
+        self.fields["period"].choices = [("", _("Latest")), *zip(labels, labels, strict=False)]

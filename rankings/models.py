@@ -109,7 +109,7 @@ class ScoreRun(models.Model):
 
     @property
     def period_label(self) -> str:
-        from accounts.periods import Period
+        from core.periods import Period
         return Period(self.period_start, self.period_end).label
 
     @property

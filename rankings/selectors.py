@@ -14,12 +14,11 @@ from typing import Any
 
 from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import JSONObject
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from accounts.models import GovAccount
-from accounts.periods import Period
+from core.periods import Period
 from rankings.models import AccountScore, CityCategoryScore, CityScore, ScoreRun, ScoringScheme
 
 # Keys of a scheme document that the method section shows on its own; every other key is shown as

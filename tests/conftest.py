@@ -11,6 +11,7 @@ import os
 import shutil
 
 import pytest
+from django.contrib.auth.models import Permission, User
 from django.db import connection
 
 REQUIRE_SERVICES = os.environ.get("GOVWEIBO_REQUIRE_SERVICES") == "1"
@@ -98,3 +99,11 @@ def celery_workers(transactional_db):
 def celery_worker_process(celery_workers):
     """One real Celery worker (see celery_workers)."""
     return celery_workers()
+
+
+@pytest.fixture
+def runner() -> User:
+    """A user with the permission “Can start score runs” (and nothing else)."""
+    user = User.objects.create_user("runner", password="pw")
+    user.user_permissions.add(Permission.objects.get(codename="run_scores"))
+    return user

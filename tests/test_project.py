@@ -140,6 +140,6 @@ def test_plotly_js_is_served_from_the_installed_package_and_nothing_else_of_it_i
 
 @pytest.mark.django_db
 def test_the_api_docs_page_loads_nothing_from_a_cdn(client):
-    html = client.get("/api/docs/").content.decode()
+    html = client.get("/api/v1/docs/").content.decode()
     assert "swagger-ui" in html
     assert "cdn." not in html and "unpkg" not in html

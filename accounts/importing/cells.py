@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.importing.columns import ValueSet, normalise
 from accounts.importing.errors import CONTROL_CHARACTERS, Message, control_character_message
-from accounts.periods import PeriodError, parse_period
+from core.periods import PeriodError, parse_period
 
 EMPTY_REQUIRED = _("this cell is empty; a value is required")
 NOT_A_NUMBER = _("“%(value)s” is not a number; counts are whole numbers such as 1234 or 1,234")

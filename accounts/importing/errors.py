@@ -8,6 +8,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import AppError
+
 # A file with a systematic mistake (say, a wrong column) has one problem per row. Keeping 2.2 million
 # of them would cost memory and help nobody: the first MAX_KEPT_ERRORS are kept, the rest counted.
 MAX_KEPT_ERRORS = 1000
@@ -58,7 +60,7 @@ class RowError:
         return values["reason"]
 
 
-class ImportFailed(Exception):
+class ImportFailed(AppError):
     """The file was rejected and nothing was written.
 
     errors: the kept problems sorted by line (at most MAX_KEPT_ERRORS). total: how many problems were

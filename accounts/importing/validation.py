@@ -29,7 +29,7 @@ from accounts.importing.columns import (
 )
 from accounts.importing.errors import ErrorLog, Message
 from accounts.models import GovAccount
-from accounts.periods import Period
+from core.periods import Period
 
 CONFLICT = _(
     "the account “%(account)s” has %(column)s “%(value)s” here but “%(first)s” on line %(line)s; "

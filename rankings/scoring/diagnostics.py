@@ -7,7 +7,14 @@ import numpy as np
 import pandas as pd
 
 from rankings.scoring.columns import (
-    BROADCAST_ONLY, COMMENTS, EMPTY_SHELL, INACTIVE, LAST_POST_ON, POSTS, REPLIES, REPLY_RATE,
+    BROADCAST_ONLY,
+    COMMENTS,
+    EMPTY_SHELL,
+    INACTIVE,
+    LAST_POST_ON,
+    POSTS,
+    REPLIES,
+    REPLY_RATE,
 )
 
 # 国办秘函〔2019〕19号: an account with no update in the two weeks before the check date fails.

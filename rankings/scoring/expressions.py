@@ -237,7 +237,7 @@ class _Compiler:
 
         def evaluate(context: _Context, active: np.ndarray) -> np.ndarray:
             values = [operand(context, active) for operand in operands]
-            pairs = [op(a, b) for op, a, b in zip(operations, values, values[1:])]
+            pairs = [op(a, b) for op, a, b in zip(operations, values, values[1:], strict=False)]
             return np.logical_and.reduce(pairs)
 
         return evaluate

@@ -23,8 +23,18 @@ import pandas as pd
 
 from rankings.scoring.aggregate import combine_categories, composite, to_city
 from rankings.scoring.columns import (
-    ACCOUNTS, CATEGORY, CITY_ID, COMPOSITE, ENTROPY, MANUAL, RANK, RANK_IN_CATEGORY, SCORE, USED,
-    norm_column, raw_column,
+    ACCOUNTS,
+    CATEGORY,
+    CITY_ID,
+    COMPOSITE,
+    ENTROPY,
+    MANUAL,
+    RANK,
+    RANK_IN_CATEGORY,
+    SCORE,
+    USED,
+    norm_column,
+    raw_column,
 )
 from rankings.scoring.diagnostics import account_flags
 from rankings.scoring.expressions import Expression, parse_expression

@@ -31,7 +31,15 @@ from typing import Any
 
 from rankings.scoring.aggregate import ACCOUNT_TO_CITY, AGGREGATIONS, MISSING_CATEGORY
 from rankings.scoring.columns import (
-    ACCOUNT_ID, BUILTIN_METRICS, CATEGORIES, CATEGORY, CITY_ID, DAYS, LAST_POST_ON, PERIOD_END, PERIOD_START,
+    ACCOUNT_ID,
+    BUILTIN_METRICS,
+    CATEGORIES,
+    CATEGORY,
+    CITY_ID,
+    DAYS,
+    LAST_POST_ON,
+    PERIOD_END,
+    PERIOD_START,
     SNAPSHOTS,
 )
 from rankings.scoring.documents import DocumentReader

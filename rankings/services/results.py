@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from django.db import connection, transaction
 
-from accounts.importing.writing.postgres import binary_copy
+from core.bulk import binary_copy
 from rankings.models import AccountScore, CityCategoryScore, CityScore, ScoreRun
 from rankings.scoring import columns as col
 from rankings.scoring.pipeline import ScoreResult

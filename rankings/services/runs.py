@@ -24,8 +24,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.periods import Period
 from accounts.selectors import snapshots_frame
+from core.periods import Period
 from rankings.models import CityScore, ScoreRun, ScoringScheme
 from rankings.scoring.inputs import period_totals
 from rankings.scoring.pipeline import ScoreResult, score

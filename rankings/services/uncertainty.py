@@ -61,7 +61,11 @@ def uncertainty_run(*, run: ScoreRun, inputs: UncertaintyInput, subtasks: bool =
     completes the run)."""
     from celery import chord
 
-    from rankings.tasks import score_run_uncertainty_chunk, score_run_uncertainty_failed, score_run_uncertainty_finish
+    from rankings.tasks import (
+        score_run_uncertainty_chunk,
+        score_run_uncertainty_failed,
+        score_run_uncertainty_finish,
+    )
 
     prepared = prepare(inputs)
     draws, chunk = run.uncertainty_draws, settings.GOVWEIBO_UNCERTAINTY_CHUNK_DRAWS

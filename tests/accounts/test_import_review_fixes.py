@@ -11,7 +11,12 @@ from accounts.importing import run_import
 from accounts.models import City, GovAccount, Snapshot, SnapshotImport
 from accounts.services import snapshots_import
 from tests.factories import (
-    IMPORT_HEADER, import_csv_text, import_row, rejected, rejected_bytes, write_import_xlsx,
+    IMPORT_HEADER,
+    import_csv_text,
+    import_row,
+    rejected,
+    rejected_bytes,
+    write_import_xlsx,
 )
 
 pytestmark = pytest.mark.django_db

@@ -6,10 +6,10 @@ from datetime import date
 
 import openpyxl
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Permission, User
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.conf import settings
 from django.urls import reverse
 
 from accounts.forms import UPLOAD_COLUMNS

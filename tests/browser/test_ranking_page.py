@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Permission, User
 
-from accounts.periods import parse_period
+from core.periods import parse_period
 from govweibo.celery import app
 from rankings import services
 from rankings.models import CityScore, ScoreRun, ScoringScheme

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from accounts.periods import parse_period
 from accounts.selectors import snapshots_frame
+from core.periods import parse_period
 from rankings import services
 from rankings.models import AccountScore, CityCategoryScore, CityScore, ScoreRun, ScoringScheme
 from rankings.services import ScoringError

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone, translation
 
-from accounts.periods import Period
+from core.periods import Period
 from rankings import selectors
 from rankings.models import ScoreRun, ScoringScheme
 from tests.factories import CityFactory

@@ -10,7 +10,6 @@ import os
 import signal
 import time
 from datetime import date
-
 from pathlib import Path
 
 import psycopg2
@@ -18,7 +17,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from accounts.periods import parse_period
+from core.periods import parse_period
 from rankings import services
 from rankings.models import AccountScore, CityCategoryScore, CityScore, ScoreRun, ScoringScheme
 from tests.factories import CityFactory, GovAccountFactory, SnapshotFactory

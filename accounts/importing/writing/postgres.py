@@ -19,7 +19,6 @@ A later error still undoes everything: the pipeline raises inside the transactio
 from __future__ import annotations
 
 import io
-import struct
 
 import numpy as np
 import pandas as pd
@@ -28,12 +27,11 @@ from django.db import connection
 from accounts.importing.validation import NOT_GIVEN
 from accounts.importing.writing import WriteCounts
 from accounts.models import SNAPSHOT_COUNT_FIELDS
+from core.bulk import binary_copy
 
 IMPORT_LOCK = 4_204_001  # pg_advisory_xact_lock key shared by every import
 _PG_EPOCH_DAYS = 10_957  # 2000-01-01 (PostgreSQL's date epoch) in days since 1970-01-01
 _NO_DATE = np.iinfo(np.int32).min
-_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
-_COPY_TRAILER = struct.pack(">h", -1)
 
 # (staged column, SQL type, numpy big-endian type). Dates travel as int4 days since 2000-01-01, which
 # is exactly the binary form of a PostgreSQL date; last_post_on keeps an int4 with a "no date" sentinel.
@@ -56,19 +54,6 @@ _UPDATED = (*SNAPSHOT_COUNT_FIELDS, "original_reposts", "original_comments", "la
 def _days(values: np.ndarray) -> np.ndarray:
     days = values.astype("datetime64[D]").astype(np.int64) - _PG_EPOCH_DAYS
     return np.where(np.isnat(values), _NO_DATE, days)
-
-
-def binary_copy(columns: list[tuple[np.ndarray, str]]) -> bytes:
-    """PostgreSQL binary COPY data for fixed-width, non-null columns: [(values, numpy type), …]."""
-    layout = [("fields", ">i2")]
-    for number, (_values, kind) in enumerate(columns):
-        layout += [(f"size_{number}", ">i4"), (f"value_{number}", kind)]
-    rows = np.empty(len(columns[0][0]) if columns else 0, dtype=np.dtype(layout))
-    rows["fields"] = len(columns)
-    for number, (values, kind) in enumerate(columns):
-        rows[f"size_{number}"] = np.dtype(kind).itemsize
-        rows[f"value_{number}"] = values
-    return _COPY_HEADER + rows.tobytes() + _COPY_TRAILER
 
 
 class PostgresWriter:

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.importing import ImportFailed, ImportResult
-from accounts.management.localized import LANGUAGES, LocalizedCommand, language_from_environment  # noqa: F401
-from accounts.management.progress import ImportProgress
 from accounts.models import SnapshotImport
 from accounts.services import snapshots_import
+from core.commands import LANGUAGES, LocalizedCommand, language_from_environment  # noqa: F401
+from core.progress import ImportProgress
 
 
 class Command(LocalizedCommand):

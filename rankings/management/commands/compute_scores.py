@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
-from accounts.management.localized import LANGUAGES, LocalizedCommand
-from accounts.periods import PeriodError, parse_period
+from core.commands import LANGUAGES, LocalizedCommand
+from core.periods import PeriodError, parse_period
 from rankings import services
 from rankings.models import CityScore, ScoreRun, ScoringScheme
 from rankings.services import ScoringError

@@ -14,8 +14,8 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.management.localized import LANGUAGES, LocalizedCommand
-from accounts.periods import PeriodError, parse_period
+from core.commands import LANGUAGES, LocalizedCommand
+from core.periods import PeriodError, parse_period
 from rankings import exporting, selectors
 from rankings.models import ScoreRun
 

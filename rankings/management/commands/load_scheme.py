@@ -12,7 +12,7 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.management.localized import LANGUAGES, LocalizedCommand
+from core.commands import LANGUAGES, LocalizedCommand
 from rankings import services
 from rankings.services import ScoringError
 

@@ -9,7 +9,14 @@ import pandas as pd
 import yaml
 
 from rankings.scoring.columns import (
-    ACCOUNT_ID, CATEGORY, CITY_ID, DAYS, LAST_POST_ON, OPTIONAL_METRICS, REQUIRED_METRICS, SNAPSHOTS,
+    ACCOUNT_ID,
+    CATEGORY,
+    CITY_ID,
+    DAYS,
+    LAST_POST_ON,
+    OPTIONAL_METRICS,
+    REQUIRED_METRICS,
+    SNAPSHOTS,
 )
 from rankings.scoring.schemes import Scheme
 

@@ -6,8 +6,16 @@ import pandas as pd
 import pytest
 
 from rankings.scoring.columns import (
-    ACCOUNT_ID, CATEGORY, CITY_ID, DAYS, LAST_POST_ON, OPTIONAL_METRICS, PERIOD_END, PERIOD_START,
-    REQUIRED_METRICS, SNAPSHOTS,
+    ACCOUNT_ID,
+    CATEGORY,
+    CITY_ID,
+    DAYS,
+    LAST_POST_ON,
+    OPTIONAL_METRICS,
+    PERIOD_END,
+    PERIOD_START,
+    REQUIRED_METRICS,
+    SNAPSHOTS,
 )
 from rankings.scoring.inputs import period_totals
 

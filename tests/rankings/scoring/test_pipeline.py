@@ -6,8 +6,20 @@ import pandas as pd
 import pytest
 
 from rankings.scoring.columns import (
-    ACCOUNTS, CATEGORY, CITY_ID, COMPOSITE, EMPTY_SHELL, ENTROPY, FLAGS, MANUAL, RANK, RANK_IN_CATEGORY,
-    SCORE, USED, norm_column, raw_column,
+    ACCOUNTS,
+    CATEGORY,
+    CITY_ID,
+    COMPOSITE,
+    EMPTY_SHELL,
+    ENTROPY,
+    FLAGS,
+    MANUAL,
+    RANK,
+    RANK_IN_CATEGORY,
+    SCORE,
+    USED,
+    norm_column,
+    raw_column,
 )
 from rankings.scoring.pipeline import normalised_matrix, score
 from rankings.scoring.weights import entropy_weights

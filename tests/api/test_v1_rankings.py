@@ -33,8 +33,8 @@ def runner_client(client, runner):
 def test_schemes_are_listed_with_their_version_and_weights_and_one_shows_its_document(client):
     ScoringSchemeFactory(slug="test-scheme", version=3)
 
-    listed = client.get("/api/schemes/").json()
-    detail = client.get("/api/schemes/test-scheme/").json()
+    listed = client.get("/api/v1/schemes/").json()
+    detail = client.get("/api/v1/schemes/test-scheme/").json()
 
     slugs = [item["slug"] for item in listed["results"]]
     assert slugs[0] == "shifan-2012"  # the default first
@@ -43,7 +43,7 @@ def test_schemes_are_listed_with_their_version_and_weights_and_one_shows_its_doc
     assert detail["indicator_weights"] == {"fans": 0.3, "activity": 0.3, "spread": 0.4}
     assert detail["category_weights"]["police"] == 0.25
     assert detail["document"]["indicators"][0]["expr"] == "log1p(fans)"
-    assert client.get("/api/schemes/no-such-scheme/").status_code == 404
+    assert client.get("/api/v1/schemes/no-such-scheme/").status_code == 404
 
 
 # --- runs ----------------------------------------------------------------------------------------------
@@ -52,7 +52,7 @@ def test_a_run_shows_status_progress_counts_weights_warnings_and_links(client):
                           input_rows=1200, accounts_scored=400, cities_scored=60, fingerprint="ab" * 32,
                           warnings={"fans:missing_value": 2}, timings={"reading": 120})
 
-    data = client.get(f"/api/runs/{run.pk}/").json()
+    data = client.get(f"/api/v1/runs/{run.pk}/").json()
 
     assert (data["status"], data["stage"], data["progress"]) == ("running", "scoring", 30)
     assert (data["input_rows"], data["accounts_scored"], data["cities_scored"]) == (1200, 400, 60)
@@ -60,8 +60,8 @@ def test_a_run_shows_status_progress_counts_weights_warnings_and_links(client):
     assert data["weights"]["activity"] == {"manual": 0.3, "entropy": 0.45, "used": 0.3}
     assert data["warnings"] == {"fans:missing_value": 2} and data["timings"] == {"reading": 120}
     assert data["links"]["page"] == f"http://testserver/rankings/{run.pk}/"
-    assert data["links"]["cities"] == f"http://testserver/api/runs/{run.pk}/cities/"
-    assert client.get("/api/runs/999999/").status_code == 404
+    assert data["links"]["cities"] == f"http://testserver/api/v1/runs/{run.pk}/cities/"
+    assert client.get("/api/v1/runs/999999/").status_code == 404
 
 
 def test_runs_filter_by_scheme_status_publication_and_period(client):
@@ -72,7 +72,7 @@ def test_runs_filter_by_scheme_status_publication_and_period(client):
     ScoreRunFactory()
 
     def ids(query: str) -> list[int]:
-        response = client.get(f"/api/runs/?{query}")
+        response = client.get(f"/api/v1/runs/?{query}")
         assert response.status_code == 200, response.content
         return [item["id"] for item in response.json()["results"]]
 
@@ -84,8 +84,8 @@ def test_runs_filter_by_scheme_status_publication_and_period(client):
 
 
 def test_a_bad_period_filter_is_a_400_naming_the_field_in_the_request_language(client):
-    chinese = client.get("/api/runs/?period=2012-13")
-    english = client.get("/api/runs/?period=2012-13", **ENGLISH)
+    chinese = client.get("/api/v1/runs/?period=2012-13")
+    english = client.get("/api/v1/runs/?period=2012-13", **ENGLISH)
 
     assert chinese.status_code == english.status_code == 400
     assert chinese.json() == {"period": ["统计周期“2012-13”中的月份超出范围"]}
@@ -96,11 +96,11 @@ def test_the_run_list_needs_the_same_few_queries_however_many_runs(client, djang
     for _number in range(3):
         ScoreRunFactory()
     with django_assert_max_num_queries(2):  # count + page (scheme and user joined)
-        assert client.get("/api/runs/").status_code == 200
+        assert client.get("/api/v1/runs/").status_code == 200
     for _number in range(30):
         ScoreRunFactory(created_by=User.objects.create_user(f"user{_number}"))
     with django_assert_max_num_queries(2):
-        assert len(client.get("/api/runs/").json()["results"]) == 33
+        assert len(client.get("/api/v1/runs/").json()["results"]) == 33
 
 
 # --- starting and publishing ------------------------------------------------------------------------------
@@ -108,13 +108,13 @@ def test_anonymous_users_and_users_without_the_permission_cannot_start_or_publis
     run = ScoreRunFactory()
     body = {"scheme": "shifan-2012", "period": "2012-03"}
 
-    assert client.post("/api/runs/", body, content_type="application/json").status_code == 403
-    assert client.post(f"/api/runs/{run.pk}/publish/").status_code == 403
+    assert client.post("/api/v1/runs/", body, content_type="application/json").status_code == 403
+    assert client.post(f"/api/v1/runs/{run.pk}/publish/").status_code == 403
     client.force_login(User.objects.create_user("reader"))
-    refused = client.post("/api/runs/", body, content_type="application/json", **ENGLISH)
+    refused = client.post("/api/v1/runs/", body, content_type="application/json", **ENGLISH)
     assert refused.status_code == 403
     assert "Can start score runs" in refused.json()["detail"]
-    assert client.post(f"/api/runs/{run.pk}/publish/").status_code == 403
+    assert client.post(f"/api/v1/runs/{run.pk}/publish/").status_code == 403
     assert ScoreRun.objects.count() == 1
     assert not ScoreRun.objects.get().is_published
 
@@ -122,13 +122,13 @@ def test_anonymous_users_and_users_without_the_permission_cannot_start_or_publis
 def test_a_user_with_the_permission_starts_a_run_and_gets_202_with_the_pending_run(runner_client, runner):
     # Inside the test's transaction the run's task (queued on commit) does not run: the run stays pending.
     body = {"scheme": "shifan-2012", "period": "2012-Q1", "publish": True, "draws": 0}
-    response = runner_client.post("/api/runs/", body, content_type="application/json")
+    response = runner_client.post("/api/v1/runs/", body, content_type="application/json")
 
     assert response.status_code == 202, response.content
     data = response.json()
     run = ScoreRun.objects.get()
     assert data["id"] == run.pk and data["status"] == "pending" and data["period"] == "2012-Q1"
-    assert response["Location"] == f"http://testserver/api/runs/{run.pk}/"
+    assert response["Location"] == f"http://testserver/api/v1/runs/{run.pk}/"
     assert (run.period_start, run.period_end, run.publish, run.created_by) == (
         date(2012, 1, 1), date(2012, 3, 31), True, runner,
     )
@@ -146,8 +146,8 @@ def test_a_user_with_the_permission_starts_a_run_and_gets_202_with_the_pending_r
      "Ensure this value is greater than or equal to 0."),
 ])
 def test_bad_input_is_a_400_naming_the_field_in_english_or_chinese(runner_client, body, field, english):
-    in_english = runner_client.post("/api/runs/", body, content_type="application/json", **ENGLISH)
-    in_chinese = runner_client.post("/api/runs/", body, content_type="application/json")
+    in_english = runner_client.post("/api/v1/runs/", body, content_type="application/json", **ENGLISH)
+    in_chinese = runner_client.post("/api/v1/runs/", body, content_type="application/json")
 
     assert in_english.status_code == in_chinese.status_code == 400
     assert in_english.json() == {field: [english]}
@@ -158,7 +158,7 @@ def test_bad_input_is_a_400_naming_the_field_in_english_or_chinese(runner_client
 
 def test_a_request_the_service_refuses_is_a_400_with_its_message(runner_client):
     body = {"scheme": "shifan-2012", "period": "2012-03", "draws": 10**9}
-    response = runner_client.post("/api/runs/", body, content_type="application/json", **ENGLISH)
+    response = runner_client.post("/api/v1/runs/", body, content_type="application/json", **ENGLISH)
 
     assert response.status_code == 400
     assert "Monte Carlo draws" in response.json()["non_field_errors"][0]
@@ -169,7 +169,7 @@ def test_publishing_a_succeeded_run_replaces_the_published_run_of_its_period(run
     old = ScoreRunFactory(scheme=scheme, published=True)
     new = ScoreRunFactory(scheme=scheme)
 
-    response = runner_client.post(f"/api/runs/{new.pk}/publish/")
+    response = runner_client.post(f"/api/v1/runs/{new.pk}/publish/")
 
     assert response.status_code == 200, response.content
     assert response.json()["is_published"] is True
@@ -180,7 +180,7 @@ def test_publishing_a_succeeded_run_replaces_the_published_run_of_its_period(run
 def test_publishing_a_run_that_has_not_succeeded_is_a_409(runner_client):
     run = ScoreRunFactory(status=ScoreRun.Status.RUNNING)
 
-    response = runner_client.post(f"/api/runs/{run.pk}/publish/", **ENGLISH)
+    response = runner_client.post(f"/api/v1/runs/{run.pk}/publish/", **ENGLISH)
 
     assert response.status_code == 409
     assert "Only a run that succeeded can be published" in response.json()["detail"]
@@ -190,7 +190,7 @@ def test_publishing_a_run_that_has_not_succeeded_is_a_409(runner_client):
 def test_the_city_ranking_of_a_run_has_ranks_scores_category_scores_and_intervals(client):
     run = ranking_build()
 
-    data = client.get(f"/api/runs/{run.pk}/cities/").json()
+    data = client.get(f"/api/v1/runs/{run.pk}/cities/").json()
 
     assert data["count"] == 3
     first = data["results"][0]
@@ -202,9 +202,9 @@ def test_the_city_ranking_of_a_run_has_ranks_scores_category_scores_and_interval
     assert first["category_scores"]["police"] == 85.555 and first["category_scores"]["youth"] is None
     assert first["indicators"] == {"fans": 90.126, "activity": 70.0, "spread": 80.555}
     assert data["results"][2]["rank_change"] is None  # new in the ranking
-    hubei = client.get(f"/api/runs/{run.pk}/cities/?province=湖北").json()
+    hubei = client.get(f"/api/v1/runs/{run.pk}/cities/?province=湖北").json()
     assert [row["city"] for row in hubei["results"]] == ["武汉"]
-    assert client.get("/api/runs/999999/cities/").status_code == 404
+    assert client.get("/api/v1/runs/999999/cities/").status_code == 404
 
 
 def test_the_city_ranking_needs_the_same_few_queries_however_many_cities(
@@ -212,20 +212,20 @@ def test_the_city_ranking_needs_the_same_few_queries_however_many_cities(
 ):
     run = ranking_build()
     with django_assert_max_num_queries(3):  # run, count, page
-        client.get(f"/api/runs/{run.pk}/cities/")
+        client.get(f"/api/v1/runs/{run.pk}/cities/")
     for number in range(50):
         city = CityFactory()
         CityScoreFactory(run=run, city=city, rank=4 + number)
         CityCategoryScoreFactory(run=run, city=city, category="tourism")
     with django_assert_max_num_queries(3):
-        assert client.get(f"/api/runs/{run.pk}/cities/").json()["count"] == 53
+        assert client.get(f"/api/v1/runs/{run.pk}/cities/").json()["count"] == 53
 
 
 def test_the_account_ranking_filters_by_category_and_city_and_shows_the_flags(client):
     run = ranking_build()
 
-    police = client.get(f"/api/runs/{run.pk}/accounts/?category=police").json()["results"]
-    wuhan = client.get(f"/api/runs/{run.pk}/accounts/?city=武汉").json()["results"]
+    police = client.get(f"/api/v1/runs/{run.pk}/accounts/?category=police").json()["results"]
+    wuhan = client.get(f"/api/v1/runs/{run.pk}/accounts/?city=武汉").json()["results"]
 
     assert [(row["rank_in_category"], row["account"]) for row in police] == [(1, "长沙警事"), (2, "武汉公安空壳")]
     shell = police[1]
@@ -233,7 +233,7 @@ def test_the_account_ranking_filters_by_category_and_city_and_shows_the_flags(cl
         True, True, False, None,
     )
     assert [row["account"] for row in wuhan] == ["武汉公安空壳", "武汉发布"]
-    bad = client.get(f"/api/runs/{run.pk}/accounts/?category=mayor", **ENGLISH)
+    bad = client.get(f"/api/v1/runs/{run.pk}/accounts/?category=mayor", **ENGLISH)
     assert bad.status_code == 400 and list(bad.json()) == ["category"]
 
 
@@ -244,7 +244,7 @@ def test_the_account_ranking_needs_the_same_few_queries_however_many_accounts(
     for _number in range(40):
         AccountScoreFactory(run=run)
     with django_assert_max_num_queries(3):
-        assert client.get(f"/api/runs/{run.pk}/accounts/").json()["count"] == 45
+        assert client.get(f"/api/v1/runs/{run.pk}/accounts/").json()["count"] == 45
 
 
 # --- the published ranking --------------------------------------------------------------------------------
@@ -254,8 +254,8 @@ def test_the_ranking_endpoint_serves_the_latest_published_run_never_a_newer_unpu
     newer = ScoreRunFactory(scheme=scheme, period_start=date(2012, 4, 1), period_end=date(2012, 4, 30))
     CityScoreFactory(run=newer, rank=1)
 
-    data = client.get("/api/ranking/").json()
-    accounts = client.get("/api/ranking/?scheme=demo&period=2012-03&level=account&category=press").json()
+    data = client.get("/api/v1/ranking/").json()
+    accounts = client.get("/api/v1/ranking/?scheme=demo&period=2012-03&level=account&category=press").json()
 
     assert data["run"]["id"] == published.pk and data["level"] == "city"
     assert [row["city"] for row in data["results"]] == ["长沙", "株洲", "武汉"]
@@ -267,10 +267,10 @@ def test_the_ranking_endpoint_says_clearly_when_there_is_no_published_ranking(cl
     scheme = ScoringSchemeFactory(slug="empty-scheme")
     ScoreRunFactory(scheme=scheme)  # succeeded, not published
 
-    none_yet = client.get("/api/ranking/?scheme=empty-scheme", **ENGLISH)
-    no_period = client.get("/api/ranking/?scheme=empty-scheme&period=2012-04", **ENGLISH)
-    unknown = client.get("/api/ranking/?scheme=nope", **ENGLISH)
-    bad_level = client.get("/api/ranking/?level=province", **ENGLISH)
+    none_yet = client.get("/api/v1/ranking/?scheme=empty-scheme", **ENGLISH)
+    no_period = client.get("/api/v1/ranking/?scheme=empty-scheme&period=2012-04", **ENGLISH)
+    unknown = client.get("/api/v1/ranking/?scheme=nope", **ENGLISH)
+    bad_level = client.get("/api/v1/ranking/?level=province", **ENGLISH)
 
     assert none_yet.status_code == 404
     assert none_yet.json() == {"detail": "Scheme “empty-scheme” has no published ranking yet."}
@@ -280,8 +280,8 @@ def test_the_ranking_endpoint_says_clearly_when_there_is_no_published_ranking(cl
 
 
 def test_the_openapi_schema_and_its_documentation_page_are_served(client):
-    schema = client.get("/api/schema/")
-    docs = client.get("/api/docs/")
+    schema = client.get("/api/v1/schema/")
+    docs = client.get("/api/v1/docs/")
 
-    assert schema.status_code == 200 and b"/api/runs/{id}/publish/" in schema.content
+    assert schema.status_code == 200 and b"/api/v1/runs/{id}/publish/" in schema.content
     assert docs.status_code == 200

@@ -1,16 +1,22 @@
-"""One bulk read of a SELECT into a DataFrame: COPY … TO STDOUT parsed by pandas on PostgreSQL.
+"""Bulk database traffic both ways: a SELECT read into a DataFrame (COPY … TO STDOUT parsed by pandas
+on PostgreSQL) and fixed-width columns written as PostgreSQL binary COPY data.
 
-Django turns every row into a tuple of Python objects; at national scale (2.1M snapshots, 180,000
+Reading: Django turns every row into a tuple of Python objects; at national scale (2.1M snapshots, 180,000
 account scores) that costs seconds. PostgreSQL's COPY streams the same rows as CSV, which pandas parses
 in C. Other databases (the embedded SQLite) take the plain cursor path.
 """
 from __future__ import annotations
 
 import io
+import struct
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 from django.db import connection
+
+COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0)
+COPY_TRAILER = struct.pack(">h", -1)
 
 
 def query_frame(sql: str, params: Sequence[object], *, columns: Sequence[str],
@@ -31,3 +37,16 @@ def query_frame(sql: str, params: Sequence[object], *, columns: Sequence[str],
     buffer.seek(0)
     return pd.read_csv(buffer, header=None, names=list(columns), keep_default_na=False, na_values=[""],
                        dtype={column: "object" for column in text_columns})
+
+
+def binary_copy(columns: list[tuple[np.ndarray, str]]) -> bytes:
+    """PostgreSQL binary COPY data for fixed-width, non-null columns: [(values, numpy type), …]."""
+    layout = [("fields", ">i2")]
+    for number, (_values, kind) in enumerate(columns):
+        layout += [(f"size_{number}", ">i4"), (f"value_{number}", kind)]
+    rows = np.empty(len(columns[0][0]) if columns else 0, dtype=np.dtype(layout))
+    rows["fields"] = len(columns)
+    for number, (values, kind) in enumerate(columns):
+        rows[f"size_{number}"] = np.dtype(kind).itemsize
+        rows[f"value_{number}"] = values
+    return COPY_HEADER + rows.tobytes() + COPY_TRAILER

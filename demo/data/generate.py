@@ -4,14 +4,14 @@
 month) in the import format (see `COLUMNS`). The same arguments always give the same frame.
 
 What makes it realistic (each is a tested invariant):
-- real cities (accounts.demo.cities); accounts in the five award categories plus "other", at city,
+- real cities (demo.data.cities); accounts in the five award categories plus "other", at city,
   county and township level, with names such as 平安长沙, 长沙发布, 龙泉区交警大队, 青山镇派出所;
 - heavy tails: fans, posting rate and per-post engagement are lognormal per account and scale with the
   city's size, so a few accounts hold most of the fans;
 - fans never fall from one month to the next; original posts never exceed posts; nothing is negative;
 - about 3-14% empty shells (空壳, never a post), ~20% broadcast-only accounts (comments, no replies), ~6%
   that stop posting (their last_post_on stays in the past), ~4% opened during the range;
-- the seed article's named accounts with their published facts (accounts.demo.named).
+- the seed article's named accounts with their published facts (demo.data.named).
 
 Memory: every metric is an (accounts x months) numpy array, and the frame's text columns are
 categoricals, so the national set (180,000 accounts x 12 months) needs a few hundred MB. No Django.
@@ -24,9 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from accounts.demo.cities import CITIES, CityInfo
-from accounts.demo.named import CHANGSHA_POLICE, NAMED_ACCOUNTS, SERIES_COLUMNS, NamedAccount
-from accounts.demo.names import CATEGORIES, LEVELS, city_account_names
+from demo.data.cities import CITIES, CityInfo
+from demo.data.named import CHANGSHA_POLICE, NAMED_ACCOUNTS, SERIES_COLUMNS, NamedAccount
+from demo.data.names import CATEGORIES, LEVELS, city_account_names
 
 PLATFORMS = ("sina", "tencent")
 ACCOUNT_COLUMNS = ("city", "province", "account", "platform", "category", "level", "period")
@@ -144,7 +144,7 @@ def _accounts(chosen: list[CityInfo], generic_counts: np.ndarray, named: list[Na
     city, category, level, platform, lead = [], [], [], [], []
     named_at: dict[int, NamedAccount] = {}
     used: set[tuple[int, str]] = set()
-    for city_index, (info, count) in enumerate(zip(chosen, generic_counts)):
+    for city_index, (info, count) in enumerate(zip(chosen, generic_counts, strict=False)):
         for account in (n for n in named if n.city == info.name):
             named_at[len(names)] = account
             _append(names, used, account.name, account.name, PLATFORMS.index(account.platform))
@@ -153,7 +153,7 @@ def _accounts(chosen: list[CityInfo], generic_counts: np.ndarray, named: list[Na
             lead.append(True)
         generated = city_account_names(info, int(count), reserved=reserved, rng=names_rng)
         platforms = (structure_rng.random(len(generated)) < _TENCENT_SHARE).astype(np.int64)
-        for account, plat in zip(generated, platforms):
+        for account, plat in zip(generated, platforms, strict=False):
             _append(names, used, account.name, account.fallback, int(plat))
             city.append(city_index), category.append(CATEGORIES.index(account.category))
             level.append(LEVELS.index(account.level)), platform.append(int(plat))

@@ -1,4 +1,4 @@
-"""accounts.periods: every accepted period form, the rejections, and labels that parse back."""
+"""core.periods: every accepted period form, the rejections, and labels that parse back."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -8,7 +8,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accounts.periods import Period, PeriodError, parse_period
+from core.periods import Period, PeriodError, parse_period
 
 
 @pytest.mark.parametrize(

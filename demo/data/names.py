@@ -16,7 +16,7 @@ from itertools import permutations
 
 import numpy as np
 
-from accounts.demo.cities import CityInfo
+from demo.data.cities import CityInfo
 
 POLICE, TRAFFIC, PRESS, YOUTH, TOURISM, OTHER = "police", "traffic", "press", "youth", "tourism", "other"
 CATEGORIES = (POLICE, TRAFFIC, PRESS, YOUTH, TOURISM, OTHER)
@@ -132,9 +132,9 @@ def _places(city: CityInfo, counties: int, townships: int, rng: np.random.Genera
     made_up = [name for name in _place_pool(counties + townships + len(real), rng) if name not in real_names]
     county_suffix = rng.choice(len(_COUNTY_SUFFIXES), size=counties, p=[0.4, 0.45, 0.15])
     township_suffix = rng.choice(len(_TOWNSHIP_SUFFIXES), size=townships, p=[0.55, 0.2, 0.25])
-    county_places = (real + [(p, p + _COUNTY_SUFFIXES[s]) for p, s in zip(made_up, county_suffix)])[:counties]
+    county_places = (real + [(p, p + _COUNTY_SUFFIXES[s]) for p, s in zip(made_up, county_suffix, strict=False)])[:counties]
     township_names = made_up[counties:counties + townships]
-    township_places = [(p, p + _TOWNSHIP_SUFFIXES[s]) for p, s in zip(township_names, township_suffix)]
+    township_places = [(p, p + _TOWNSHIP_SUFFIXES[s]) for p, s in zip(township_names, township_suffix, strict=False)]
     return county_places, township_places
 
 

@@ -1,9 +1,9 @@
-"""/api/: schemes, runs, rankings, and the OpenAPI schema with its Swagger UI."""
+"""/api/v1/: schemes, runs, rankings, and the OpenAPI schema with its Swagger UI."""
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from rankings import api
+from api.v1 import rankings as api
 
 app_name = "api"
 

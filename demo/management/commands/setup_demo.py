@@ -29,11 +29,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.importing import ImportFailed, ImportResult
-from accounts.management.localized import LocalizedCommand
-from accounts.management.progress import ImportProgress
 from accounts.models import Snapshot, SnapshotImport
-from accounts.periods import parse_period
 from accounts.services import snapshots_import
+from core.commands import LocalizedCommand
+from core.periods import parse_period
+from core.progress import ImportProgress
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo_snapshots.csv"
 BUILTIN_SCHEMES = Path(settings.BASE_DIR) / "rankings" / "builtin_schemes"

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from accounts.models import GovAccount
-from accounts.periods import Period, PeriodError, parse_period
+from core.periods import Period, PeriodError, parse_period
 from rankings import selectors, services
 from rankings.forms import PeriodFormField
 from rankings.models import AccountScore, CityScore, ScoreRun, ScoringScheme

@@ -11,8 +11,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Sum
 
-from accounts.management.commands.setup_demo import DEFAULT_DEMO_PASSWORD, DEMO_FILE
 from accounts.models import City, GovAccount, Snapshot, SnapshotImport
+from demo.management.commands.setup_demo import DEFAULT_DEMO_PASSWORD, DEMO_FILE
 
 pytestmark = pytest.mark.django_db
 

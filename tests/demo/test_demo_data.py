@@ -1,4 +1,4 @@
-"""The demo and national-scale data generator (accounts.demo) and the generate_demo_data command.
+"""The demo and national-scale data generator (demo.data) and the generate_demo_data command.
 
 These tests need no database: the generator is pure pandas/numpy.
 """
@@ -14,9 +14,9 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
-from accounts.demo import CITIES, FIRST_SIXTY, generate_snapshots
-from accounts.demo.output import ZH_HEADERS, ZH_VALUES, write_snapshots_csv
 from accounts.importing import columns as import_columns
+from demo.data import CITIES, FIRST_SIXTY, generate_snapshots
+from demo.data.output import ZH_HEADERS, ZH_VALUES, write_snapshots_csv
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo_snapshots.csv"
 ACCOUNT_KEY = ["platform", "account"]  # an account is unique per platform, as GovAccount is

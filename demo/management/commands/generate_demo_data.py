@@ -16,10 +16,10 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.demo import CITIES, generate_snapshots, minimum_accounts
-from accounts.demo.output import write_snapshots_csv
-from accounts.management.commands.setup_demo import import_demo_file, import_summary
-from accounts.management.localized import LocalizedCommand
+from core.commands import LocalizedCommand
+from demo.data import CITIES, generate_snapshots, minimum_accounts
+from demo.data.output import write_snapshots_csv
+from demo.management.commands.setup_demo import import_demo_file, import_summary
 
 
 class Command(LocalizedCommand):
