@@ -1,8 +1,10 @@
 """The ranking pages: the home page with the published ranking, a run's page, the run list, and the
 two writes (start a run, publish a run) for users with the permission “Can start score runs”.
 
-Pages show only published rankings, except a run's own page, which shows any run asked for by id
-(clearly labelled when it is not published, and refreshing itself while it runs).
+Drafts (runs not published: pending, running, failed, or succeeded but unpublished) are shown only to
+users who may see them (rankings.permissions.user_can_see_drafts): to everyone else a draft's page and
+downloads are a 404, the same as a run that does not exist, so draft ids do not leak, and the run list
+shows published runs only. A draft's page is clearly labelled and refreshes itself while it runs.
 """
 from __future__ import annotations
 
@@ -18,11 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts import selectors as account_selectors
-from rankings import charts, exporting, selectors, services
+from rankings import charts, exporting, permissions, selectors, services
 from rankings.forms import RankingChoiceForm, RunStartForm
 from rankings.models import ScoreRun
 
-RUN_PERMISSION = "rankings.run_scores"
 HOME_ROWS = 20
 CHART_CITIES = 20
 ACCOUNTS_PER_PAGE = 50
@@ -32,7 +33,7 @@ REFRESH_SECONDS = 3
 
 def run_permission_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Anonymous users go to the login page; signed-in users without “Can start score runs” get 403."""
-    return login_required(permission_required(RUN_PERMISSION, raise_exception=True)(view))
+    return login_required(permission_required(permissions.RUN_PERMISSION, raise_exception=True)(view))
 
 
 @require_safe
@@ -61,9 +62,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     `?province=` narrows the chart and the city table to one province (ranks stay national).
     `?format=csv|xlsx` (with `level=city|account`) downloads the ranking instead.
     """
-    run = selectors.run_get(run_id=run_id)
-    if run is None:
-        raise Http404(_("There is no run #%(id)s.") % {"id": run_id})
+    run = _run_or_404(request, run_id)
     if "format" in request.GET:
         return _export_response(request, run)
     provinces = selectors.run_provinces(run=run)
@@ -92,7 +91,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 @require_safe
 def run_list(request: HttpRequest) -> HttpResponse:
     """Recent runs with their status, newest first; the form to start one for those allowed to."""
-    allowed = request.user.has_perm(RUN_PERMISSION)
+    allowed = permissions.user_can_run_scores(request.user)
     return _run_list_page(request, form=RunStartForm(initial=_start_initial()) if allowed else None)
 
 
@@ -120,9 +119,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
 @run_permission_required
 def run_publish(request: HttpRequest, run_id: int) -> HttpResponse:
     """Publish a run that succeeded: it becomes the ranking the home page and the API show."""
-    run = selectors.run_get(run_id=run_id)
-    if run is None:
-        raise Http404(_("There is no run #%(id)s.") % {"id": run_id})
+    run = _run_or_404(request, run_id)
     try:
         run = services.score_run_publish(run=run)
     except services.ScoringError as error:
@@ -134,8 +131,17 @@ def run_publish(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
+def _run_or_404(request: HttpRequest, run_id: int) -> ScoreRun:
+    """The run, if this user may see it. A draft is a 404 for others, not a 403: its id stays secret."""
+    run = selectors.run_get(run_id=run_id)
+    if run is None or not permissions.user_can_see_run(request.user, run):
+        raise Http404(_("There is no run #%(id)s.") % {"id": run_id})
+    return run
+
+
 def _run_list_page(request: HttpRequest, *, form: RunStartForm | None, status: int = 200) -> HttpResponse:
-    runs = Paginator(selectors.run_list(), RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    visible = permissions.runs_visible_to(request.user, selectors.run_list())
+    runs = Paginator(visible, RUNS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "rankings/run_list.html", {"runs": runs, "form": form}, status=status)
 
 

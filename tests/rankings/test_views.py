@@ -119,8 +119,9 @@ def test_the_home_page_needs_the_same_queries_for_3_or_43_cities(client, scheme)
 
 
 # --- a run's page ------------------------------------------------------------------------------------------
-def test_any_run_has_a_page_and_an_unpublished_one_says_so(client, scheme):
+def test_any_run_has_a_page_and_an_unpublished_one_says_so(client, runner, scheme):
     run = ranking_build(scheme=scheme)
+    client.force_login(runner)  # drafts are for users who may see them (tests/rankings/test_visibility.py)
 
     response = client.get(reverse("rankings:run_detail", args=[run.pk]))
 
@@ -131,8 +132,9 @@ def test_any_run_has_a_page_and_an_unpublished_one_says_so(client, scheme):
     assert client.get(reverse("rankings:run_detail", args=[999999])).status_code == 404
 
 
-def test_a_running_run_shows_its_stage_and_progress_and_refreshes_itself(client):
+def test_a_running_run_shows_its_stage_and_progress_and_refreshes_itself(client, runner):
     run = ScoreRunFactory(status=ScoreRun.Status.RUNNING, stage=ScoreRun.Stage.SCORING, progress=30)
+    client.force_login(runner)
     _english(client)
 
     html = client.get(reverse("rankings:run_detail", args=[run.pk])).content.decode()
@@ -142,8 +144,9 @@ def test_a_running_run_shows_its_stage_and_progress_and_refreshes_itself(client)
     assert "scoring" in html and 'id="city-ranking-table"' not in html
 
 
-def test_a_failed_run_shows_its_error(client):
+def test_a_failed_run_shows_its_error(client, runner):
     run = ScoreRunFactory(status=ScoreRun.Status.FAILED, error="No snapshot lies inside 2012-03.")
+    client.force_login(runner)
 
     html = client.get(reverse("rankings:run_detail", args=[run.pk])).content.decode()
 
@@ -152,7 +155,7 @@ def test_a_failed_run_shows_its_error(client):
 
 
 def test_the_run_page_shows_the_method_indicators_weights_and_warnings(client):
-    run = ranking_build(warnings={"activity:division_by_zero": 4})
+    run = ranking_build(published=True, warnings={"activity:division_by_zero": 4})
     _english(client)
 
     html = client.get(reverse("rankings:run_detail", args=[run.pk])).content.decode()
@@ -167,7 +170,7 @@ def test_the_run_page_shows_the_method_indicators_weights_and_warnings(client):
 
 
 def test_the_run_page_draws_the_chart_with_the_local_plotly_never_a_cdn(client):
-    run = ranking_build()
+    run = ranking_build(published=True)
 
     html = client.get(reverse("rankings:run_detail", args=[run.pk])).content.decode()
 
@@ -179,7 +182,7 @@ def test_the_run_page_draws_the_chart_with_the_local_plotly_never_a_cdn(client):
 
 
 def test_the_run_page_lists_accounts_per_category_with_diagnostic_badges(client):
-    run = ranking_build()
+    run = ranking_build(published=True)
     url = reverse("rankings:run_detail", args=[run.pk])
 
     police = client.get(url).content.decode()
@@ -193,7 +196,7 @@ def test_the_run_page_lists_accounts_per_category_with_diagnostic_badges(client)
 
 
 def test_the_run_page_needs_the_same_queries_for_3_or_43_cities(client):
-    run = ranking_build()
+    run = ranking_build(published=True)
     url = reverse("rankings:run_detail", args=[run.pk])
     few = _queries(client, url)
     _more_cities(run, 40)
@@ -202,7 +205,7 @@ def test_the_run_page_needs_the_same_queries_for_3_or_43_cities(client):
 
 
 def test_the_run_page_narrows_the_city_ranking_to_a_province_keeping_national_ranks(client):
-    run = ranking_build()  # 长沙 1 and 株洲 2 in 湖南, 武汉 3 in 湖北
+    run = ranking_build(published=True)  # 长沙 1 and 株洲 2 in 湖南, 武汉 3 in 湖北
     url = reverse("rankings:run_detail", args=[run.pk])
 
     hubei = client.get(url, {"province": "湖北"})
@@ -217,7 +220,9 @@ def test_only_users_allowed_to_run_scores_see_the_publish_button(client, runner)
     run = ranking_build()
     url = reverse("rankings:run_detail", args=[run.pk])
 
-    assert 'id="publish-form"' not in client.get(url).content.decode()
+    client.force_login(User.objects.create_user("staff", is_staff=True))  # sees drafts, may not publish
+    assert 'id="not-published-note"' in (staff := client.get(url).content.decode())
+    assert 'id="publish-form"' not in staff
     client.force_login(runner)
     assert 'id="publish-form"' in client.get(url).content.decode()
     run.is_published = True
@@ -227,7 +232,7 @@ def test_only_users_allowed_to_run_scores_see_the_publish_button(client, runner)
 
 # --- downloads ---------------------------------------------------------------------------------------------
 def test_the_run_page_downloads_its_ranking_as_csv_with_a_bom_or_as_xlsx(client):
-    run = ranking_build()
+    run = ranking_build(published=True)
     url = reverse("rankings:run_detail", args=[run.pk])
 
     csv = client.get(url, {"format": "csv"})
@@ -242,9 +247,10 @@ def test_the_run_page_downloads_its_ranking_as_csv_with_a_bom_or_as_xlsx(client)
     assert xlsx.content[:2] == b"PK"
 
 
-def test_a_bad_download_request_is_refused(client):
+def test_a_bad_download_request_is_refused(client, runner):
     run = ranking_build()
     pending = ScoreRunFactory(status=ScoreRun.Status.PENDING)
+    client.force_login(runner)  # who may see the pending run: it is a 404 because it has no ranking yet
 
     url = reverse("rankings:run_detail", args=[run.pk])
 
@@ -256,6 +262,7 @@ def test_a_bad_download_request_is_refused(client):
 # --- the run list and starting a run ---------------------------------------------------------------------
 def test_the_run_list_shows_recent_runs_with_their_status_in_a_fixed_number_of_queries(client):
     ScoreRunFactory(status=ScoreRun.Status.RUNNING, stage=ScoreRun.Stage.READING, progress=5)
+    client.force_login(User.objects.create_user("staff", is_staff=True))  # who sees drafts but not the form
     few = _queries(client, reverse("rankings:run_list"))
     for number in range(30):
         ScoreRunFactory(created_by=User.objects.create_user(f"user{number}"))
@@ -265,8 +272,9 @@ def test_the_run_list_shows_recent_runs_with_their_status_in_a_fixed_number_of_q
     html = response.content.decode()
     assert len(response.context["runs"]) == 31
     assert 'data-status="running"' in html and 'class="badge status-succeeded"' in html
-    assert 'id="run-start"' not in html  # anonymous: no form
-    assert _queries(client, reverse("rankings:run_list")) == few <= 2
+    assert 'id="run-start"' not in html  # staff without the permission: no form
+    # count and page, after the session, the user and their permissions
+    assert _queries(client, reverse("rankings:run_list")) == few <= 2 + 4
 
 
 def test_the_compute_form_is_shown_to_users_allowed_to_run_scores(client, runner):
