@@ -104,10 +104,71 @@ def test_the_home_page_form_chooses_another_scheme_and_an_earlier_published_peri
     assert client.get(reverse("home"), {"period": "2012-03"}).context["ranking"].run == march
     assert client.get(reverse("home"), {"scheme": "other"}).context["ranking"].run == other
     # An unknown scheme or period falls back to the default scheme's latest ranking.
-    response = client.get(reverse("home"), {"scheme": "nope", "period": "1999-01"})
+    response = client.get(reverse("home"), {"scheme": "nope", "period": "2011-01"})
     assert response.context["ranking"].run == april
     html = response.content.decode()
     assert '<option value="2012-03">2012-03</option>' in html and '<option value="other">' in html
+
+
+def _notices(response) -> list[str]:
+    html = response.content.decode()
+    return [part.split("</p>")[0] for part in html.split('<p class="notice warning choice-notice" role="status">')[1:]]
+
+
+def test_the_home_page_shows_no_notice_when_what_was_asked_for_is_shown(client, scheme):
+    ranking_build(scheme=scheme, published=True)
+
+    assert _notices(client.get(reverse("home"))) == []
+    assert _notices(client.get(reverse("home"), {"scheme": "demo", "period": "2012-03"})) == []
+
+
+def test_an_unknown_scheme_on_the_home_page_says_so_and_names_the_scheme_shown_instead(client, scheme):
+    ranking_build(scheme=scheme, published=True)
+
+    chinese = client.get(reverse("home"), {"scheme": "nope"})
+    _english(client)
+    english = client.get(reverse("home"), {"scheme": "nope"})
+
+    assert chinese.context["ranking"].run.scheme == scheme
+    assert _notices(chinese) == ["评分方案“nope”不存在，现显示“演示方案”。"]
+    assert _notices(english) == ["There is no scoring scheme “nope”: showing “演示方案” instead."]
+
+
+def test_a_home_page_period_that_is_not_a_period_says_so_and_names_the_period_shown(client, scheme):
+    ranking_build(scheme=scheme, published=True)
+    garbage = "garbage" * 20  # echoed back cut to 50 characters and “…”
+
+    chinese = client.get(reverse("home"), {"period": garbage})
+    _english(client)
+    english = client.get(reverse("home"), {"period": "garbage"})
+
+    assert _notices(chinese) == [f"“{garbage[:50]}…”不是统计周期（例如 2012-03、2012-Q1 或 2012），现显示最新发布的统计周期 2012-03。"]
+    assert _notices(english) == [
+        "“garbage” is not a period (e.g. 2012-03, 2012-Q1 or 2012): showing the latest published period, "
+        "2012-03, instead."
+    ]
+
+
+def test_a_home_page_period_without_a_published_ranking_says_so_and_names_the_period_shown(client, scheme):
+    ranking_build(scheme=scheme, published=True)
+    _english(client)
+
+    response = client.get(reverse("home"), {"scheme": "nope", "period": "2011-01"})
+
+    assert response.context["ranking"].run.period_label == "2012-03"
+    assert _notices(response) == [
+        "There is no scoring scheme “nope”: showing “演示方案” instead.",
+        "“演示方案” has no published ranking for 2011-01: showing the latest published period, 2012-03, instead.",
+    ]
+
+
+def test_the_home_page_takes_a_period_in_any_spelling_the_import_accepts(client, scheme):
+    march = ranking_build(scheme=scheme, published=True)
+    ScoreRunFactory(scheme=scheme, published=True, **APRIL)
+
+    response = client.get(reverse("home"), {"period": "2012年3月"})
+
+    assert response.context["ranking"].run == march and _notices(response) == []
 
 
 def test_the_home_page_needs_the_same_queries_for_3_or_43_cities(client, scheme):
@@ -297,6 +358,18 @@ def test_starting_a_run_needs_login_and_the_permission(client):
     assert not ScoreRun.objects.exists()
 
 
+def test_following_a_link_to_the_start_address_lands_on_the_compute_form_not_a_blank_page(client, runner):
+    anonymous = client.get(reverse("rankings:run_start"))
+    client.force_login(runner)
+    response = client.get(reverse("rankings:run_start"), follow=True)
+
+    assert anonymous.status_code == 302 and anonymous["Location"] == "/rankings/runs/#run-start"
+    assert response.redirect_chain == [("/rankings/runs/#run-start", 302)]
+    assert 'id="run-start"' in response.content.decode()
+    assert client.head(reverse("rankings:run_start")).status_code == 302
+    assert not ScoreRun.objects.exists()
+
+
 def test_a_user_allowed_to_run_scores_starts_a_run_and_lands_on_its_page(client, runner):
     client.force_login(runner)
 
@@ -334,7 +407,9 @@ def test_publishing_from_the_page_needs_the_permission_and_a_post(client, runner
     client.force_login(User.objects.create_user("reader"))
     assert client.post(url).status_code == 403
     client.force_login(runner)
-    assert client.get(url).status_code == 405
+    followed = client.get(url)  # a followed link is sent to the run page, which holds the button
+    assert followed.status_code == 302 and followed["Location"] == reverse("rankings:run_detail", args=[run.pk])
+    assert client.put(url).status_code == 405
     run.refresh_from_db()
     assert not run.is_published
 
