@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
+
+from rankings.models import ScoreRun
+
 RUN_PERMISSION = "rankings.run_scores"
 
 
@@ -19,3 +23,17 @@ def user_can_run_scores(user: Any) -> bool:
 def user_can_see_drafts(user: Any) -> bool:
     """May read runs that are not published (pending, running, failed, succeeded but unpublished)."""
     return user_can_run_scores(user) or bool(user and getattr(user, "is_active", False) and user.is_staff)
+
+
+def user_can_see_run(user: Any, run: ScoreRun) -> bool:
+    """May read this run: a published one is public, any other is a draft."""
+    return run.is_published or user_can_see_drafts(user)
+
+
+def runs_visible_to(user: Any, runs: QuerySet[ScoreRun]) -> QuerySet[ScoreRun]:
+    """The runs of `runs` this user may read: all of them for those who see drafts, else the published.
+
+    A run that was published and then replaced by another run of its period is no longer published,
+    so it is hidden again, like any draft: only the current published ranking of a period is public.
+    """
+    return runs if user_can_see_drafts(user) else runs.filter(is_published=True)

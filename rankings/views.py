@@ -1,12 +1,15 @@
 """The ranking pages: the home page with the published ranking, a run's page, the run list, and the
 two writes (start a run, publish a run) for users with the permission “Can start score runs”.
 
-Pages show only published rankings, except a run's own page, which shows any run asked for by id
-(clearly labelled when it is not published, and refreshing itself while it runs).
+Drafts (runs not published: pending, running, failed, or succeeded but unpublished) are shown only to
+users who may see them (rankings.permissions.user_can_see_drafts): to everyone else a draft's page and
+downloads are a 404, the same as a run that does not exist, so draft ids do not leak, and the run list
+shows published runs only. A draft's page is clearly labelled and refreshes itself while it runs.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import wraps
 
 import pandas as pd
 from django.contrib import messages
@@ -14,33 +17,54 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import selectors as account_selectors
-from rankings import charts, exporting, selectors, services
+from core.periods import Period, PeriodError, parse_period
+from rankings import charts, exporting, permissions, selectors, services
 from rankings.forms import RankingChoiceForm, RunStartForm
-from rankings.models import ScoreRun
+from rankings.models import ScoreRun, ScoringScheme
 
-RUN_PERMISSION = "rankings.run_scores"
 HOME_ROWS = 20
 CHART_CITIES = 20
 ACCOUNTS_PER_PAGE = 50
 RUNS_PER_PAGE = 50
 REFRESH_SECONDS = 3
+ECHO_CHARS = 50  # a value echoed back in a notice is cut there, and “…” added
 
 
-def run_permission_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+View = Callable[..., HttpResponse]
+
+
+def run_permission_required(view: View) -> View:
     """Anonymous users go to the login page; signed-in users without “Can start score runs” get 403."""
-    return login_required(permission_required(RUN_PERMISSION, raise_exception=True)(view))
+    return login_required(permission_required(permissions.RUN_PERMISSION, raise_exception=True)(view))
+
+
+def post_else_redirect(page: Callable[..., str]) -> Callable[[View], View]:
+    """POST runs the view; GET or HEAD (a followed link, a bookmark, a reload after a refused form) is
+    sent to `page(**url_kwargs)`, the page holding the form, instead of a blank 405."""
+    def decorator(view: View) -> View:
+        @wraps(view)
+        @require_http_methods(["GET", "HEAD", "POST"])
+        def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            return view(request, *args, **kwargs) if request.method == "POST" else redirect(page(**kwargs))
+        return wrapper
+    return decorator
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """What has been imported, and the published city ranking of the chosen scheme and period."""
+    """What has been imported, and the published city ranking of the chosen scheme and period.
+
+    A scheme or period that is not found falls back to the default; a notice says so, and what is shown.
+    """
+    scheme_slug, period_text = request.GET.get("scheme", "").strip(), request.GET.get("period", "").strip()
+    period = _period_or_none(period_text)
     choice = selectors.home_ranking_get(
-        scheme_slug=request.GET.get("scheme", ""), period_label=request.GET.get("period", ""),
-        limit=HOME_ROWS,
+        scheme_slug=scheme_slug, period_label=period.label if period else "", limit=HOME_ROWS,
     )
     form = RankingChoiceForm(schemes=choice.schemes, periods=choice.periods, initial={
         "scheme": choice.scheme.slug if choice.scheme else "",
@@ -51,6 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "choice": choice,
         "ranking": choice.ranking,
         "choice_form": form,
+        "notices": _home_notices(choice, scheme_slug=scheme_slug, period_text=period_text, period=period),
     })
 
 
@@ -61,9 +86,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     `?province=` narrows the chart and the city table to one province (ranks stay national).
     `?format=csv|xlsx` (with `level=city|account`) downloads the ranking instead.
     """
-    run = selectors.run_get(run_id=run_id)
-    if run is None:
-        raise Http404(_("There is no run #%(id)s.") % {"id": run_id})
+    run = _run_or_404(request, run_id)
     if "format" in request.GET:
         return _export_response(request, run)
     provinces = selectors.run_provinces(run=run)
@@ -92,11 +115,11 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
 @require_safe
 def run_list(request: HttpRequest) -> HttpResponse:
     """Recent runs with their status, newest first; the form to start one for those allowed to."""
-    allowed = request.user.has_perm(RUN_PERMISSION)
+    allowed = permissions.user_can_run_scores(request.user)
     return _run_list_page(request, form=RunStartForm(initial=_start_initial()) if allowed else None)
 
 
-@require_POST
+@post_else_redirect(lambda: reverse("rankings:run_list") + "#run-start")
 @run_permission_required
 def run_start(request: HttpRequest) -> HttpResponse:
     """Start a run from the “compute a ranking” form, then show its page (which follows its progress)."""
@@ -116,13 +139,11 @@ def run_start(request: HttpRequest) -> HttpResponse:
     return _run_list_page(request, form=form, status=400)
 
 
-@require_POST
+@post_else_redirect(lambda run_id: reverse("rankings:run_detail", args=[run_id]))
 @run_permission_required
 def run_publish(request: HttpRequest, run_id: int) -> HttpResponse:
     """Publish a run that succeeded: it becomes the ranking the home page and the API show."""
-    run = selectors.run_get(run_id=run_id)
-    if run is None:
-        raise Http404(_("There is no run #%(id)s.") % {"id": run_id})
+    run = _run_or_404(request, run_id)
     try:
         run = services.score_run_publish(run=run)
     except services.ScoringError as error:
@@ -134,8 +155,59 @@ def run_publish(request: HttpRequest, run_id: int) -> HttpResponse:
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
+def _run_or_404(request: HttpRequest, run_id: int) -> ScoreRun:
+    """The run, if this user may see it. A draft is a 404 for others, not a 403: its id stays secret."""
+    run = selectors.run_get(run_id=run_id)
+    if run is None or not permissions.user_can_see_run(request.user, run):
+        raise Http404(_("There is no run #%(id)s.") % {"id": run_id})
+    return run
+
+
+def _period_or_none(text: str) -> Period | None:
+    """The period the text names, in any spelling the import accepts (2012-03, 2012年3月 …), else None."""
+    try:
+        return parse_period(text) if text else None
+    except PeriodError:
+        return None
+
+
+def _home_notices(
+    choice: selectors.HomeRanking, *, scheme_slug: str, period_text: str, period: Period | None
+) -> list[str]:
+    """What the visitor asked for and did not get, each with what the page shows instead."""
+    notices = []
+    if scheme_slug and (choice.scheme is None or choice.scheme.slug != scheme_slug):
+        notices.append(_scheme_notice(scheme_slug, shown=choice.scheme))
+    if period_text and choice.period is None and choice.ranking is not None:  # no ranking: the page says so
+        notices.append(_period_notice(period_text, period=period, choice=choice))
+    return notices
+
+
+def _echo(value: str) -> str:
+    return value if len(value) <= ECHO_CHARS else value[:ECHO_CHARS] + "…"
+
+
+def _scheme_notice(slug: str, *, shown: ScoringScheme | None) -> str:
+    value = _echo(slug)
+    if shown is None:
+        return _("There is no scoring scheme “%(value)s”.") % {"value": value}
+    return _("There is no scoring scheme “%(value)s”: showing “%(scheme)s” instead.") % {
+        "value": value, "scheme": shown.name,
+    }
+
+
+def _period_notice(text: str, *, period: Period | None, choice: selectors.HomeRanking) -> str:
+    latest = choice.ranking.run.period_label
+    if period is None:
+        return _("“%(value)s” is not a period (e.g. 2012-03, 2012-Q1 or 2012): showing the latest published "
+                 "period, %(latest)s, instead.") % {"value": _echo(text), "latest": latest}
+    return _("“%(scheme)s” has no published ranking for %(period)s: showing the latest published period, "
+             "%(latest)s, instead.") % {"scheme": choice.scheme.name, "period": period.label, "latest": latest}
+
+
 def _run_list_page(request: HttpRequest, *, form: RunStartForm | None, status: int = 200) -> HttpResponse:
-    runs = Paginator(selectors.run_list(), RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    visible = permissions.runs_visible_to(request.user, selectors.run_list())
+    runs = Paginator(visible, RUNS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "rankings/run_list.html", {"runs": runs, "form": form}, status=status)
 
 

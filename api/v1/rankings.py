@@ -1,7 +1,9 @@
 """The REST API of schemes, runs and rankings (Django REST framework).
 
-Reading is open to anyone; starting and publishing runs needs a signed-in user with the permission
-“Can start score runs” (rankings.run_scores). Messages follow the request's Accept-Language (Chinese
+Published results are open to anyone; drafts (runs not published, with their failure reasons) only to
+the users rankings.permissions lets see them, and to everyone else a draft is a 404 like a missing run.
+Starting and publishing runs needs a signed-in user with the permission “Can start score runs”
+(rankings.run_scores). Messages follow the request's Accept-Language (Chinese
 by default, English with `Accept-Language: en`). Views validate input, call one selector or service
 and serialise the result.
 """
@@ -27,6 +29,7 @@ from core.periods import Period, PeriodError, parse_period
 from rankings import selectors, services
 from rankings.forms import PeriodFormField
 from rankings.models import AccountScore, CityScore, ScoreRun, ScoringScheme
+from rankings.permissions import runs_visible_to, user_can_see_run
 
 RUN_PERMISSION = "rankings.run_scores"
 
@@ -208,9 +211,10 @@ def _query_body(serializer_class: type[serializers.Serializer], request: Request
     return serializer.validated_data
 
 
-def _run_or_404(run_id: int) -> ScoreRun:
+def _run_or_404(run_id: int, *, user: Any) -> ScoreRun:
+    """The run, if this user may see it (a draft is a 404 for others, so its id does not leak)."""
     run = selectors.run_get(run_id=run_id)
-    if run is None:
+    if run is None or not user_can_see_run(user, run):
         raise NotFound(_("There is no run #%(id)s.") % {"id": run_id})
     return run
 
@@ -243,7 +247,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
     permission_classes = [CanRunScoresOrReadOnly]
 
     def get_queryset(self):
-        return selectors.run_list()
+        return runs_visible_to(self.request.user, selectors.run_list())
 
     @extend_schema(
         summary=_("Start a score run"), request=RunCreateSerializer,
@@ -290,7 +294,7 @@ class RunCityList(ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
         params = _query(CityQuerySerializer, self.request)
-        run = _run_or_404(self.kwargs["run_id"])
+        run = _run_or_404(self.kwargs["run_id"], user=self.request.user)
         return selectors.city_ranking_list(run=run, province=params.get("province"))
 
 
@@ -309,7 +313,7 @@ class RunAccountList(ListAPIView):
             return self.queryset
         params = _query(AccountQuerySerializer, self.request)
         return selectors.account_ranking_list(
-            run=_run_or_404(self.kwargs["run_id"]), category=params.get("category"), city=params.get("city"),
+            run=_run_or_404(self.kwargs["run_id"], user=self.request.user), category=params.get("category"), city=params.get("city"),
         )
 
 

@@ -104,10 +104,71 @@ def test_the_home_page_form_chooses_another_scheme_and_an_earlier_published_peri
     assert client.get(reverse("home"), {"period": "2012-03"}).context["ranking"].run == march
     assert client.get(reverse("home"), {"scheme": "other"}).context["ranking"].run == other
     # An unknown scheme or period falls back to the default scheme's latest ranking.
-    response = client.get(reverse("home"), {"scheme": "nope", "period": "1999-01"})
+    response = client.get(reverse("home"), {"scheme": "nope", "period": "2011-01"})
     assert response.context["ranking"].run == april
     html = response.content.decode()
     assert '<option value="2012-03">2012-03</option>' in html and '<option value="other">' in html
+
+
+def _notices(response) -> list[str]:
+    html = response.content.decode()
+    return [part.split("</p>")[0] for part in html.split('<p class="notice warning choice-notice" role="status">')[1:]]
+
+
+def test_the_home_page_shows_no_notice_when_what_was_asked_for_is_shown(client, scheme):
+    ranking_build(scheme=scheme, published=True)
+
+    assert _notices(client.get(reverse("home"))) == []
+    assert _notices(client.get(reverse("home"), {"scheme": "demo", "period": "2012-03"})) == []
+
+
+def test_an_unknown_scheme_on_the_home_page_says_so_and_names_the_scheme_shown_instead(client, scheme):
+    ranking_build(scheme=scheme, published=True)
+
+    chinese = client.get(reverse("home"), {"scheme": "nope"})
+    _english(client)
+    english = client.get(reverse("home"), {"scheme": "nope"})
+
+    assert chinese.context["ranking"].run.scheme == scheme
+    assert _notices(chinese) == ["评分方案“nope”不存在，现显示“演示方案”。"]
+    assert _notices(english) == ["There is no scoring scheme “nope”: showing “演示方案” instead."]
+
+
+def test_a_home_page_period_that_is_not_a_period_says_so_and_names_the_period_shown(client, scheme):
+    ranking_build(scheme=scheme, published=True)
+    garbage = "garbage" * 20  # echoed back cut to 50 characters and “…”
+
+    chinese = client.get(reverse("home"), {"period": garbage})
+    _english(client)
+    english = client.get(reverse("home"), {"period": "garbage"})
+
+    assert _notices(chinese) == [f"“{garbage[:50]}…”不是统计周期（例如 2012-03、2012-Q1 或 2012），现显示最新发布的统计周期 2012-03。"]
+    assert _notices(english) == [
+        "“garbage” is not a period (e.g. 2012-03, 2012-Q1 or 2012): showing the latest published period, "
+        "2012-03, instead."
+    ]
+
+
+def test_a_home_page_period_without_a_published_ranking_says_so_and_names_the_period_shown(client, scheme):
+    ranking_build(scheme=scheme, published=True)
+    _english(client)
+
+    response = client.get(reverse("home"), {"scheme": "nope", "period": "2011-01"})
+
+    assert response.context["ranking"].run.period_label == "2012-03"
+    assert _notices(response) == [
+        "There is no scoring scheme “nope”: showing “演示方案” instead.",
+        "“演示方案” has no published ranking for 2011-01: showing the latest published period, 2012-03, instead.",
+    ]
+
+
+def test_the_home_page_takes_a_period_in_any_spelling_the_import_accepts(client, scheme):
+    march = ranking_build(scheme=scheme, published=True)
+    ScoreRunFactory(scheme=scheme, published=True, **APRIL)
+
+    response = client.get(reverse("home"), {"period": "2012年3月"})
+
+    assert response.context["ranking"].run == march and _notices(response) == []
 
 
 def test_the_home_page_needs_the_same_queries_for_3_or_43_cities(client, scheme):
@@ -119,8 +180,9 @@ def test_the_home_page_needs_the_same_queries_for_3_or_43_cities(client, scheme)
 
 
 # --- a run's page ------------------------------------------------------------------------------------------
-def test_any_run_has_a_page_and_an_unpublished_one_says_so(client, scheme):
+def test_any_run_has_a_page_and_an_unpublished_one_says_so(client, runner, scheme):
     run = ranking_build(scheme=scheme)
+    client.force_login(runner)  # drafts are for users who may see them (tests/rankings/test_visibility.py)
 
     response = client.get(reverse("rankings:run_detail", args=[run.pk]))
 
@@ -131,8 +193,9 @@ def test_any_run_has_a_page_and_an_unpublished_one_says_so(client, scheme):
     assert client.get(reverse("rankings:run_detail", args=[999999])).status_code == 404
 
 
-def test_a_running_run_shows_its_stage_and_progress_and_refreshes_itself(client):
+def test_a_running_run_shows_its_stage_and_progress_and_refreshes_itself(client, runner):
     run = ScoreRunFactory(status=ScoreRun.Status.RUNNING, stage=ScoreRun.Stage.SCORING, progress=30)
+    client.force_login(runner)
     _english(client)
 
     html = client.get(reverse("rankings:run_detail", args=[run.pk])).content.decode()
@@ -142,8 +205,9 @@ def test_a_running_run_shows_its_stage_and_progress_and_refreshes_itself(client)
     assert "scoring" in html and 'id="city-ranking-table"' not in html
 
 
-def test_a_failed_run_shows_its_error(client):
+def test_a_failed_run_shows_its_error(client, runner):
     run = ScoreRunFactory(status=ScoreRun.Status.FAILED, error="No snapshot lies inside 2012-03.")
+    client.force_login(runner)
 
     html = client.get(reverse("rankings:run_detail", args=[run.pk])).content.decode()
 
@@ -152,7 +216,7 @@ def test_a_failed_run_shows_its_error(client):
 
 
 def test_the_run_page_shows_the_method_indicators_weights_and_warnings(client):
-    run = ranking_build(warnings={"activity:division_by_zero": 4})
+    run = ranking_build(published=True, warnings={"activity:division_by_zero": 4})
     _english(client)
 
     html = client.get(reverse("rankings:run_detail", args=[run.pk])).content.decode()
@@ -167,7 +231,7 @@ def test_the_run_page_shows_the_method_indicators_weights_and_warnings(client):
 
 
 def test_the_run_page_draws_the_chart_with_the_local_plotly_never_a_cdn(client):
-    run = ranking_build()
+    run = ranking_build(published=True)
 
     html = client.get(reverse("rankings:run_detail", args=[run.pk])).content.decode()
 
@@ -179,7 +243,7 @@ def test_the_run_page_draws_the_chart_with_the_local_plotly_never_a_cdn(client):
 
 
 def test_the_run_page_lists_accounts_per_category_with_diagnostic_badges(client):
-    run = ranking_build()
+    run = ranking_build(published=True)
     url = reverse("rankings:run_detail", args=[run.pk])
 
     police = client.get(url).content.decode()
@@ -193,7 +257,7 @@ def test_the_run_page_lists_accounts_per_category_with_diagnostic_badges(client)
 
 
 def test_the_run_page_needs_the_same_queries_for_3_or_43_cities(client):
-    run = ranking_build()
+    run = ranking_build(published=True)
     url = reverse("rankings:run_detail", args=[run.pk])
     few = _queries(client, url)
     _more_cities(run, 40)
@@ -202,7 +266,7 @@ def test_the_run_page_needs_the_same_queries_for_3_or_43_cities(client):
 
 
 def test_the_run_page_narrows_the_city_ranking_to_a_province_keeping_national_ranks(client):
-    run = ranking_build()  # 长沙 1 and 株洲 2 in 湖南, 武汉 3 in 湖北
+    run = ranking_build(published=True)  # 长沙 1 and 株洲 2 in 湖南, 武汉 3 in 湖北
     url = reverse("rankings:run_detail", args=[run.pk])
 
     hubei = client.get(url, {"province": "湖北"})
@@ -217,7 +281,9 @@ def test_only_users_allowed_to_run_scores_see_the_publish_button(client, runner)
     run = ranking_build()
     url = reverse("rankings:run_detail", args=[run.pk])
 
-    assert 'id="publish-form"' not in client.get(url).content.decode()
+    client.force_login(User.objects.create_user("staff", is_staff=True))  # sees drafts, may not publish
+    assert 'id="not-published-note"' in (staff := client.get(url).content.decode())
+    assert 'id="publish-form"' not in staff
     client.force_login(runner)
     assert 'id="publish-form"' in client.get(url).content.decode()
     run.is_published = True
@@ -227,7 +293,7 @@ def test_only_users_allowed_to_run_scores_see_the_publish_button(client, runner)
 
 # --- downloads ---------------------------------------------------------------------------------------------
 def test_the_run_page_downloads_its_ranking_as_csv_with_a_bom_or_as_xlsx(client):
-    run = ranking_build()
+    run = ranking_build(published=True)
     url = reverse("rankings:run_detail", args=[run.pk])
 
     csv = client.get(url, {"format": "csv"})
@@ -242,9 +308,10 @@ def test_the_run_page_downloads_its_ranking_as_csv_with_a_bom_or_as_xlsx(client)
     assert xlsx.content[:2] == b"PK"
 
 
-def test_a_bad_download_request_is_refused(client):
+def test_a_bad_download_request_is_refused(client, runner):
     run = ranking_build()
     pending = ScoreRunFactory(status=ScoreRun.Status.PENDING)
+    client.force_login(runner)  # who may see the pending run: it is a 404 because it has no ranking yet
 
     url = reverse("rankings:run_detail", args=[run.pk])
 
@@ -256,6 +323,7 @@ def test_a_bad_download_request_is_refused(client):
 # --- the run list and starting a run ---------------------------------------------------------------------
 def test_the_run_list_shows_recent_runs_with_their_status_in_a_fixed_number_of_queries(client):
     ScoreRunFactory(status=ScoreRun.Status.RUNNING, stage=ScoreRun.Stage.READING, progress=5)
+    client.force_login(User.objects.create_user("staff", is_staff=True))  # who sees drafts but not the form
     few = _queries(client, reverse("rankings:run_list"))
     for number in range(30):
         ScoreRunFactory(created_by=User.objects.create_user(f"user{number}"))
@@ -265,8 +333,9 @@ def test_the_run_list_shows_recent_runs_with_their_status_in_a_fixed_number_of_q
     html = response.content.decode()
     assert len(response.context["runs"]) == 31
     assert 'data-status="running"' in html and 'class="badge status-succeeded"' in html
-    assert 'id="run-start"' not in html  # anonymous: no form
-    assert _queries(client, reverse("rankings:run_list")) == few <= 2
+    assert 'id="run-start"' not in html  # staff without the permission: no form
+    # count and page, after the session, the user and their permissions
+    assert _queries(client, reverse("rankings:run_list")) == few <= 2 + 4
 
 
 def test_the_compute_form_is_shown_to_users_allowed_to_run_scores(client, runner):
@@ -286,6 +355,18 @@ def test_starting_a_run_needs_login_and_the_permission(client):
 
     assert anonymous.status_code == 302 and anonymous["Location"].startswith(reverse("login"))
     assert reader.status_code == 403
+    assert not ScoreRun.objects.exists()
+
+
+def test_following_a_link_to_the_start_address_lands_on_the_compute_form_not_a_blank_page(client, runner):
+    anonymous = client.get(reverse("rankings:run_start"))
+    client.force_login(runner)
+    response = client.get(reverse("rankings:run_start"), follow=True)
+
+    assert anonymous.status_code == 302 and anonymous["Location"] == "/rankings/runs/#run-start"
+    assert response.redirect_chain == [("/rankings/runs/#run-start", 302)]
+    assert 'id="run-start"' in response.content.decode()
+    assert client.head(reverse("rankings:run_start")).status_code == 302
     assert not ScoreRun.objects.exists()
 
 
@@ -326,7 +407,9 @@ def test_publishing_from_the_page_needs_the_permission_and_a_post(client, runner
     client.force_login(User.objects.create_user("reader"))
     assert client.post(url).status_code == 403
     client.force_login(runner)
-    assert client.get(url).status_code == 405
+    followed = client.get(url)  # a followed link is sent to the run page, which holds the button
+    assert followed.status_code == 302 and followed["Location"] == reverse("rankings:run_detail", args=[run.pk])
+    assert client.put(url).status_code == 405
     run.refresh_from_db()
     assert not run.is_published
 
