@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from rankings.models import ScoreRun
-from tests.factories import CityFactory
+from tests.factories import CityFactory, SnapshotFactory
 from tests.rankings.factories import (
     AccountScoreFactory,
     CityCategoryScoreFactory,
@@ -121,6 +121,7 @@ def test_anonymous_users_and_users_without_the_permission_cannot_start_or_publis
 
 def test_a_user_with_the_permission_starts_a_run_and_gets_202_with_the_pending_run(runner_client, runner):
     # Inside the test's transaction the run's task (queued on commit) does not run: the run stays pending.
+    SnapshotFactory(period_start=date(2012, 3, 1), period_end=date(2012, 3, 31))
     body = {"scheme": "shifan-2012", "period": "2012-Q1", "publish": True, "draws": 0}
     response = runner_client.post("/api/v1/runs/", body, content_type="application/json")
 
@@ -153,6 +154,16 @@ def test_bad_input_is_a_400_naming_the_field_in_english_or_chinese(runner_client
     assert in_english.json() == {field: [english]}
     assert list(in_chinese.json()) == [field]
     assert in_chinese.json()[field] != [english]  # translated (Chinese is the default)
+    assert not ScoreRun.objects.exists()
+
+
+def test_starting_a_run_for_a_period_without_data_is_a_400_with_the_reason(runner_client):
+    body = {"scheme": "shifan-2012", "period": "2013-03"}
+    response = runner_client.post("/api/v1/runs/", body, content_type="application/json", **ENGLISH)
+
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": [
+        "No snapshot of a scored account lies inside 2013-03; import data for it first."]}
     assert not ScoreRun.objects.exists()
 
 
