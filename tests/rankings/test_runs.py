@@ -195,6 +195,21 @@ def test_the_diagnostics_flags_are_stored_with_the_run():
     assert flags["只发不回"] == (False, True, True, 0.0)  # last post 29 days before the period end
 
 
+def test_without_a_broker_a_run_is_sent_by_name_on_commit_and_runs_inline(bci_cities,
+                                                                         django_capture_on_commit_callbacks):
+    """No REDIS_URL: the task, sent by name through rankings.dispatch, finds its registered task and
+    runs eagerly when the transaction commits, as it did when services imported the task."""
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        run = services.score_run_start(scheme=ScoringScheme.objects.get(slug="bci-v1"),
+                                       period=parse_period("2012-03"), draws=0)
+        assert ScoreRun.objects.get(pk=run.pk).status == ScoreRun.Status.PENDING
+
+    assert len(callbacks) == 1
+    run.refresh_from_db()
+    assert run.status == ScoreRun.Status.SUCCEEDED, run.error
+    assert CityScore.objects.filter(run=run).count() == 5
+
+
 def test_a_bad_draw_count_is_refused_before_anything_is_created():
     with pytest.raises(ScoringError):
         services.score_run_start(scheme=ScoringScheme.objects.get(slug="bci-v1"), period=parse_period("2012"),
