@@ -290,6 +290,20 @@ def test_the_ranking_endpoint_says_clearly_when_there_is_no_published_ranking(cl
     assert bad_level.status_code == 400 and list(bad_level.json()) == ["level"]
 
 
+def test_the_ranking_endpoint_serves_the_builtin_default_when_none_is_marked_and_says_when_there_is_none(client):
+    from rankings.models import ScoringScheme
+
+    builtin = ScoringScheme.objects.get(slug="shifan-2012")
+    run = ranking_build(scheme=builtin, is_published=True)
+    ScoringScheme.objects.update(is_default=False)
+    ScoringSchemeFactory(slug="a-first-by-slug")
+
+    assert client.get("/api/v1/ranking/").json()["run"]["id"] == run.pk
+    ScoringScheme.objects.filter(slug="shifan-2012").update(builtin=False)
+    missing = client.get("/api/v1/ranking/", **ENGLISH)
+    assert missing.status_code == 404 and missing.json()["detail"].startswith("No scheme is marked as the default")
+
+
 def test_the_openapi_schema_and_its_documentation_page_are_served(client):
     schema = client.get("/api/v1/schema/")
     docs = client.get("/api/v1/docs/")

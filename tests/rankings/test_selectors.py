@@ -50,6 +50,18 @@ def test_the_default_scheme_is_found_among_schemes_already_read_without_a_query(
         assert selectors.scheme_default_get(among=schemes).slug == "shifan-2012"
 
 
+def test_the_home_page_ranking_falls_back_to_the_builtin_default_never_to_the_first_scheme_by_slug():
+    builtin = ScoringScheme.objects.get(slug="shifan-2012")
+    run = ranking_build(scheme=builtin, is_published=True)
+    ScoringScheme.objects.update(is_default=False)
+    ScoringSchemeFactory(slug="a-first-by-slug")
+
+    choice = selectors.home_ranking_get(limit=10)
+
+    assert choice.scheme == builtin and choice.ranking.run == run
+    assert selectors.home_ranking_get(scheme_slug="a-first-by-slug", limit=10).scheme.slug == "a-first-by-slug"
+
+
 def test_the_published_run_is_the_latest_period_and_unpublished_runs_are_never_chosen():
     scheme = ScoringSchemeFactory()
     march = _run(scheme, MARCH, published=True)
