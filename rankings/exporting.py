@@ -24,8 +24,8 @@ from django.utils.translation import pgettext
 from accounts.models import GovAccount
 from core.bulk import query_frame
 from rankings import selectors
+from rankings.labels import indicator_labels
 from rankings.models import ScoreRun
-from rankings.presentation.labels import indicator_labels
 
 FORMATS = ("csv", "xlsx")
 LEVELS = ("city", "account")

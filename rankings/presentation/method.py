@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import GovAccount
+from rankings.labels import in_language, scheme_name
 from rankings.models import ScoreRun
-from rankings.presentation.labels import in_language, scheme_name
 from rankings.scoring.schemes import Indicator, Scheme
 
 # The scheme's settings the method lists, in this order (empty ones are left out).

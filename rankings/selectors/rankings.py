@@ -13,8 +13,8 @@ from django.db.models.functions import JSONObject
 
 from accounts.models import GovAccount
 from core.periods import Period
+from rankings.labels import scheme_name
 from rankings.models import AccountScore, CityCategoryScore, CityScore, ScoreRun, ScoringScheme
-from rankings.presentation.labels import scheme_name
 from rankings.selectors.runs import run_published_list
 from rankings.selectors.schemes import scheme_default_get, scheme_list
 

@@ -27,7 +27,7 @@ def scheme_default_get(*, among: Iterable[ScoringScheme] | None = None) -> Scori
     """THE default scheme (home page, API, commands, the monthly job): the scheme flagged default (a
     constraint allows one at most); when none is flagged, the built-in shifan-2012 if it is installed;
     otherwise None, and callers say NO_DEFAULT_SCHEME. `among`: pick from schemes already read
-    instead of querying (one query either way)."""
+    instead of querying (no query then; one otherwise)."""
     if among is None:
         among = ScoringScheme.objects.filter(Q(is_default=True) | Q(builtin=True, slug=DEFAULT_BUILTIN_SLUG))
     candidates = list(among)

@@ -41,6 +41,8 @@ def test_services_never_import_tasks_not_even_through_another_module(graph):
     ("rankings.services.publishing", "rankings.services.runs"),
     ("rankings.services.publishing", "rankings.services.uncertainty"),
     ("rankings.selectors", "rankings.services"),
+    ("rankings.selectors", "rankings.presentation"),
+    ("rankings.services", "rankings.presentation"),
 ])
 def test_the_rankings_modules_import_one_way_with_no_circle(graph, importer, imported):
     assert graph.find_shortest_chain(importer=importer, imported=imported, as_packages=True) is None

@@ -1,5 +1,6 @@
 """A scheme's texts in the active language: `name_en`/`label_en` in English when the scheme has them,
-the Chinese text otherwise. Read from the run's frozen scheme (ScoreRun.definition)."""
+the Chinese text otherwise. Read from the run's frozen scheme (ScoreRun.definition). Selectors,
+presentation and exports all name schemes and indicators through here."""
 from __future__ import annotations
 
 from django.utils.translation import get_language
