@@ -474,12 +474,12 @@ def _uncertainty_phase(arguments: argparse.Namespace) -> dict:
     from rankings.scoring.pipeline import score
     from rankings.scoring.schemes import Scheme
     from rankings.scoring.uncertainty import UncertaintyInput, prepare, simulate_ranks, summarise
-    from rankings.services.uncertainty import _spread, uncertainty_input_build
+    from rankings.services.uncertainty import uncertainty_input_build
 
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     period = parse_period(PERIOD)
     scheme_row = ScoringScheme.objects.get(slug=arguments.scheme)
-    seed = (scheme_row.document.get("uncertainty") or {}).get("seed", 0)
+    seed = scheme_row.definition.uncertainty.seed
     began = time.perf_counter()
     run = services.score_run_start(scheme=scheme_row, period=period, publish=False, draws=arguments.draws,
                                    seed=seed)
@@ -507,7 +507,7 @@ def _uncertainty_phase(arguments: argparse.Namespace) -> dict:
     result["prepare"] = time.perf_counter() - clock
     result["rows"], result["rows_prepared"] = inputs.accounts, prepared.accounts
     result["cities"] = len(prepared.city_ids)
-    options = {"draws": arguments.draws, "seed": run.uncertainty_seed, "spread": _spread(run)}
+    options = {"draws": arguments.draws, "seed": run.uncertainty_seed, "spread": run.definition.uncertainty.spread}
     clock = time.perf_counter()
     data = prepared.to_bytes()  # what the run row carries to the chunk tasks
     result["to_bytes"], result["input_bytes"] = time.perf_counter() - clock, len(data)

@@ -24,6 +24,7 @@ from django.utils.translation import pgettext
 from accounts.models import GovAccount
 from core.bulk import query_frame
 from rankings import selectors
+from rankings.labels import indicator_labels
 from rankings.models import ScoreRun
 
 FORMATS = ("csv", "xlsx")
@@ -93,7 +94,7 @@ def account_ranking_frame(*, run: ScoreRun) -> pd.DataFrame:
         reply_rate=accounts["reply_rate"].astype("float64").round(RATE_DECIMALS),
     )
     table = table.round({column: DECIMALS for column in ["composite", *indicators.columns]})
-    indicator_names = selectors.indicator_labels(run=run)
+    indicator_names = indicator_labels(run=run)
     return table.rename(columns={
         "rank_in_category": _("rank in category"), "account__screen_name": _("account"),
         "city__name": _("city"), "city__province": _("province"), "category": _("category"),
@@ -144,7 +145,7 @@ def _expand(dicts: pd.Series, *, keys: list[str], index: pd.Index) -> pd.DataFra
 
 
 def _indicator_keys(run: ScoreRun) -> list[str]:
-    return list(selectors.indicator_labels(run=run))
+    return list(indicator_labels(run=run))
 
 
 def _category_headers(columns: pd.Index) -> dict[str, str]:
@@ -153,7 +154,7 @@ def _category_headers(columns: pd.Index) -> dict[str, str]:
 
 
 def _indicator_headers(run: ScoreRun, columns: pd.Index) -> dict[str, str]:
-    names = selectors.indicator_labels(run=run)
+    names = indicator_labels(run=run)
     return {column: names.get(column, column) for column in columns}
 
 

@@ -7,12 +7,16 @@ read only the published run.
 """
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import City, GovAccount
+from core.periods import Period
+from rankings.scoring.schemes import Scheme
 
 
 class ScoringScheme(models.Model):
@@ -37,6 +41,17 @@ class ScoringScheme(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.slug} v{self.version})"
+
+    @cached_property
+    def definition(self) -> Scheme:
+        """The document, typed: every reader of a scheme's settings goes through this (Scheme.read)."""
+        return Scheme.read(self.document)
+
+
+class ScoreRunQuerySet(models.QuerySet):
+    def for_period(self, period: Period) -> ScoreRunQuerySet:
+        """The runs of exactly this period (a run stores its period as its first and last day)."""
+        return self.filter(period_start=period.start, period_end=period.end)
 
 
 class ScoreRun(models.Model):
@@ -91,6 +106,8 @@ class ScoreRun(models.Model):
     error = models.TextField(_("error"), blank=True)
     uncertainty_input = models.BinaryField(_("uncertainty input"), null=True, blank=True, editable=False)
 
+    objects = ScoreRunQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("score run")
         verbose_name_plural = _("score runs")
@@ -108,13 +125,39 @@ class ScoreRun(models.Model):
         return f"#{self.pk} {self.scheme.slug} {self.period_label}"
 
     @property
+    def period(self) -> Period:
+        return Period(self.period_start, self.period_end)
+
+    @property
     def period_label(self) -> str:
-        from core.periods import Period
-        return Period(self.period_start, self.period_end).label
+        return self.period.label
+
+    @cached_property
+    def definition(self) -> Scheme:
+        """The scheme document the run froze, typed (Scheme.read): what pages and the API show."""
+        return Scheme.read(self.document)
 
     @property
     def finished(self) -> bool:
         return self.status in self.FINISHED
+
+    @property
+    def is_succeeded(self) -> bool:
+        return self.status == self.Status.SUCCEEDED
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
+    def can_be_published(self) -> bool:
+        """What may be published: a run that succeeded and is not the published one already. The one
+        rule for the page's button and for score_run_publish (who may publish: rankings.permissions)."""
+        return self.is_succeeded and not self.is_published
+
+    @property
+    def status_label(self) -> str:
+        return str(self.get_status_display())
 
     @property
     def stage_timings(self) -> list[tuple[str, int]]:

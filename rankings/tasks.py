@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from celery import Task, shared_task
 
-from rankings import services
+from rankings import dispatch, services
 from rankings.services.runs import INFRASTRUCTURE_ERRORS, ScoreRunBusy
 
 TASK_OPTIONS = {
@@ -34,29 +34,29 @@ class ScoreRunTask(Task):
             services.score_run_fail(run_id=run_id, reason=f"{type(exc).__name__}: {exc}")
 
 
-@shared_task(name="rankings.score_run_execute", bind=True, base=ScoreRunTask,
+@shared_task(name=dispatch.SCORE_RUN_EXECUTE, bind=True, base=ScoreRunTask,
              soft_time_limit=1500, time_limit=1800, **TASK_OPTIONS)
 def score_run_execute(self, run_id: int) -> None:
     services.score_run_execute(run_id=run_id, task_id=self.request.id)
 
 
-@shared_task(name="rankings.score_run_uncertainty_chunk", soft_time_limit=600, time_limit=660, **TASK_OPTIONS)
+@shared_task(name=dispatch.SCORE_RUN_UNCERTAINTY_CHUNK, soft_time_limit=600, time_limit=660, **TASK_OPTIONS)
 def score_run_uncertainty_chunk(run_id: int, start: int, count: int) -> list[list[int]] | None:
     return services.score_run_uncertainty_chunk(run_id=run_id, start=start, count=count)
 
 
-@shared_task(name="rankings.score_run_uncertainty_finish", base=ScoreRunTask, run_id_arg=1,
+@shared_task(name=dispatch.SCORE_RUN_UNCERTAINTY_FINISH, base=ScoreRunTask, run_id_arg=1,
              soft_time_limit=600, time_limit=660, **TASK_OPTIONS)
 def score_run_uncertainty_finish(chunks: list, run_id: int, dispatched_at: float) -> None:
     services.score_run_uncertainty_finish(run_id=run_id, chunks=chunks, dispatched_at=dispatched_at)
 
 
-@shared_task(name="rankings.score_run_uncertainty_failed", soft_time_limit=60, time_limit=90, **TASK_OPTIONS)
+@shared_task(name=dispatch.SCORE_RUN_UNCERTAINTY_FAILED, soft_time_limit=60, time_limit=90, **TASK_OPTIONS)
 def score_run_uncertainty_failed(request, exc, traceback, run_id: int) -> None:
     """The chord's error callback: a chunk failed for good, so the run fails with the chunk's error."""
     services.score_run_fail(run_id=run_id, reason=f"{type(exc).__name__}: {exc}")
 
 
-@shared_task(name="rankings.score_runs_start_monthly", soft_time_limit=60, time_limit=90, **TASK_OPTIONS)
+@shared_task(name=dispatch.SCORE_RUNS_START_MONTHLY, soft_time_limit=60, time_limit=90, **TASK_OPTIONS)
 def score_runs_start_monthly() -> list[int]:
     return [run.pk for run in services.score_runs_start_monthly()]

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-import pandas as pd
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
@@ -23,12 +22,13 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import selectors as account_selectors
 from core.periods import Period, PeriodError, parse_period
-from rankings import charts, exporting, permissions, selectors, services
+from rankings import exporting, permissions, selectors, services
 from rankings.forms import RankingChoiceForm, RunStartForm
 from rankings.models import ScoreRun, ScoringScheme
+from rankings.presentation.charts import CHART_CITIES, city_chart_html, score_distribution_html
+from rankings.presentation.method import run_method_get
 
 HOME_ROWS = 20
-CHART_CITIES = 20
 ACCOUNTS_PER_PAGE = 50
 RUNS_PER_PAGE = 50
 REFRESH_SECONDS = 3
@@ -101,13 +101,14 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "ranking": ranking,
         "provinces": provinces,
         "province": province,
-        "method": selectors.run_method_get(run=run),
-        "chart": _chart_html(ranking) if ranking.rows else "",
-        "distribution": _distribution_html(ranking) if len(ranking.rows) > 1 else "",
+        "method": run_method_get(run=run),
+        "chart": city_chart_html(ranking) if ranking.rows else "",
+        "distribution": score_distribution_html(ranking) if len(ranking.rows) > 1 else "",
         "chart_cities": min(len(ranking.rows), CHART_CITIES),
         "category": category,
         "accounts": accounts.get_page(request.GET.get("page")) if category else None,
         "refresh_seconds": None if run.finished else REFRESH_SECONDS,
+        "can_publish": permissions.user_can_run_scores(request.user) and run.can_be_published,
         "export_formats": exporting.FORMATS,
     })
 
@@ -216,43 +217,13 @@ def _start_initial() -> dict[str, object]:
     return {"scheme": scheme.slug if scheme else None}
 
 
-def _chart_html(ranking: selectors.CityRanking) -> str:
-    """The top cities' scores (and rank intervals) as a Plotly div; plotly.js comes from static files."""
-    top = ranking.rows[:CHART_CITIES]
-    cities = pd.DataFrame({
-        charts.CITY: [row.city.name for row in top],
-        charts.SCORE: [row.score for row in top],
-        charts.RANK: [row.rank for row in top],
-        charts.MEDIAN_RANK: [row.median_rank for row in top],
-        charts.RANK_P05: [row.rank_p05 for row in top],
-        charts.RANK_P95: [row.rank_p95 for row in top],
-    }).astype({charts.MEDIAN_RANK: "float64", charts.RANK_P05: "float64", charts.RANK_P95: "float64"})
-    labels = charts.CityChartLabels(
-        score=_("Score"), rank=_("Rank (5th–95th percentile)"),
-        interval=_("Rank interval (5th–95th percentile)"), median=_("Median rank"),
-    )
-    figure = charts.city_scores_figure(cities, labels=labels)
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id="city-chart",
-                          config={"displaylogo": False, "responsive": True})
-
-
-def _distribution_html(ranking: selectors.CityRanking) -> str:
-    """Every shown city's score as a histogram (Plotly div)."""
-    figure = charts.score_distribution_figure(
-        pd.Series([row.score for row in ranking.rows], dtype="float64"),
-        score_label=_("Score"), count_label=_("Cities"),
-    )
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id="score-distribution",
-                          config={"displaylogo": False, "responsive": True})
-
-
 def _export_response(request: HttpRequest, run: ScoreRun) -> HttpResponse:
     file_format, level = request.GET.get("format"), request.GET.get("level", "city")
     if file_format not in exporting.FORMATS or level not in exporting.LEVELS:
         return HttpResponseBadRequest(_("Unknown export: use format=csv or xlsx and level=city or account."))
-    if run.status != ScoreRun.Status.SUCCEEDED:
+    if not run.is_succeeded:
         raise Http404(_("Run #%(id)s has no ranking to export: it is %(status)s.")
-                      % {"id": run.pk, "status": run.get_status_display()})
+                      % {"id": run.pk, "status": run.status_label})
     body = exporting.ranking_export(run=run, level=level, file_format=file_format, bom=True)
     response = HttpResponse(body, content_type=exporting.CONTENT_TYPES[file_format])
     name = exporting.ranking_file_name(run=run, level=level, file_format=file_format)

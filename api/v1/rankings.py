@@ -72,14 +72,13 @@ class SchemeSerializer(serializers.ModelSerializer):
                   "category_weights", "updated_at"]
 
     def get_name_en(self, scheme: ScoringScheme) -> str:
-        return str(scheme.document.get("name_en", ""))
+        return scheme.definition.name_en or ""
 
     def get_indicator_weights(self, scheme: ScoringScheme) -> dict[str, float]:
-        indicators = scheme.document.get("indicators", [])
-        return {item["key"]: item.get("weight") for item in indicators if "key" in item}
+        return scheme.definition.manual_weights
 
     def get_category_weights(self, scheme: ScoringScheme) -> dict[str, float] | None:
-        return scheme.document.get("category_weights")
+        return scheme.definition.category_weights
 
 
 class SchemeDetailSerializer(SchemeSerializer):
@@ -183,7 +182,7 @@ class PeriodFilter(filters.Filter):
     field_class = PeriodFormField
 
     def filter(self, runs: Any, value: Period | None) -> Any:
-        return runs.filter(period_start=value.start, period_end=value.end) if value else runs
+        return runs.for_period(value) if value else runs
 
 
 class RunFilter(filters.FilterSet):
@@ -333,7 +332,7 @@ class RankingView(GenericAPIView):
         params = _query(RankingQuerySerializer, request)
         scheme = params.get("scheme") or selectors.scheme_default_get()
         if scheme is None:
-            raise NotFound(_("There is no scoring scheme yet."))
+            raise NotFound(selectors.NO_DEFAULT_SCHEME)
         run = selectors.run_published_get(scheme=scheme, period=params.get("period"))
         if run is None:
             raise NotFound(selectors.no_published_ranking_message(scheme=scheme, period=params.get("period")))

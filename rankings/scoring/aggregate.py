@@ -15,6 +15,18 @@ MISSING_CATEGORY = ("zero", "renormalize")
 Keys = pd.Series | pd.DataFrame | Sequence[pd.Series]
 
 
+def counts_for_city(categories: pd.Series, category_weights: Mapping[str, float] | None) -> pd.Series:
+    """True where a row's category counts towards its city's score (the one place this rule lives).
+
+    With no category weights every category counts. With category weights, a category given no
+    weight (such as "other") counts for no city: its accounts are still scored and ranked within
+    their category, but they add nothing to a city's score, category rows or account count.
+    """
+    if not category_weights:
+        return pd.Series(True, index=categories.index)
+    return categories.isin(list(category_weights))
+
+
 def composite(norm: pd.DataFrame, weights: pd.Series, *, method: str, scale: float) -> pd.Series:
     """The weighted composite of each row of `norm` (rows: accounts; columns: indicator keys).
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from rankings.scoring.aggregate import combine_categories, composite, to_city
+from rankings.scoring.aggregate import combine_categories, composite, counts_for_city, to_city
 from rankings.scoring.columns import (
     ACCOUNTS,
     CATEGORY,
@@ -194,7 +194,7 @@ def _city_categories(accounts: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
 def _cities(accounts: pd.DataFrame, city_categories: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
     if scheme.category_weights is not None:
         scores = combine_categories(city_categories, scheme.category_weights, missing=scheme.missing_category)
-        counted = city_categories[city_categories[CATEGORY].isin(list(scheme.category_weights))]
+        counted = city_categories[counts_for_city(city_categories[CATEGORY], scheme.category_weights)]
         counts = counted.groupby(CITY_ID, sort=True)[ACCOUNTS].sum().reindex(scores.index, fill_value=0)
     else:
         scores = to_city(accounts[COMPOSITE], accounts[CITY_ID], scheme.account_to_city)

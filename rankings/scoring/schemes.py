@@ -160,6 +160,16 @@ class Scheme:
         )
         return document
 
+    @classmethod
+    def read(cls, document: Mapping[str, Any]) -> Scheme:
+        """The Scheme of a stored document (a scheme's, or the copy a run froze), never raising.
+
+        Stored documents were validated when saved, but a rule added later may refuse an old one; a
+        run's page must still show it. Problems are ignored and wrong values read as stand-ins (an
+        empty text, NaN for a number), so this is for reading; scoring uses from_document.
+        """
+        return _SchemeReader().scheme(document if isinstance(document, Mapping) else {})
+
 
 def _indicator_document(indicator: Indicator) -> dict[str, Any]:
     document: dict[str, Any] = {"key": indicator.key, "label": indicator.label}

@@ -15,14 +15,16 @@ from django.db import connection, transaction
 from core.bulk import binary_copy
 from rankings.models import AccountScore, CityCategoryScore, CityScore, ScoreRun
 from rankings.scoring import columns as col
+from rankings.scoring.aggregate import counts_for_city
 from rankings.scoring.pipeline import ScoreResult
 from rankings.scoring.ranks import rank_change
+from rankings.scoring.schemes import Scheme
 
 _CATEGORY_CODES = {name: code for code, name in enumerate(col.CATEGORIES)}
 _NULL_BOOL = -1
 
 
-def results_write(*, run: ScoreRun, result: ScoreResult, previous_ranks: pd.Series) -> None:
+def results_write(*, run: ScoreRun, scheme: Scheme, result: ScoreResult, previous_ranks: pd.Series) -> None:
     """Replace the run's results with `result`. Rank change is previous rank − rank (null: new city)."""
     keys = [column.removeprefix("raw__") for column in result.accounts.columns if column.startswith("raw__")]
     with transaction.atomic():
@@ -33,9 +35,7 @@ def results_write(*, run: ScoreRun, result: ScoreResult, previous_ranks: pd.Seri
         else:
             _accounts_bulk_create(run, result.accounts, keys)
         city_categories = result.city_categories
-        weighted = run.document.get("category_weights")
-        if weighted:  # categories the scheme gives no weight (e.g. "other") take no part in city scores
-            city_categories = city_categories[city_categories[col.CATEGORY].isin(list(weighted))]
+        city_categories = city_categories[counts_for_city(city_categories[col.CATEGORY], scheme.category_weights)]
         CityCategoryScore.objects.bulk_create(
             CityCategoryScore(run=run, city_id=int(row.city_id), category=row.category, score=float(row.score),
                               accounts=int(row.accounts))

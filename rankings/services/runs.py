@@ -1,10 +1,10 @@
-"""Score runs: start one, execute it (the Celery task's body), publish it, mark it failed.
+"""Score runs: start one, start the monthly ones, execute one (the Celery task's body).
 
 A run moves pending → running → succeeded | failed. score_run_execute is idempotent: it claims the
 run with a conditional UPDATE that only the run's own task (first delivery, retry or redelivery after
 a worker died) can win, and writes the run's results in one transaction that first deletes whatever
-an interrupted attempt might have left. Publishing swaps the published run of a (scheme, period) in
-one transaction, so pages see either the old ranking or the new one, never a mix and never nothing.
+an interrupted attempt might have left. Completing, publishing and failing: services/publishing.py.
+The task is sent by name (rankings.dispatch): this module never imports rankings.tasks.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 from django.conf import settings
@@ -26,12 +26,15 @@ from django.utils.translation import gettext as _
 
 from accounts.selectors import snapshots_frame
 from core.periods import Period
+from rankings import dispatch, selectors
 from rankings.models import CityScore, ScoreRun, ScoringScheme
 from rankings.scoring.inputs import period_totals
 from rankings.scoring.pipeline import ScoreResult, score
 from rankings.scoring.schemes import Scheme
 from rankings.services.errors import ScoringError
+from rankings.services.publishing import score_run_complete, score_run_fail
 from rankings.services.results import results_write
+from rankings.services.uncertainty import uncertainty_input_build, uncertainty_run
 
 logger = logging.getLogger(__name__)
 
@@ -55,12 +58,17 @@ def score_run_start(
     """Create a pending run of the scheme's current version over the period and enqueue its task once
     the transaction commits (with no Redis the task runs inline, right then). draws/seed default to the
     scheme document's `uncertainty` section. enqueue=False leaves the run for the caller to execute
-    in its own process (score_run_execute with the run's task_id)."""
-    uncertainty = scheme.document.get("uncertainty") or {}
-    draws = uncertainty.get("draws", 0) if draws is None else draws
-    seed = uncertainty.get("seed", 0) if seed is None else seed
+    in its own process (score_run_execute with the run's task_id).
+
+    Refused (ScoringError, nothing created) when the draws are out of range or no snapshot lies inside
+    the period: such a run could only fail."""
+    uncertainty = scheme.definition.uncertainty
+    draws = uncertainty.draws if draws is None else draws
+    seed = uncertainty.seed if seed is None else seed
     if not 0 <= draws <= MAX_DRAWS:
         raise ScoringError(_("The number of Monte Carlo draws must be between 0 and %(max)s.") % {"max": f"{MAX_DRAWS:,}"})
+    if not selectors.snapshots_exist(period=period):
+        raise ScoringError(_no_data_message(period))
     with transaction.atomic():
         run = ScoreRun.objects.create(
             scheme=scheme, scheme_version=scheme.version, document=scheme.document,
@@ -73,36 +81,51 @@ def score_run_start(
     return run
 
 
+def _no_data_message(period: Period) -> str:
+    return _("No snapshot of a scored account lies inside %(period)s; import data for it first.") % {
+        "period": period.label}
+
+
 def _enqueue(run: ScoreRun) -> None:
     """Send the run's task. If it cannot be sent (broker or result store unreachable after Celery's own
     retries: kombu's OperationalError, or the Redis result backend's RuntimeError), the run fails with
     the reason rather than staying pending forever."""
-    from rankings.tasks import score_run_execute
-
     try:
-        score_run_execute.apply_async(args=[run.pk], task_id=run.task_id)
+        dispatch.score_run_execute_send(run_id=run.pk, task_id=run.task_id)
     except Exception as error:  # noqa: BLE001 - whatever stops the send, the run must not wait for it
         logger.exception("task=score_run_execute run_id=%s enqueue=failed", run.pk)
         score_run_fail(run_id=run.pk, reason=_("The task queue could not be reached: %(error)s") % {"error": error})
 
 
 def score_runs_start_monthly(*, today: date | None = None) -> list[ScoreRun]:
-    """The beat job: a published run of each configured scheme (default: the default scheme) for the
-    month before `today`. A scheme that already has a published or unfinished run for that month is
-    skipped, so a beat that fires twice starts nothing twice."""
+    """The beat job: a published run of each configured scheme (default: the default scheme,
+    selectors.scheme_default_get) for the month before `today`. A scheme that already has a published
+    or unfinished run for that month is skipped, so a beat that fires twice starts nothing twice; so is
+    a month with no data (logged)."""
     today = today or timezone.localdate()
-    last_month_end = today.replace(day=1) - timedelta(days=1)
-    period = Period(last_month_end.replace(day=1), last_month_end)
-    slugs = settings.GOVWEIBO_MONTHLY_SCHEMES
-    schemes = ScoringScheme.objects.filter(slug__in=slugs) if slugs else ScoringScheme.objects.filter(is_default=True)
+    period = Period.of_month(today.year, today.month).previous()
     started = []
-    for scheme in schemes:
-        busy = scheme.runs.filter(period_start=period.start, period_end=period.end).filter(
+    for scheme in _monthly_schemes():
+        busy = scheme.runs.for_period(period).filter(
             Q(is_published=True) | Q(status__in=[ScoreRun.Status.PENDING, ScoreRun.Status.RUNNING]))
-        if not busy.exists():
+        if busy.exists():
+            continue
+        try:
             started.append(score_run_start(scheme=scheme, period=period, publish=True))
+        except ScoringError as error:
+            logger.warning("task=score_runs_start_monthly scheme=%s period=%s skipped=%r",
+                           scheme.slug, period.label, str(error))
     logger.info("task=score_runs_start_monthly period=%s started=%s", period.label, [run.pk for run in started])
     return started
+
+
+def _monthly_schemes() -> list[ScoringScheme]:
+    if settings.GOVWEIBO_MONTHLY_SCHEMES:
+        return list(ScoringScheme.objects.filter(slug__in=settings.GOVWEIBO_MONTHLY_SCHEMES))
+    default = selectors.scheme_default_get()
+    if default is None:
+        logger.warning("task=score_runs_start_monthly skipped=%r", str(selectors.NO_DEFAULT_SCHEME))
+    return [default] if default else []
 
 
 # --- Executing -------------------------------------------------------------------------------------------
@@ -169,8 +192,6 @@ def _claim(*, run_id: int, task_id: str | None) -> ScoreRun | None:
 
 
 def _execute(run: ScoreRun, *, subtasks: bool) -> ScoreRun | None:
-    from rankings.services.uncertainty import uncertainty_input_build, uncertainty_run
-
     timer = _StageTimer(run)
     scheme = Scheme.from_document(run.document)
     with timer.stage(ScoreRun.Stage.READING, progress=5):
@@ -183,11 +204,10 @@ def _execute(run: ScoreRun, *, subtasks: bool) -> ScoreRun | None:
         fingerprint = _fingerprint(run, totals)
         input_rows = len(snapshots)
         del snapshots
-    if result.cities.empty:
-        raise ScoringError(_("No snapshot of a scored account lies inside %(period)s; import data for it first.")
-                           % {"period": run.period_label})
+    if result.cities.empty:  # the data was deleted after the run was started
+        raise ScoringError(_no_data_message(run.period))
     with timer.stage(ScoreRun.Stage.WRITING, progress=55):
-        results_write(run=run, result=result, previous_ranks=_previous_ranks(run))
+        results_write(run=run, scheme=scheme, result=result, previous_ranks=_previous_ranks(run))
         _save_summary(run, result, fingerprint=fingerprint, input_rows=input_rows)
     if run.uncertainty_draws:
         with timer.stage(ScoreRun.Stage.UNCERTAINTY, progress=70):
@@ -196,26 +216,6 @@ def _execute(run: ScoreRun, *, subtasks: bool) -> ScoreRun | None:
         if handed_over:  # Celery subtasks finish the run (score_run_uncertainty_finish)
             return run
     return score_run_complete(run=run, timings=timer.timings)
-
-
-def score_run_complete(*, run: ScoreRun, timings: dict | None = None) -> ScoreRun:
-    """The last step: publish when asked, and mark succeeded, in one transaction."""
-    started = time.perf_counter()
-    with transaction.atomic():
-        locked = ScoreRun.objects.select_for_update().get(pk=run.pk)
-        if locked.status != ScoreRun.Status.RUNNING:
-            return locked
-        if locked.publish:
-            _publish(locked)
-        locked.timings = {**locked.timings, **(timings or {}),
-                          ScoreRun.Stage.PUBLISHING: round((time.perf_counter() - started) * 1000)}
-        locked.status, locked.stage, locked.progress = ScoreRun.Status.SUCCEEDED, ScoreRun.Stage.DONE, 100
-        locked.finished_at = locked.heartbeat_at = timezone.now()
-        locked.uncertainty_input = None
-        locked.save()
-    logger.info("task=score_run_execute run_id=%s status=succeeded published=%s timings=%s",
-                run.pk, locked.is_published, json.dumps(locked.timings))
-    return locked
 
 
 def _save_summary(run: ScoreRun, result: ScoreResult, *, fingerprint: str, input_rows: int) -> None:
@@ -238,66 +238,13 @@ def _fingerprint(run: ScoreRun, totals: pd.DataFrame) -> str:
 
 def _previous_ranks(run: ScoreRun) -> pd.Series:
     """city id → rank in the previous published run of the same scheme and the same kind of period
-    (the month before, the quarter before …), empty when there is none."""
-    kind = _period_kind(run.period_start, run.period_end)
+    (the month before, the quarter before …: Period.is_like), empty when there is none."""
     candidates = ScoreRun.objects.filter(scheme=run.scheme_id, is_published=True, period_end__lt=run.period_start)
     for previous in candidates.order_by("-period_end").only("pk", "period_start", "period_end"):
-        if _period_kind(previous.period_start, previous.period_end) == kind:
+        if previous.period.is_like(run.period):
             ranks = CityScore.objects.filter(run=previous).values_list("city_id", "rank")
             return pd.Series(dict(ranks), dtype="int64")
     return pd.Series(dtype="int64")
-
-
-def _period_kind(start: date, end: date) -> str:
-    label = Period(start, end).label
-    if "/" in label:
-        return f"days:{(end - start).days + 1}"
-    if "W" in label:
-        return "week"
-    if "Q" in label:
-        return "quarter"
-    return "month" if "-" in label else "year"
-
-
-# --- Publishing and failing -----------------------------------------------------------------------------
-def score_run_publish(*, run: ScoreRun) -> ScoreRun:
-    """Publish a succeeded run: it replaces the published run of the same scheme and period, atomically."""
-    with transaction.atomic():
-        locked = ScoreRun.objects.select_for_update().get(pk=run.pk)
-        if locked.status != ScoreRun.Status.SUCCEEDED:
-            raise ScoringError(_("Only a run that succeeded can be published; run #%(id)s is %(status)s.")
-                               % {"id": locked.pk, "status": locked.get_status_display()})
-        if not locked.is_published:
-            _publish(locked)
-            locked.save(update_fields=["is_published", "published_at"])
-    return locked
-
-
-def _publish(run: ScoreRun) -> None:
-    """Inside the caller's transaction: lock the scheme row so two publications of the same scheme
-    queue up, unpublish the period's current run, publish this one (the caller saves it)."""
-    ScoringScheme.objects.select_for_update().filter(pk=run.scheme_id).first()
-    ScoreRun.objects.filter(scheme=run.scheme_id, period_start=run.period_start, period_end=run.period_end,
-                            is_published=True).exclude(pk=run.pk).update(is_published=False)
-    run.is_published, run.published_at = True, timezone.now()
-
-
-def score_run_fail(*, run_id: int, reason: str) -> ScoreRun:
-    """Mark a run failed with its reason and drop any results it wrote. Published runs are untouched."""
-    from rankings.models import AccountScore, CityCategoryScore
-
-    with transaction.atomic():
-        run = ScoreRun.objects.select_for_update().get(pk=run_id)
-        if run.status in ScoreRun.FINISHED:
-            return run
-        for model in (AccountScore, CityCategoryScore, CityScore):
-            model.objects.filter(run=run).delete()
-        run.status, run.error = ScoreRun.Status.FAILED, reason[:4000]
-        run.finished_at = run.heartbeat_at = timezone.now()
-        run.uncertainty_input = None
-        run.save()
-    logger.warning("task=score_run_execute run_id=%s status=failed reason=%r", run_id, reason[:200])
-    return run
 
 
 def _failure_reason(error: Exception) -> str:

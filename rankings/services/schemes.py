@@ -46,14 +46,15 @@ def scheme_save(*, document: Mapping, make_default: bool = False, builtin: bool 
     Returns (scheme, outcome) where outcome is "created", "updated" (the document changed: the version
     goes up by one, so earlier runs keep pointing at the version they used) or "unchanged".
     """
-    normalized = scheme_validate(document).to_document()
+    validated = scheme_validate(document)
+    normalized = validated.to_document()
     with transaction.atomic():
-        scheme = ScoringScheme.objects.select_for_update().filter(slug=normalized["slug"]).first()
+        scheme = ScoringScheme.objects.select_for_update().filter(slug=validated.slug).first()
         if make_default:
-            ScoringScheme.objects.filter(is_default=True).exclude(slug=normalized["slug"]).update(is_default=False)
+            ScoringScheme.objects.filter(is_default=True).exclude(slug=validated.slug).update(is_default=False)
         if scheme is None:
             scheme = ScoringScheme.objects.create(
-                slug=normalized["slug"], name=normalized["name"], document=normalized,
+                slug=validated.slug, name=validated.name, document=normalized,
                 is_default=make_default, builtin=builtin,
             )
             return scheme, "created"
@@ -61,7 +62,7 @@ def scheme_save(*, document: Mapping, make_default: bool = False, builtin: bool 
         if changed:
             scheme.version += 1
             scheme.document = normalized
-            scheme.name = normalized["name"]
+            scheme.name = validated.name
         if make_default and not scheme.is_default:
             scheme.is_default = True
             changed = changed or "default"

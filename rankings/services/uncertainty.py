@@ -19,11 +19,14 @@ from django.db.models import F
 from django.db.models.functions import Least
 from django.utils import timezone
 
+from rankings import dispatch
 from rankings.models import CityScore, ScoreRun
 from rankings.scoring import columns as col
+from rankings.scoring.aggregate import counts_for_city
 from rankings.scoring.pipeline import ScoreResult, normalised_matrix
 from rankings.scoring.schemes import Scheme
 from rankings.scoring.uncertainty import UncertaintyInput, prepare, simulate_ranks, summarise
+from rankings.services.publishing import score_run_complete
 
 logger = logging.getLogger(__name__)
 OWN_METHOD = "scheme"  # the scheme's own normalisation of each indicator
@@ -33,9 +36,7 @@ UNCERTAINTY_SHARE, UNCERTAINTY_END = 25, 95  # progress % the chunks cover, and 
 def uncertainty_input_build(*, totals: pd.DataFrame, scheme: Scheme, result: ScoreResult) -> UncertaintyInput:
     """The accounts that count for cities, their normalised indicators under the scheme's own and each
     alternative normalisation, and the weights actually used."""
-    accounts = result.accounts
-    if scheme.category_weights:
-        accounts = accounts[accounts[col.CATEGORY].isin(list(scheme.category_weights))]
+    accounts = result.accounts[counts_for_city(result.accounts[col.CATEGORY], scheme.category_weights)]
     keys = list(result.weights.index)
     methods = {OWN_METHOD: None, **{name: name for name in scheme.uncertainty.normalizations}}
     matrices = {
@@ -59,25 +60,15 @@ def uncertainty_run(*, run: ScoreRun, inputs: UncertaintyInput, subtasks: bool =
     """Run the analysis inline, or hand it to Celery subtasks (only when `subtasks`, a broker is
     configured and the draws exceed one chunk). True when handed over (the chord's callback then
     completes the run)."""
-    from celery import chord
-
-    from rankings.tasks import (
-        score_run_uncertainty_chunk,
-        score_run_uncertainty_failed,
-        score_run_uncertainty_finish,
-    )
-
     prepared = prepare(inputs)
     draws, chunk = run.uncertainty_draws, settings.GOVWEIBO_UNCERTAINTY_CHUNK_DRAWS
     if not subtasks or settings.CELERY_TASK_ALWAYS_EAGER or draws <= chunk:
-        ranks = simulate_ranks(prepared, draws=draws, seed=run.uncertainty_seed, spread=_spread(run))
+        ranks = simulate_ranks(prepared, draws=draws, seed=run.uncertainty_seed, spread=run.definition.uncertainty.spread)
         _summary_write(run=run, ranks=ranks, city_ids=prepared.city_ids)
         return False
     ScoreRun.objects.filter(pk=run.pk).update(uncertainty_input=prepared.to_bytes(), heartbeat_at=timezone.now())
-    chunks = [score_run_uncertainty_chunk.s(run.pk, start, min(chunk, draws - start))
-              for start in range(0, draws, chunk)]
-    finish = score_run_uncertainty_finish.s(run.pk, time.time()).on_error(score_run_uncertainty_failed.s(run.pk))
-    chord(chunks)(finish)
+    chunks = [(start, min(chunk, draws - start)) for start in range(0, draws, chunk)]
+    dispatch.score_run_uncertainty_send(run_id=run.pk, chunks=chunks, dispatched_at=time.time())
     logger.info("task=score_run_execute run_id=%s stage=uncertainty chunks=%s", run.pk, len(chunks))
     return True
 
@@ -88,7 +79,7 @@ def score_run_uncertainty_chunk(*, run_id: int, start: int, count: int) -> list[
     if run is None or run.uncertainty_input is None:
         return None
     inputs = UncertaintyInput.from_bytes(bytes(run.uncertainty_input))
-    ranks = simulate_ranks(inputs, draws=run.uncertainty_draws, seed=run.uncertainty_seed, spread=_spread(run),
+    ranks = simulate_ranks(inputs, draws=run.uncertainty_draws, seed=run.uncertainty_seed, spread=run.definition.uncertainty.spread,
                            start=start, count=count)
     # Each chunk moves the bar through the stage's share (70 → 95 %), whichever worker finishes it.
     step = max(1, round(UNCERTAINTY_SHARE * count / run.uncertainty_draws))
@@ -99,8 +90,6 @@ def score_run_uncertainty_chunk(*, run_id: int, start: int, count: int) -> list[
 
 def score_run_uncertainty_finish(*, run_id: int, chunks: list, dispatched_at: float) -> ScoreRun | None:
     """The chord's callback: join the chunks (in draw order), write the summary, complete the run."""
-    from rankings.services.runs import score_run_complete
-
     run = ScoreRun.objects.filter(pk=run_id, status=ScoreRun.Status.RUNNING).first()
     if run is None or run.uncertainty_input is None or any(part is None for part in chunks):
         return None
@@ -110,10 +99,6 @@ def score_run_uncertainty_finish(*, run_id: int, chunks: list, dispatched_at: fl
     _summary_write(run=run, ranks=ranks, city_ids=inputs.city_ids)
     elapsed = round((time.time() - dispatched_at) * 1000)
     return score_run_complete(run=run, timings={**run.timings, ScoreRun.Stage.UNCERTAINTY: elapsed})
-
-
-def _spread(run: ScoreRun) -> float:
-    return float((run.document.get("uncertainty") or {}).get("spread", 0.25))
 
 
 def _summary_write(*, run: ScoreRun, ranks: np.ndarray, city_ids: np.ndarray) -> None:

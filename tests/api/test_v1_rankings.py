@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from rankings.models import ScoreRun
-from tests.factories import CityFactory
+from tests.factories import CityFactory, SnapshotFactory
 from tests.rankings.factories import (
     AccountScoreFactory,
     CityCategoryScoreFactory,
@@ -123,6 +123,7 @@ def test_anonymous_users_and_users_without_the_permission_cannot_start_or_publis
 
 def test_a_user_with_the_permission_starts_a_run_and_gets_202_with_the_pending_run(runner_client, runner):
     # Inside the test's transaction the run's task (queued on commit) does not run: the run stays pending.
+    SnapshotFactory(period_start=date(2012, 3, 1), period_end=date(2012, 3, 31))
     body = {"scheme": "shifan-2012", "period": "2012-Q1", "publish": True, "draws": 0}
     response = runner_client.post("/api/v1/runs/", body, content_type="application/json")
 
@@ -155,6 +156,16 @@ def test_bad_input_is_a_400_naming_the_field_in_english_or_chinese(runner_client
     assert in_english.json() == {field: [english]}
     assert list(in_chinese.json()) == [field]
     assert in_chinese.json()[field] != [english]  # translated (Chinese is the default)
+    assert not ScoreRun.objects.exists()
+
+
+def test_starting_a_run_for_a_period_without_data_is_a_400_with_the_reason(runner_client):
+    body = {"scheme": "shifan-2012", "period": "2013-03"}
+    response = runner_client.post("/api/v1/runs/", body, content_type="application/json", **ENGLISH)
+
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": [
+        "No snapshot of a scored account lies inside 2013-03; import data for it first."]}
     assert not ScoreRun.objects.exists()
 
 
@@ -279,6 +290,20 @@ def test_the_ranking_endpoint_says_clearly_when_there_is_no_published_ranking(cl
     assert no_period.json() == {"detail": "Scheme “empty-scheme” has no published ranking for 2012-04."}
     assert unknown.status_code == 400 and unknown.json() == {"scheme": ["There is no scoring scheme “nope”."]}
     assert bad_level.status_code == 400 and list(bad_level.json()) == ["level"]
+
+
+def test_the_ranking_endpoint_serves_the_builtin_default_when_none_is_marked_and_says_when_there_is_none(client):
+    from rankings.models import ScoringScheme
+
+    builtin = ScoringScheme.objects.get(slug="shifan-2012")
+    run = ranking_build(scheme=builtin, is_published=True)
+    ScoringScheme.objects.update(is_default=False)
+    ScoringSchemeFactory(slug="a-first-by-slug")
+
+    assert client.get("/api/v1/ranking/").json()["run"]["id"] == run.pk
+    ScoringScheme.objects.filter(slug="shifan-2012").update(builtin=False)
+    missing = client.get("/api/v1/ranking/", **ENGLISH)
+    assert missing.status_code == 404 and missing.json()["detail"].startswith("No scheme is marked as the default")
 
 
 def test_the_openapi_schema_and_its_documentation_page_are_served(client):

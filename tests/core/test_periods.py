@@ -8,7 +8,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.periods import Period, PeriodError, parse_period
+from core.periods import Period, PeriodError, PeriodKind, parse_period
 
 
 @pytest.mark.parametrize(
@@ -116,3 +116,76 @@ def test_a_period_contains_the_periods_inside_it() -> None:
     year = parse_period("2012")
     assert year.contains(parse_period("2012-Q4"))
     assert not year.contains(parse_period("2013-W01"))  # starts on 31 December 2012, ends in 2013
+
+
+@pytest.mark.parametrize(
+    ("period", "kind"),
+    [
+        (Period(date(2012, 1, 1), date(2012, 12, 31)), PeriodKind.YEAR),
+        (Period(date(2012, 1, 1), date(2012, 6, 30)), PeriodKind.HALF),
+        (Period(date(2012, 7, 1), date(2012, 12, 31)), PeriodKind.HALF),
+        (Period(date(2012, 4, 1), date(2012, 6, 30)), PeriodKind.QUARTER),
+        (Period(date(2012, 2, 1), date(2012, 2, 29)), PeriodKind.MONTH),  # a leap year's February
+        (Period(date(2013, 2, 1), date(2013, 2, 28)), PeriodKind.MONTH),
+        (Period(date(2015, 12, 28), date(2016, 1, 3)), PeriodKind.WEEK),  # ISO week 53 of 2015
+        (Period(date(2012, 3, 1), date(2012, 3, 1)), PeriodKind.DAY),
+        # Not a named kind: a month that starts mid-month, two months, a quarter that starts in February,
+        # a week that starts on a Sunday, a year that starts in July, February without its last day.
+        (Period(date(2012, 1, 15), date(2012, 2, 14)), PeriodKind.RANGE),
+        (Period(date(2012, 1, 1), date(2012, 2, 29)), PeriodKind.RANGE),
+        (Period(date(2012, 2, 1), date(2012, 4, 30)), PeriodKind.RANGE),
+        (Period(date(2012, 1, 1), date(2012, 1, 7)), PeriodKind.RANGE),
+        (Period(date(2012, 7, 1), date(2013, 6, 30)), PeriodKind.RANGE),
+        (Period(date(2012, 2, 1), date(2012, 2, 28)), PeriodKind.RANGE),
+    ],
+)
+def test_a_period_knows_its_kind_from_its_dates(period: Period, kind: PeriodKind) -> None:
+    assert period.kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "previous"),
+    [
+        ("2012", Period(date(2011, 1, 1), date(2011, 12, 31))),
+        ("2012-Q1", Period(date(2011, 10, 1), date(2011, 12, 31))),  # across the year boundary
+        ("2012-Q3", Period(date(2012, 4, 1), date(2012, 6, 30))),
+        ("2012-01", Period(date(2011, 12, 1), date(2011, 12, 31))),
+        ("2012-03", Period(date(2012, 2, 1), date(2012, 2, 29))),  # leap February
+        ("2013-03", Period(date(2013, 2, 1), date(2013, 2, 28))),
+        ("2012-W01", Period(date(2011, 12, 26), date(2012, 1, 1))),  # the last ISO week of 2011
+        ("2016-W01", Period(date(2015, 12, 28), date(2016, 1, 3))),  # 2015 has 53 weeks
+        ("2012-03-01/2012-03-01", Period(date(2012, 2, 29), date(2012, 2, 29))),  # a day: the day before
+        ("2012-01-01/2012-01-15", Period(date(2011, 12, 17), date(2011, 12, 31))),  # 15 days: the 15 before
+    ],
+)
+def test_the_previous_period_is_the_one_of_the_same_kind_just_before(text: str, previous: Period) -> None:
+    period = parse_period(text)
+    assert period.previous() == previous
+    assert period.previous().kind == period.kind
+
+
+@pytest.mark.parametrize(
+    ("half", "previous"),
+    [
+        (Period(date(2012, 1, 1), date(2012, 6, 30)), Period(date(2011, 7, 1), date(2011, 12, 31))),
+        (Period(date(2012, 7, 1), date(2012, 12, 31)), Period(date(2012, 1, 1), date(2012, 6, 30))),
+    ],
+)
+def test_the_half_before_a_half_is_a_half_even_when_their_lengths_differ(half: Period, previous: Period) -> None:
+    assert half.previous() == previous
+    assert half.is_like(previous) and half.days != previous.days
+
+
+def test_periods_are_alike_by_kind_and_other_ranges_only_when_equally_long() -> None:
+    assert parse_period("2012-02").is_like(parse_period("2012-03"))
+    assert not parse_period("2012-03").is_like(parse_period("2012-Q1"))
+    assert parse_period("2012-01-01/2012-01-10").is_like(parse_period("2012-02-05/2012-02-14"))
+    assert not parse_period("2012-01-01/2012-01-10").is_like(parse_period("2012-01-01/2012-01-11"))
+
+
+@given(start=st.dates(date(2001, 1, 1), date(2099, 12, 31)), days=st.integers(0, 800))
+def test_the_previous_period_ends_the_day_before_and_is_of_the_same_kind(start: date, days: int) -> None:
+    period = Period(start, min(start + timedelta(days=days), date(2100, 12, 31)))
+    previous = period.previous()
+    assert previous.end == period.start - timedelta(days=1)
+    assert previous.is_like(period)

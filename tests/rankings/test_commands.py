@@ -103,9 +103,37 @@ def test_compute_scores_prints_the_run_and_the_top_cities(march, tmp_path):
 
 
 def test_compute_scores_exits_non_zero_with_the_reason_when_the_run_fails(march):
-    with pytest.raises(CommandError, match=r"failed: No snapshot .* 2013-03"):
-        _call("compute_scores", "--period", "2013-03", "--inline", "--draws", "0")
+    # A scheme stored behind the validation's back (the admin and load_scheme never would) that the
+    # scoring engine refuses when the run executes.
+    broken = {**CUSTOM, "slug": "broken", "indicators": [{**CUSTOM["indicators"][0], "expr": "nope(likes)"}]}
+    ScoringScheme.objects.create(slug="broken", name="broken", document=broken)
+
+    with pytest.raises(CommandError, match=r"Run #\d+ failed: .*nope"):
+        _call("compute_scores", "--scheme", "broken", "--period", "2012-03", "--inline", "--draws", "0")
     assert ScoreRun.objects.get().status == ScoreRun.Status.FAILED
+
+
+def test_compute_scores_refuses_a_period_without_data_before_starting_anything(march):
+    with pytest.raises(CommandError, match=r"^No snapshot of a scored account lies inside 2013-03"):
+        _call("compute_scores", "--period", "2013-03", "--inline", "--draws", "0")
+    assert not ScoreRun.objects.exists()
+
+
+def test_compute_scores_without_a_scheme_uses_the_builtin_default_when_none_is_marked(march):
+    ScoringScheme.objects.update(is_default=False)
+
+    output = _call("compute_scores", "--period", "2012-03", "--inline", "--draws", "0")
+
+    assert ScoreRun.objects.get().scheme.slug == "shifan-2012" and "scheme shifan-2012" in output
+
+
+def test_compute_scores_without_a_scheme_says_so_when_there_is_no_default(march):
+    ScoringScheme.objects.update(is_default=False)
+    ScoringScheme.objects.filter(slug="shifan-2012").update(builtin=False)
+
+    with pytest.raises(CommandError, match="No scheme is marked as the default"):
+        _call("compute_scores", "--period", "2012-03", "--inline")
+    assert not ScoreRun.objects.exists()
 
 
 @pytest.mark.parametrize("arguments, message", [

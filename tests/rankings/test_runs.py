@@ -6,7 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
+from accounts.models import Snapshot
 from accounts.selectors import snapshots_frame
 from core.periods import parse_period
 from rankings import services
@@ -128,10 +131,15 @@ def test_rank_change_compares_with_the_previous_published_period_of_the_same_kin
 def test_a_failed_run_keeps_the_published_ranking_and_drops_its_own_rows(bci_cities):
     published = _run("bci-v1", "2012-03", publish=True, draws=0)
 
-    empty = _run("bci-v1", "2013-03", publish=True, draws=0)  # no snapshots in March 2013
+    # The data disappears between the start and the execution: the run fails with the reason.
+    started = services.score_run_start(scheme=ScoringScheme.objects.get(slug="bci-v1"),
+                                       period=parse_period("2012-03"), publish=True, draws=0, enqueue=False)
+    Snapshot.objects.all().delete()
+    services.score_run_execute(run_id=started.pk, task_id=started.task_id, subtasks=False)
+    empty = ScoreRun.objects.get(pk=started.pk)
 
     assert empty.status == ScoreRun.Status.FAILED
-    assert "2013-03" in empty.error
+    assert "2012-03" in empty.error and CityScore.objects.filter(run=published).exists()
     assert not CityScore.objects.filter(run=empty).exists()
     assert ScoreRun.objects.get(pk=published.pk).is_published
     assert CityScore.objects.filter(run=published).count() == 5
@@ -188,11 +196,52 @@ def test_the_diagnostics_flags_are_stored_with_the_run():
     assert flags["只发不回"] == (False, True, True, 0.0)  # last post 29 days before the period end
 
 
+def test_without_a_broker_a_run_is_sent_by_name_on_commit_and_runs_inline(bci_cities,
+                                                                         django_capture_on_commit_callbacks):
+    """No REDIS_URL: the task, sent by name through rankings.dispatch, finds its registered task and
+    runs eagerly when the transaction commits, as it did when services imported the task."""
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        pytest.skip("with a broker the task is queued for a worker: see test_worker.py")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        run = services.score_run_start(scheme=ScoringScheme.objects.get(slug="bci-v1"),
+                                       period=parse_period("2012-03"), draws=0)
+        assert ScoreRun.objects.get(pk=run.pk).status == ScoreRun.Status.PENDING
+
+    assert len(callbacks) == 1
+    run.refresh_from_db()
+    assert run.status == ScoreRun.Status.SUCCEEDED, run.error
+    assert CityScore.objects.filter(run=run).count() == 5
+
+
 def test_a_bad_draw_count_is_refused_before_anything_is_created():
     with pytest.raises(ScoringError):
         services.score_run_start(scheme=ScoringScheme.objects.get(slug="bci-v1"), period=parse_period("2012"),
                                  draws=-1)
     assert not ScoreRun.objects.exists()
+
+
+@pytest.mark.parametrize("period", ["2013-03", "2012-04", "2012-02-01/2012-03-30"])
+def test_a_run_for_a_period_without_data_is_refused_before_anything_is_created(bci_cities, period):
+    """Only snapshots lying wholly inside the period count: March's data says nothing of a range that
+    ends before March does."""
+    with translation.override("en"), pytest.raises(ScoringError) as refused:
+        services.score_run_start(scheme=ScoringScheme.objects.get(slug="bci-v1"), period=parse_period(period))
+
+    assert str(refused.value) == f"No snapshot of a scored account lies inside {period}; import data for it first."
+    assert not ScoreRun.objects.exists()
+
+
+def test_the_monthly_job_skips_a_month_without_data_and_starts_nothing(bci_cities):
+    assert services.score_runs_start_monthly(today=date(2013, 4, 2)) == []
+    assert not ScoreRun.objects.exists()
+
+
+def test_the_monthly_job_runs_the_builtin_default_when_no_scheme_is_marked_default(bci_cities):
+    ScoringScheme.objects.update(is_default=False)
+
+    started = services.score_runs_start_monthly(today=date(2012, 4, 1))
+
+    assert [(run.scheme.slug, run.period_label) for run in started] == [("shifan-2012", "2012-03")]
 
 
 def test_the_monthly_job_starts_the_previous_month_once(bci_cities):

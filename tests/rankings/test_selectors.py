@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from core.periods import Period
 from rankings import selectors
 from rankings.models import ScoreRun, ScoringScheme
+from rankings.presentation.method import run_method_get
 from tests.factories import CityFactory
 from tests.rankings.factories import (
     CityCategoryScoreFactory,
@@ -16,6 +17,7 @@ from tests.rankings.factories import (
     ScoreRunFactory,
     ScoringSchemeFactory,
     ranking_build,
+    scheme_make_default,
 )
 
 pytestmark = pytest.mark.django_db
@@ -29,17 +31,35 @@ def _run(scheme, period: Period, **fields) -> ScoreRun:
     return ScoreRunFactory(scheme=scheme, period_start=period.start, period_end=period.end, **fields)
 
 
-def test_the_default_scheme_is_the_one_marked_default_else_the_first_by_slug():
-    assert selectors.scheme_default_get().slug == "shifan-2012"  # installed by the migrations
-    ScoringScheme.objects.all().delete()
-    assert selectors.scheme_default_get() is None
-    ScoringSchemeFactory(slug="b-scheme")
-    first = ScoringSchemeFactory(slug="a-scheme")
-    assert selectors.scheme_default_get() == first
-
-    marked = ScoringSchemeFactory(slug="z-scheme", is_default=True)
-
+def test_the_default_scheme_is_the_marked_one_else_the_builtin_shifan_2012_else_none():
+    assert selectors.scheme_default_get().slug == "shifan-2012"  # installed and marked by the migrations
+    marked = ScoringSchemeFactory(slug="a-scheme")
+    scheme_make_default(marked)
     assert selectors.scheme_default_get() == marked
+
+    ScoringScheme.objects.update(is_default=False)  # none marked: the built-in stands in, not "a-scheme"
+    assert selectors.scheme_default_get().slug == "shifan-2012"
+    ScoringScheme.objects.filter(slug="shifan-2012").update(builtin=False)  # a user's scheme of that slug
+    assert selectors.scheme_default_get() is None
+    assert selectors.scheme_default_get(among=list(ScoringScheme.objects.all())) is None
+
+
+def test_the_default_scheme_is_found_among_schemes_already_read_without_a_query(django_assert_num_queries):
+    schemes = list(selectors.scheme_list())
+    with django_assert_num_queries(0):
+        assert selectors.scheme_default_get(among=schemes).slug == "shifan-2012"
+
+
+def test_the_home_page_ranking_falls_back_to_the_builtin_default_never_to_the_first_scheme_by_slug():
+    builtin = ScoringScheme.objects.get(slug="shifan-2012")
+    run = ranking_build(scheme=builtin, is_published=True)
+    ScoringScheme.objects.update(is_default=False)
+    ScoringSchemeFactory(slug="a-first-by-slug")
+
+    choice = selectors.home_ranking_get(limit=10)
+
+    assert choice.scheme == builtin and choice.ranking.run == run
+    assert selectors.home_ranking_get(scheme_slug="a-first-by-slug", limit=10).scheme.slug == "a-first-by-slug"
 
 
 def test_the_published_run_is_the_latest_period_and_unpublished_runs_are_never_chosen():
@@ -145,9 +165,9 @@ def test_the_method_reads_indicators_weights_and_settings_in_the_active_language
     run = ScoreRunFactory(warnings={"spread:missing_value": 3, "activity:division_by_zero": 1})
 
     with translation.override("zh-hans"):
-        method = selectors.run_method_get(run=run)
+        method = run_method_get(run=run)
     with translation.override("en"):
-        english = selectors.run_method_get(run=run)
+        english = run_method_get(run=run)
 
     assert method.scheme_name == "政务微博综合指数" and english.scheme_name == "Government microblog index"
     assert [(item.key, item.label) for item in method.indicators] == [
@@ -173,7 +193,7 @@ def test_the_method_of_a_builtin_scheme_names_its_aggregation_choices_and_uncert
     run = ScoreRunFactory(scheme=scheme, uncertainty_draws=1000, uncertainty_seed=2012, weights={})
 
     with translation.override("en"):
-        method = selectors.run_method_get(run=run)
+        method = run_method_get(run=run)
 
     assert dict(method.settings)["From accounts to a city's category score"] == "the best account's score"
     assert dict(method.settings)["A city with no account in a category"] == "scores 0 in that category"
@@ -187,7 +207,7 @@ def test_the_method_of_a_builtin_scheme_names_its_aggregation_choices_and_uncert
 def test_a_pending_run_without_weights_shows_the_manual_weights_of_its_document():
     run = ScoreRunFactory(status=ScoreRun.Status.PENDING, weights={})
 
-    method = selectors.run_method_get(run=run)
+    method = run_method_get(run=run)
 
     assert [(item.weight_manual, item.weight_entropy, item.weight_used) for item in method.indicators] == [
         (0.3, None, None), (0.3, None, None), (0.4, None, None),

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from rankings.models import ScoreRun
-from tests.factories import CityFactory
+from tests.factories import CityFactory, SnapshotFactory
 from tests.rankings.factories import (
     AccountScoreFactory,
     CityCategoryScoreFactory,
@@ -372,6 +372,7 @@ def test_following_a_link_to_the_start_address_lands_on_the_compute_form_not_a_b
 
 def test_a_user_allowed_to_run_scores_starts_a_run_and_lands_on_its_page(client, runner):
     client.force_login(runner)
+    SnapshotFactory(period_start=date(2012, 3, 1), period_end=date(2012, 3, 31))
 
     response = client.post(reverse("rankings:run_start"), {"scheme": "shifan-2012", "period": "2012年3月",
                                                            "publish": "on"})
@@ -382,6 +383,17 @@ def test_a_user_allowed_to_run_scores_starts_a_run_and_lands_on_its_page(client,
     assert (run.scheme.slug, run.period_label, run.publish, run.created_by) == (
         "shifan-2012", "2012-03", True, runner,
     )
+
+
+def test_starting_a_run_for_a_period_without_data_is_refused_on_the_form_with_the_reason(client, runner):
+    client.force_login(runner)
+    _english(client)
+
+    response = client.post(reverse("rankings:run_start"), {"scheme": "shifan-2012", "period": "2013-03"})
+
+    assert response.status_code == 400
+    assert "No snapshot of a scored account lies inside 2013-03" in response.content.decode()
+    assert not ScoreRun.objects.exists()
 
 
 def test_a_bad_period_is_a_form_error_in_the_users_language(client, runner):

@@ -15,7 +15,6 @@ Running it twice changes nothing.
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -32,7 +31,7 @@ from accounts.importing import ImportFailed, ImportResult
 from accounts.models import Snapshot, SnapshotImport
 from accounts.services import snapshots_import
 from core.commands import LocalizedCommand
-from core.periods import parse_period
+from core.periods import Period
 from core.progress import ImportProgress
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo_snapshots.csv"
@@ -118,20 +117,21 @@ class Command(LocalizedCommand):
         the default scheme's ranking for the two last months of the data and for its last year (shown
         first on the home page: published last). A period whose published run already uses the
         scheme's current version is skipped unless --force."""
-        from rankings.models import ScoreRun, ScoringScheme
+        from rankings.models import ScoreRun
+        from rankings.selectors import scheme_default_get
         from rankings.services import scheme_load_file
 
         for path in sorted(BUILTIN_SCHEMES.glob("*.yaml")):
             scheme_load_file(path=path)
-        scheme = ScoringScheme.objects.filter(is_default=True).first()
+        scheme = scheme_default_get()
         last = Snapshot.objects.aggregate(last=Max("period_end"))["last"]
         if scheme is None or last is None:
             return
-        previous_month_end = last.replace(day=1) - timedelta(days=1)
-        for period in (f"{previous_month_end:%Y-%m}", f"{last:%Y-%m}", f"{last:%Y}"):
-            parsed = parse_period(period)
-            done = ScoreRun.objects.filter(scheme=scheme, scheme_version=scheme.version, is_published=True,
-                                           period_start=parsed.start, period_end=parsed.end).exists()
+        last_month = Period.of_month(last.year, last.month)
+        for parsed in (last_month.previous(), last_month, Period.of_year(last.year)):
+            period = parsed.label
+            done = ScoreRun.objects.filter(scheme=scheme, scheme_version=scheme.version,
+                                           is_published=True).for_period(parsed).exists()
             if done and not force:
                 self.stdout.write(_("The %(period)s ranking is already published; skipping.") % {"period": period})
                 continue

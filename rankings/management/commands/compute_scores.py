@@ -20,7 +20,7 @@ from tqdm import tqdm
 
 from core.commands import LANGUAGES, LocalizedCommand
 from core.periods import PeriodError, parse_period
-from rankings import services
+from rankings import selectors, services
 from rankings.models import CityScore, ScoreRun, ScoringScheme
 from rankings.services import ScoringError
 
@@ -79,17 +79,20 @@ class Command(LocalizedCommand):
         if inline:
             services.score_run_execute(run_id=run.pk, task_id=run.task_id, subtasks=False)
         run = self._wait(run, timeout=timeout, show=progress or sys.stderr.isatty())
-        if run.status == ScoreRun.Status.FAILED:
+        if run.is_failed:
             raise CommandError(_("Run #%(id)s failed: %(error)s") % {"id": run.pk, "error": run.error})
         self._report(run)
 
     def _scheme(self, slug: str | None) -> ScoringScheme:
-        schemes = ScoringScheme.objects.all()
-        found = schemes.filter(slug=slug).first() if slug else schemes.filter(is_default=True).first()
+        if not slug:
+            found = selectors.scheme_default_get()
+            if found is None:
+                raise CommandError(str(selectors.NO_DEFAULT_SCHEME))
+            return found
+        found = selectors.scheme_get(slug=slug)
         if found is None:
-            known = ", ".join(schemes.values_list("slug", flat=True)) or "—"
-            raise CommandError(_("No scheme “%(slug)s”; the schemes are: %(known)s")
-                               % {"slug": slug or "(default)", "known": known})
+            known = ", ".join(scheme.slug for scheme in selectors.scheme_list()) or "—"
+            raise CommandError(_("No scheme “%(slug)s”; the schemes are: %(known)s") % {"slug": slug, "known": known})
         return found
 
     def _wait(self, run: ScoreRun, *, timeout: float, show: bool) -> ScoreRun:
@@ -104,7 +107,7 @@ class Command(LocalizedCommand):
                 if time.monotonic() > deadline:
                     raise CommandError(
                         _("Run #%(id)s is still %(status)s after %(seconds)s s; is a Celery worker running? "
-                          "(celery -A govweibo worker)") % {"id": run.pk, "status": run.get_status_display(),
+                          "(celery -A govweibo worker)") % {"id": run.pk, "status": run.status_label,
                                                            "seconds": f"{timeout:g}"})
                 time.sleep(POLL_SECONDS)
 

@@ -61,11 +61,13 @@ class Command(LocalizedCommand):
             run = selectors.run_get(run_id=run_id)
             if run is None:
                 raise CommandError(_("There is no run #%(id)s.") % {"id": run_id})
-            if run.status != ScoreRun.Status.SUCCEEDED:
+            if not run.is_succeeded:
                 raise CommandError(_("Run #%(id)s has no ranking to export: it is %(status)s.")
-                                   % {"id": run.pk, "status": run.get_status_display()})
+                                   % {"id": run.pk, "status": run.status_label})
             return run
         scheme = selectors.scheme_get(slug=slug) if slug else selectors.scheme_default_get()
+        if scheme is None and not slug:
+            raise CommandError(str(selectors.NO_DEFAULT_SCHEME))
         if scheme is None:
             known = ", ".join(item.slug for item in selectors.scheme_list()) or "—"
             raise CommandError(_("No scheme “%(slug)s”; the schemes are: %(known)s")

@@ -1,0 +1,41 @@
+"""Reads of the rankings app (HackSoft style: selectors read, services write), by subject. Import from
+here: `from rankings import selectors`. Presentation (method text, charts) is rankings.presentation.
+
+- schemes.py   scheme_list, scheme_get, scheme_default_get (THE default scheme), NO_DEFAULT_SCHEME
+- runs.py      run_list, run_get, run_published_get/list, run_periods_published, snapshots_exist
+- rankings.py  city_ranking_list/get, account_ranking_list, run_provinces, home_ranking_get
+"""
+from rankings.selectors.rankings import (
+    CityRanking,
+    HomeRanking,
+    account_ranking_list,
+    city_provinces,
+    city_ranking_get,
+    city_ranking_list,
+    home_ranking_get,
+    run_provinces,
+)
+from rankings.selectors.runs import (
+    no_published_ranking_message,
+    run_get,
+    run_list,
+    run_periods_published,
+    run_published_get,
+    run_published_list,
+    snapshots_exist,
+)
+from rankings.selectors.schemes import (
+    DEFAULT_BUILTIN_SLUG,
+    NO_DEFAULT_SCHEME,
+    scheme_default_get,
+    scheme_get,
+    scheme_list,
+)
+
+__all__ = [
+    "DEFAULT_BUILTIN_SLUG", "NO_DEFAULT_SCHEME", "CityRanking", "HomeRanking",
+    "account_ranking_list", "city_provinces", "city_ranking_get", "city_ranking_list", "home_ranking_get",
+    "no_published_ranking_message", "run_get", "run_list", "run_periods_published", "run_published_get",
+    "run_published_list", "run_provinces", "scheme_default_get", "scheme_get", "scheme_list",
+    "snapshots_exist",
+]

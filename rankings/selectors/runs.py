@@ -1,0 +1,71 @@
+"""Reads of score runs: any run by id, the published runs of a scheme, and whether a period has data.
+
+Pages show only published runs; a run that is still running, failed or was never published is read
+only when its id is asked for (run_get).
+"""
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from accounts.models import Snapshot
+from core.periods import Period
+from rankings.models import ScoreRun, ScoringScheme
+
+
+def run_list() -> QuerySet[ScoreRun]:
+    """Runs newest first, with their scheme and who started them (no query per row).
+
+    The Monte Carlo input (a blob only the uncertainty stage reads) is never loaded.
+    """
+    return (
+        ScoreRun.objects.select_related("scheme", "created_by").defer("uncertainty_input")
+        .order_by("-created_at", "-id")
+    )
+
+
+def run_get(*, run_id: int) -> ScoreRun | None:
+    """Any run by id, published or not (the run page and the API ask for runs by id)."""
+    return run_list().filter(pk=run_id).first()
+
+
+def run_published_get(*, scheme: ScoringScheme, period: Period | None = None) -> ScoreRun | None:
+    """The published run of a scheme: for that exact period, or else the latest period's. One query.
+
+    Latest means the greatest period end, then the latest publication (two periods may end on the
+    same day: a month and the quarter it closes).
+    """
+    runs = run_published_list(scheme=scheme)
+    if period is not None:
+        runs = runs.for_period(period)
+    return runs.first()
+
+
+def no_published_ranking_message(*, scheme: ScoringScheme, period: Period | None) -> str:
+    """Why there is nothing to show, in the active language (the API's 404, the export's error)."""
+    if period is None:
+        return _("Scheme “%(scheme)s” has no published ranking yet.") % {"scheme": scheme.slug}
+    return _("Scheme “%(scheme)s” has no published ranking for %(period)s.") % {
+        "scheme": scheme.slug, "period": period.label,
+    }
+
+
+def run_published_list(*, scheme: ScoringScheme) -> QuerySet[ScoreRun]:
+    """A scheme's published runs (one per period), latest period first."""
+    return (
+        ScoreRun.objects.select_related("scheme").defer("uncertainty_input")
+        .filter(scheme=scheme, is_published=True)
+        .order_by("-period_end", "-published_at", "-id")
+    )
+
+
+def run_periods_published(*, scheme: ScoringScheme) -> list[Period]:
+    """The periods a scheme has a published ranking for, latest first. One query."""
+    runs = run_published_list(scheme=scheme).select_related(None).only("period_start", "period_end")
+    return list(dict.fromkeys(run.period for run in runs))
+
+
+def snapshots_exist(*, period: Period) -> bool:
+    """Whether any snapshot lies inside the period: the snapshots a run of it would score
+    (accounts.selectors.snapshots_frame reads the same ones). One query."""
+    return Snapshot.objects.filter(period_start__gte=period.start, period_end__lte=period.end).exists()
