@@ -14,3 +14,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]
+
+handler404 = "api.errors.page_not_found"  # JSON under /api/, the 404 page elsewhere
