@@ -4,6 +4,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 
+# Named to run after test_ranking_page.py: the flush after a live-server test also empties what the
+# migrations wrote (the built-in scoring schemes), which that test needs.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOT = "/tmp/lockout-phone.png"
