@@ -7,6 +7,8 @@ cache), SECRET_KEY, ALLOWED_HOSTS and DEBUG=false. See .env.example.
 from __future__ import annotations
 
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -49,6 +51,14 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def env_rate(name: str, default: str) -> str:
+    """A request rate as Django REST framework reads it: a count per second, minute, hour or day."""
+    raw = os.environ.get(name) or default
+    if not re.fullmatch(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)", raw.strip()):
+        raise ImproperlyConfigured(f"{name} must look like 120/minute (per second, minute, hour or day), got {raw!r}")
+    return raw.strip()
+
+
 DEBUG = env_bool("DEBUG", True)
 
 SECRET_KEY = env_str("SECRET_KEY")
@@ -73,6 +83,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files served locally: the API docs work on an offline intranet
+    "axes",  # login lockout after repeated wrong passwords (every login path goes through authenticate())
     "accounts",
     "rankings",
     "demo",  # demo data and setup_demo: sits on top of every app
@@ -86,8 +97,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before any view (and CSRF's process_view) reads the body: oversized bodies are refused unread.
+    "govweibo.middleware.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into its page
 ]
 
 ROOT_URLCONF = "govweibo.urls"
@@ -171,6 +185,10 @@ GOVWEIBO_MONTHLY_SCHEMES = env_list("GOVWEIBO_MONTHLY_SCHEMES", [])
 # Monte Carlo draws per Celery subtask; runs with more draws are split into a chord of subtasks.
 GOVWEIBO_UNCERTAINTY_CHUNK_DRAWS = env_int("GOVWEIBO_UNCERTAINTY_CHUNK_DRAWS", 250)
 
+# Set to true when the app sits behind a reverse proxy that sets X-Forwarded-Proto and appends the
+# client's address to X-Forwarded-For (docker-compose.yml does). https://docs.djangoproject.com/en/5.2/ref/settings/#secure-proxy-ssl-header
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+
 # --- Auth -----------------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -178,9 +196,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+
+# Lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username from one address,
+# that pair is refused (429, templates/registration/lockout.html) for AXES_COOLOFF_MINUTES, or until an
+# admin deletes the attempts (admin “Access attempts”, or `manage.py axes_reset_username NAME`). By
+# username *and* address, so a guesser cannot lock a colleague out from elsewhere, and one office behind
+# one NAT address is not locked out by one user's typos. https://django-axes.readthedocs.io/en/latest/4_configuration.html
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 60)
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES) if AXES_COOLOFF_MINUTES else None  # 0: until unlocked
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "govweibo.lockout.lockout_response"  # templates/registration/lockout.html
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "govweibo.middleware.client_ip"
 
 # --- Internationalisation -------------------------------------------------------------------------
 # Chinese first; English available through the language switch (or LANG=en on the command line).
@@ -215,17 +251,28 @@ STORAGES = {
 
 # Uploads larger than this are spooled to disk instead of memory. The import reads them streaming.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest request body, and form data held in memory: bigger requests are answered 413 unread
+# (govweibo.middleware.RequestSizeLimitMiddleware); only a signed-in user's import upload may be larger.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("GOVWEIBO_MAX_REQUEST_BYTES", 5 * 1024 * 1024)
 # The upload page imports inside the request. 100 MiB is about 800,000 rows, ~15 s on PostgreSQL,
 # well inside gunicorn's --timeout 300 (docker-compose.yml); larger files go through the command line.
 GOVWEIBO_IMPORT_MAX_UPLOAD_BYTES = env_int("GOVWEIBO_IMPORT_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
 
 # --- REST API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
-    ],
+    # Session only: HTTP Basic sent a password with every request and bypassed the login lockout.
+    # (API tokens come with a later version of the API.)
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonRateThrottle", "api.throttling.UserRateThrottle"],
+    # Requests per client (address when anonymous, user when signed in); api.throttling reads these
+    # at request time. Over the rate: 429 with Retry-After.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_rate("API_THROTTLE_ANON", "120/minute"),
+        "user": env_rate("API_THROTTLE_USER", "600/minute"),
+    },
+    # Behind a proxy the client is the last address it appended to X-Forwarded-For; otherwise the peer.
+    "NUM_PROXIES": 1 if BEHIND_PROXY else 0,
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -254,7 +301,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", not DEBUG) else None
+# X-Forwarded-Proto and X-Forwarded-For are believed only when BEHIND_PROXY=true says a proxy sets them
+# (and overwrites what clients send); without a proxy any client could claim HTTPS or another address.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 X_FRAME_OPTIONS = "DENY"
 # The container healthcheck speaks plain HTTP to the app itself, behind the TLS proxy.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
@@ -265,5 +314,6 @@ LOGGING = {
     "formatters": {"kv": {"format": "%(asctime)s level=%(levelname)s logger=%(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "kv"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # axes.apps announces its version at every start, commands included (their stderr is their output).
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes.apps": {"level": "WARNING"}},
 }

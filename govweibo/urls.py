@@ -26,3 +26,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("favicon.ico", favicon, name="favicon"),
 ]
+
+handler404 = "api.errors.page_not_found"  # JSON under /api/, the 404 page elsewhere

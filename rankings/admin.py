@@ -3,7 +3,8 @@
 A scheme is edited as the same YAML document `manage.py load_scheme` reads; saving validates it with
 the scoring engine and records a new version when it changed (earlier runs keep their own copy).
 Runs are read-only here (they are started from the ranking pages, the API or compute_scores); the one
-action is publishing a succeeded run.
+action is publishing a succeeded run, offered only to users rankings.permissions lets publish (the
+same rule as the pages and the API: “Can start score runs”, not the model's “change” permission).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from rankings import services
 from rankings.models import ScoreRun, ScoringScheme
+from rankings.permissions import user_can_run_scores
 from rankings.services import ScoringError
 
 
@@ -94,7 +96,11 @@ class ScoreRunAdmin(admin.ModelAdmin):
     def period_label(self, run: ScoreRun) -> str:
         return run.period_label
 
-    @admin.action(description=_("Publish the selected runs"), permissions=["change"])
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        """The admin's name for the rule of action permissions=["publish"]: hides the action, refuses the POST."""
+        return user_can_run_scores(request.user)
+
+    @admin.action(description=_("Publish the selected runs"), permissions=["publish"])
     def publish(self, request: HttpRequest, queryset: QuerySet[ScoreRun]) -> None:
         for run in queryset:
             try:

@@ -107,3 +107,12 @@ def runner() -> User:
     user = User.objects.create_user("runner", password="pw")
     user.user_permissions.add(Permission.objects.get(codename="run_scores"))
     return user
+
+
+@pytest.fixture(autouse=True)
+def _api_unthrottled(settings) -> None:
+    """The API's request rates are off in tests: the whole suite calls it from one address within a minute.
+
+    tests/test_security.py turns them back on where it tests them.
+    """
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"anon": None, "user": None}}

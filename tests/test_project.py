@@ -75,6 +75,39 @@ def test_the_deploy_check_is_clean_with_production_settings():
     assert "no issues" in result.stdout
 
 
+def test_the_deploy_check_is_clean_behind_a_proxy_too():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=_production_env(BEHIND_PROXY="true"))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+PROXY_PROBE = (
+    "from django.test import RequestFactory; from govweibo.middleware import client_ip;"
+    " r = RequestFactory().get('/', HTTP_X_FORWARDED_PROTO='https', HTTP_X_FORWARDED_FOR='6.6.6.6, 10.0.0.9');"
+    " print(r.is_secure(), client_ip(r))"
+)
+
+
+def test_production_ignores_x_forwarded_headers_unless_it_is_told_it_sits_behind_a_proxy(tmp_path):
+    direct = _manage("shell", "-c", PROXY_PROBE, env=_production_env(GOVWEIBO_VAR_DIR=str(tmp_path)))
+    proxied = _manage("shell", "-c", PROXY_PROBE,
+                      env=_production_env(GOVWEIBO_VAR_DIR=str(tmp_path), BEHIND_PROXY="true"))
+
+    assert direct.stdout.split()[-2:] == ["False", "127.0.0.1"], direct.stderr
+    assert proxied.stdout.split()[-2:] == ["True", "10.0.0.9"], proxied.stderr
+
+
+def test_api_request_rates_come_from_the_environment_and_a_malformed_one_refuses_to_start(tmp_path):
+    probe = "from rest_framework.settings import api_settings as s; print(s.DEFAULT_THROTTLE_RATES)"
+    default = _manage("shell", "-c", probe, env=_production_env(GOVWEIBO_VAR_DIR=str(tmp_path)))
+    tuned = _manage("shell", "-c", probe, env=_production_env(GOVWEIBO_VAR_DIR=str(tmp_path),
+                                                              API_THROTTLE_ANON="30/minute", API_THROTTLE_USER="5/second"))
+    broken = _manage("check", env=_production_env(API_THROTTLE_ANON="lots"))
+
+    assert "{'anon': '120/minute', 'user': '600/minute'}" in default.stdout, default.stderr
+    assert "{'anon': '30/minute', 'user': '5/second'}" in tuned.stdout, tuned.stderr
+    assert broken.returncode != 0 and "API_THROTTLE_ANON must look like 120/minute" in broken.stderr
+
+
 def test_production_settings_refuse_to_start_without_a_secret_key():
     env = _production_env()
     env.pop("SECRET_KEY")

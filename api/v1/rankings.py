@@ -25,13 +25,12 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from accounts.models import GovAccount
+from api.errors import Conflict
 from core.periods import Period, PeriodError, parse_period
 from rankings import selectors, services
 from rankings.forms import PeriodFormField
 from rankings.models import AccountScore, CityScore, ScoreRun, ScoringScheme
-from rankings.permissions import runs_visible_to, user_can_see_run
-
-RUN_PERMISSION = "rankings.run_scores"
+from rankings.permissions import runs_visible_to, user_can_run_scores, user_can_see_run
 
 
 class CanRunScoresOrReadOnly(permissions.BasePermission):
@@ -40,10 +39,7 @@ class CanRunScoresOrReadOnly(permissions.BasePermission):
     message = _("You need the permission “Can start score runs” to do this.")
 
     def has_permission(self, request: Request, view: object) -> bool:
-        if request.method in permissions.SAFE_METHODS:
-            return True
-        user = request.user
-        return bool(user and user.is_authenticated and user.has_perm(RUN_PERMISSION))
+        return request.method in permissions.SAFE_METHODS or user_can_run_scores(request.user)
 
 
 # --- fields and serializers ----------------------------------------------------------------------------
@@ -275,7 +271,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         try:
             run = services.score_run_publish(run=run)
         except services.ScoringError as error:
-            return Response({"detail": str(error)}, status=status.HTTP_409_CONFLICT)
+            raise Conflict(str(error)) from None
         return Response(self.get_serializer(selectors.run_get(run_id=run.pk)).data)
 
 

@@ -90,8 +90,9 @@ def test_a_bad_period_filter_is_a_400_naming_the_field_in_the_request_language(c
     english = client.get("/api/v1/runs/?period=2012-13", **ENGLISH)
 
     assert chinese.status_code == english.status_code == 400
-    assert chinese.json() == {"period": ["统计周期“2012-13”中的月份超出范围"]}
-    assert english.json() == {"period": ["month out of range in period “2012-13”"]}
+    assert chinese.json()["error"] == {"code": "invalid", "message": "无效的输入。",
+                                       "details": {"period": ["统计周期“2012-13”中的月份超出范围"]}}
+    assert english.json()["error"]["details"] == {"period": ["month out of range in period “2012-13”"]}
 
 
 def test_the_run_list_needs_the_same_few_queries_however_many_runs(client, django_assert_max_num_queries):
@@ -115,7 +116,8 @@ def test_anonymous_users_and_users_without_the_permission_cannot_start_or_publis
     client.force_login(User.objects.create_user("reader"))
     refused = client.post("/api/v1/runs/", body, content_type="application/json", **ENGLISH)
     assert refused.status_code == 403
-    assert "Can start score runs" in refused.json()["detail"]
+    assert refused.json()["error"]["code"] == "permission_denied"
+    assert "Can start score runs" in refused.json()["error"]["message"]
     assert client.post(f"/api/v1/runs/{run.pk}/publish/").status_code == 403
     assert ScoreRun.objects.count() == 1
     assert not ScoreRun.objects.get().is_published
@@ -153,9 +155,9 @@ def test_bad_input_is_a_400_naming_the_field_in_english_or_chinese(runner_client
     in_chinese = runner_client.post("/api/v1/runs/", body, content_type="application/json")
 
     assert in_english.status_code == in_chinese.status_code == 400
-    assert in_english.json() == {field: [english]}
-    assert list(in_chinese.json()) == [field]
-    assert in_chinese.json()[field] != [english]  # translated (Chinese is the default)
+    assert in_english.json()["error"]["details"] == {field: [english]}
+    assert list(in_chinese.json()["error"]["details"]) == [field]
+    assert in_chinese.json()["error"]["details"][field] != [english]  # translated (Chinese is the default)
     assert not ScoreRun.objects.exists()
 
 
@@ -164,7 +166,7 @@ def test_starting_a_run_for_a_period_without_data_is_a_400_with_the_reason(runne
     response = runner_client.post("/api/v1/runs/", body, content_type="application/json", **ENGLISH)
 
     assert response.status_code == 400
-    assert response.json() == {"non_field_errors": [
+    assert response.json()["error"]["details"] == {"non_field_errors": [
         "No snapshot of a scored account lies inside 2013-03; import data for it first."]}
     assert not ScoreRun.objects.exists()
 
@@ -174,7 +176,7 @@ def test_a_request_the_service_refuses_is_a_400_with_its_message(runner_client):
     response = runner_client.post("/api/v1/runs/", body, content_type="application/json", **ENGLISH)
 
     assert response.status_code == 400
-    assert "Monte Carlo draws" in response.json()["non_field_errors"][0]
+    assert "Monte Carlo draws" in response.json()["error"]["details"]["non_field_errors"][0]
 
 
 def test_publishing_a_succeeded_run_replaces_the_published_run_of_its_period(runner_client):
@@ -196,7 +198,8 @@ def test_publishing_a_run_that_has_not_succeeded_is_a_409(runner_client):
     response = runner_client.post(f"/api/v1/runs/{run.pk}/publish/", **ENGLISH)
 
     assert response.status_code == 409
-    assert "Only a run that succeeded can be published" in response.json()["detail"]
+    assert response.json()["error"]["code"] == "conflict"
+    assert "Only a run that succeeded can be published" in response.json()["error"]["message"]
 
 
 # --- results -------------------------------------------------------------------------------------------
@@ -247,7 +250,7 @@ def test_the_account_ranking_filters_by_category_and_city_and_shows_the_flags(cl
     )
     assert [row["account"] for row in wuhan] == ["武汉公安空壳", "武汉发布"]
     bad = client.get(f"/api/v1/runs/{run.pk}/accounts/?category=mayor", **ENGLISH)
-    assert bad.status_code == 400 and list(bad.json()) == ["category"]
+    assert bad.status_code == 400 and list(bad.json()["error"]["details"]) == ["category"]
 
 
 def test_the_account_ranking_needs_the_same_few_queries_however_many_accounts(
@@ -286,10 +289,11 @@ def test_the_ranking_endpoint_says_clearly_when_there_is_no_published_ranking(cl
     bad_level = client.get("/api/v1/ranking/?level=province", **ENGLISH)
 
     assert none_yet.status_code == 404
-    assert none_yet.json() == {"detail": "Scheme “empty-scheme” has no published ranking yet."}
-    assert no_period.json() == {"detail": "Scheme “empty-scheme” has no published ranking for 2012-04."}
-    assert unknown.status_code == 400 and unknown.json() == {"scheme": ["There is no scoring scheme “nope”."]}
-    assert bad_level.status_code == 400 and list(bad_level.json()) == ["level"]
+    assert none_yet.json()["error"]["message"] == "Scheme “empty-scheme” has no published ranking yet."
+    assert no_period.json()["error"]["message"] == "Scheme “empty-scheme” has no published ranking for 2012-04."
+    assert unknown.status_code == 400
+    assert unknown.json()["error"]["details"] == {"scheme": ["There is no scoring scheme “nope”."]}
+    assert bad_level.status_code == 400 and list(bad_level.json()["error"]["details"]) == ["level"]
 
 
 def test_the_ranking_endpoint_serves_the_builtin_default_when_none_is_marked_and_says_when_there_is_none(client):
@@ -303,7 +307,7 @@ def test_the_ranking_endpoint_serves_the_builtin_default_when_none_is_marked_and
     assert client.get("/api/v1/ranking/").json()["run"]["id"] == run.pk
     ScoringScheme.objects.filter(slug="shifan-2012").update(builtin=False)
     missing = client.get("/api/v1/ranking/", **ENGLISH)
-    assert missing.status_code == 404 and missing.json()["detail"].startswith("No scheme is marked as the default")
+    assert missing.status_code == 404 and missing.json()["error"]["message"].startswith("No scheme is marked as the default")
 
 
 def test_the_openapi_schema_and_its_documentation_page_are_served(client):
@@ -312,3 +316,35 @@ def test_the_openapi_schema_and_its_documentation_page_are_served(client):
 
     assert schema.status_code == 200 and b"/api/v1/runs/{id}/publish/" in schema.content
     assert docs.status_code == 200
+
+
+# --- errors: one shape, in the request's language ---------------------------------------------------------
+def _error(response, status: int) -> dict:
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert list(body) == ["error"] and set(body["error"]) == {"code", "message", "details"}
+    return body["error"]
+
+
+@pytest.mark.parametrize("language, not_found, method, media_type", [
+    ("zh-hans", "未找到。", "方法 “DELETE” 不被允许。", "不支持请求中的媒体类型 “text/plain”。"),
+    ("en", "Not found.", "Method \"DELETE\" not allowed.", "Unsupported media type \"text/plain\" in request."),
+])
+def test_every_api_error_has_one_shape_in_the_requests_language(runner_client, language, not_found, method,
+                                                                 media_type):
+    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+
+    missing = _error(runner_client.get("/api/v1/runs/999999/", **headers), 404)
+    no_such_url = _error(runner_client.get("/api/v1/no-such-thing/", **headers), 404)
+    wrong_method = _error(runner_client.delete("/api/v1/runs/", **headers), 405)
+    wrong_type = _error(runner_client.post("/api/v1/runs/", "x", content_type="text/plain", **headers), 415)
+
+    assert missing == no_such_url == {"code": "not_found", "message": not_found, "details": {}}
+    assert wrong_method == {"code": "method_not_allowed", "message": method, "details": {}}
+    assert wrong_type == {"code": "unsupported_media_type", "message": media_type, "details": {}}
+
+
+def test_an_anonymous_write_is_refused_in_chinese_by_default(client):
+    error = _error(client.post("/api/v1/runs/", {}, content_type="application/json"), 403)
+
+    assert error == {"code": "not_authenticated", "message": "身份认证信息未提供。", "details": {}}

@@ -1,0 +1,59 @@
+"""One error shape for every API error, in the request's language (Chinese unless it asks otherwise).
+
+    {"error": {"code": "not_found", "message": "未找到。", "details": {}}}
+
+`code` is stable for programs (DRF's codes: not_found, method_not_allowed, unsupported_media_type,
+throttled, not_authenticated, permission_denied, invalid, conflict, parse_error); `message` is for
+people; `details` holds a validation error's messages by field, or a throttle's retry_after (seconds).
+Django's own 404 texts (“No ScoreRun matches the given query.”) are English only and name models, so
+a 404 from get_object_or_404 says DRF's translated “Not found.” instead.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext_lazy as _
+from django.views import defaults
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Conflict(exceptions.APIException):
+    """The request is valid but the resource's state refuses it (e.g. publishing a failed run)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The request conflicts with the resource's current state.")
+    default_code = "conflict"
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response  # an unexpected error: a 500, logged as usual
+    response.data = {"error": error_body(exc)}
+    return response
+
+
+def error_body(exc: exceptions.APIException) -> dict[str, Any]:
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        return {"code": "invalid", "message": str(exceptions.ValidationError.default_detail), "details": detail}
+    codes = exc.get_codes()
+    details = {"retry_after": exc.wait} if getattr(exc, "wait", None) is not None else {}
+    return {"code": codes if isinstance(codes, str) else exc.default_code, "message": str(exc.detail),
+            "details": details}
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 handler (govweibo.urls.handler404): a URL under /api/ that matches nothing gets the
+    API's error shape like any other API 404; pages keep templates/404.html."""
+    if not request.path_info.startswith("/api/"):
+        return defaults.page_not_found(request, exception)
+    return JsonResponse({"error": error_body(exceptions.NotFound())}, status=404)
