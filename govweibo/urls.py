@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.views.decorators.cache import cache_control
 
 from govweibo.health import healthz
+from govweibo.logout import LogoutView
 
 
 @cache_control(max_age=86400)
@@ -20,7 +21,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("api/", include("api.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

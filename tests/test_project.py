@@ -176,3 +176,17 @@ def test_the_api_docs_page_loads_nothing_from_a_cdn(client):
     html = client.get("/api/v1/docs/").content.decode()
     assert "swagger-ui" in html
     assert "cdn." not in html and "unpkg" not in html
+
+
+def test_a_get_on_the_logout_address_asks_to_log_out_instead_of_a_blank_405(client, django_user_model):
+    assert client.get("/logout/").status_code == 302  # nobody to log out: back to the ranking
+    user = django_user_model.objects.create_user("analyst", password="pw")
+    client.force_login(user)
+
+    asked = client.get("/logout/")
+    assert asked.status_code == 200
+    assert "analyst" in asked.content.decode() and 'action="/logout/"' in asked.content.decode()
+    assert client.get("/").wsgi_request.user.is_authenticated  # a GET never logs out
+
+    client.post("/logout/")
+    assert not client.get("/").wsgi_request.user.is_authenticated
