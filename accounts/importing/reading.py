@@ -29,14 +29,25 @@ import pandas as pd
 from django.core.files.base import File
 from pandas.io.parsers import TextFileReader
 
+from accounts.importing import bounds
 from accounts.importing.cells import cell_text
+from accounts.importing.columns import MAX_COLUMNS, TOO_MANY_COLUMNS
 from accounts.importing.errors import (
     BROKEN_CSV,
+    GARBLED_TEXT,
+    HEADER_CELL_TOO_LONG,
+    HEADER_TOO_LONG,
     MIXED_ENCODINGS,
     NOT_A_WORKBOOK,
+    NOT_IN_ENCODING,
     NOT_TEXT,
+    NOT_UTF8_OR_GB18030,
+    REPLACEMENT_CHARACTER,
+    ROW_TOO_WIDE,
+    SHEET_TOO_MANY_ROWS,
     TOO_MANY_FIELDS,
     UNCLOSED_QUOTE,
+    UNKNOWN_ENCODING,
     UNREADABLE_FILE,
     UNSUPPORTED_FORMAT,
     Message,
@@ -47,6 +58,12 @@ logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 100_000
 _SCAN_BLOCK = 1 << 20
+# The header names the columns: a few hundred of them (columns.MAX_COLUMNS) fit in far fewer characters.
+# A longer first line is not a header (a file without line breaks, or not a table at all); refusing it
+# keeps the header's cells from growing without bound.
+MAX_HEADER_CHARS = 500_000
+# The byte order mark of UTF-8, which a decoder for an explicitly given "utf-8" would keep in the first cell.
+_UTF8_NAMES = {"utf-8", "utf_8", "utf8"}
 
 
 class ReadError(Exception):
@@ -158,6 +175,10 @@ class _Utf8Scan:
     newlines: int
     invalid_line: int | None  # the line of the first byte that is not UTF-8; None: the whole file is UTF-8
     utf8_before: bool  # whether the lines before that one hold multi-byte UTF-8 characters
+    replacement_line: int | None  # the first line holding U+FFFD (in UTF-8), or None
+
+
+_REPLACEMENT_UTF8 = "\ufffd".encode()
 
 
 def _decode_block(
@@ -174,56 +195,161 @@ def _decode_block(
     return None
 
 
-def _scan_utf8(stream: BinaryIO, first: bytes) -> _Utf8Scan:
+def _scan_utf8(stream: BinaryIO, first: bytes, widths: bounds.LineWidths) -> _Utf8Scan:
     """Whether (and where) the file stops being strict UTF-8, and its newline count, reading on from after
-    `first`."""
+    `first`. widths follows every block."""
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
     lines = _Lines()
-    block, newlines, invalid_line = first, 0, None
+    block, newlines, invalid_line, replacement_line = first, 0, None, None
     while block:
+        if replacement_line is None and (at := block.find(_REPLACEMENT_UTF8)) >= 0:
+            replacement_line = newlines + block.count(b"\n", 0, at) + 1
         newlines += block.count(b"\n")
+        widths.feed(block)
         if invalid_line is None:
             invalid_line = _decode_block(decoder, block, lines)
         block = stream.read(_SCAN_BLOCK)
     if invalid_line is None:
         invalid_line = _decode_block(decoder, b"", lines, final=True)
-    return _Utf8Scan(newlines, invalid_line, lines.multibyte_before)
+    return _Utf8Scan(newlines, invalid_line, lines.multibyte_before, replacement_line)
 
 
-def _count_utf16_newlines(stream: BinaryIO, first: bytes) -> int:
+def _count_utf16_newlines(stream: BinaryIO, first: bytes, widths: bounds.LineWidths) -> int:
     # Counting b"\n" bytes would also count halves of other characters (上 is U+4E0A): decode instead.
     decoder = codecs.getincrementaldecoder("utf-16")("replace")
     block, newlines = first, 0
     while block:
-        newlines += decoder.decode(block).count("\n")
+        text = decoder.decode(block)
+        newlines += text.count("\n")
+        widths.feed(text.encode())
         block = stream.read(_SCAN_BLOCK)
     return newlines
 
 
-def detect_encoding(stream: BinaryIO) -> tuple[str, int, str]:
-    """Return (encoding, newline count, first block as text) and rewind the stream.
+# Characters GB18030 decodes from the GB2312 byte range that Python's gb2312 codec maps elsewhere.
+_GB2312_TWINS = ("\u00b7", "\u2014")  # · —
 
-    A byte order mark decides: utf-8-sig, or utf-16 (LE or BE). Otherwise a file that decodes as strict
-    UTF-8 from end to end is utf-8; a file whose first invalid byte comes before any multi-byte UTF-8
-    character (on an earlier line) is taken as GB18030 (a superset of GBK and GB2312, what Chinese Excel and
-    monitoring platforms export). A file with UTF-8 characters on the lines before its first invalid byte,
-    or a UTF-8 BOM and an invalid byte, mixes encodings (rows pasted from another export): read as GB18030,
-    every Chinese name in it would be garbled (长沙 -> 闀挎矙) without a single error, so it is rejected
-    (ReadError) at the line of that byte. The whole file is scanned in blocks, so memory stays flat. The
+
+def _implausible_gb18030(text: str) -> int | None:
+    """The position of the first character Chinese text in GB18030 would hardly hold, or None.
+
+    Chinese names and their punctuation are in GB2312 (the 7,445 everyday characters); what lies beyond it
+    in GBK/GB18030 is rare characters, and exactly what bytes of another encoding turn into: Latin-1's
+    "Zürich" reads as "Z黵ich". Checked at C speed by encoding to gb2312.
+    """
+    plain = text
+    for twin in _GB2312_TWINS:
+        plain = plain.replace(twin, "")
+    try:
+        plain.encode("gb2312")
+    except UnicodeEncodeError as error:
+        return text.index(plain[error.start])
+    return None
+
+
+def _line_excerpt(text: str, position: int) -> str:
+    """The start of the line around position (from a few characters before it), for a message."""
+    start = max(text.rfind("\n", 0, position) + 1, position - 10)
+    end = text.find("\n", position)
+    return text[start:end if end >= 0 else len(text)].rstrip("\r")
+
+
+def _text_problem(text: str, line: int, *, guessed: bool) -> RowError | None:
+    """A U+FFFD in decoded text, or (in a guessed GB18030 file) a character outside GB2312: the first one,
+    with its line (counted from `line`, the line the text starts on)."""
+    replacement = text.find("\ufffd")
+    implausible = _implausible_gb18030(text) if guessed else None
+    if replacement < 0 and implausible is None:
+        return None
+    if implausible is None or 0 <= replacement < implausible:
+        return RowError(line + text.count("\n", 0, replacement), None, REPLACEMENT_CHARACTER)
+    return RowError(line + text.count("\n", 0, implausible), None, Message(
+        GARBLED_TEXT, character=text[implausible], text=_line_excerpt(text, implausible)))
+
+
+def _check_text(stream: BinaryIO, first: bytes, encoding: str, *, guessed: bool,
+                widths: bounds.LineWidths | None = None) -> int:
+    """Decode the whole file strictly, in blocks; return its newline count. A byte that is not text in the
+    encoding, or a character that betrays a wrong encoding (see _text_problem), is a ReadError at its line.
+    widths (if given) follows the text, as UTF-8."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    block, newlines = first, 0
+    while True:
+        state = decoder.getstate()
+        try:
+            text = decoder.decode(block, not block)
+        except UnicodeDecodeError:
+            # Where the bad byte is: the first replacement character of the same decoding, made lenient.
+            lenient = codecs.getincrementaldecoder(encoding)("replace")
+            lenient.setstate(state)
+            text = lenient.decode(block, not block)
+            line = newlines + text.count("\n", 0, text.find("\ufffd")) + 1
+            reason = NOT_UTF8_OR_GB18030 if guessed else Message(NOT_IN_ENCODING, encoding=encoding)
+            raise ReadError(RowError(line, None, reason)) from None
+        if (problem := _text_problem(text, newlines + 1, guessed=guessed)) is not None:
+            raise ReadError(problem)
+        newlines += text.count("\n")
+        if widths is not None:
+            widths.feed(text.encode())
+        if not block:
+            return newlines
+        block = stream.read(_SCAN_BLOCK)
+
+
+def given_encoding(name: str) -> str:
+    """The codec for an encoding the user named ("latin-1", "GBK", …); ReadError if Python has none."""
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        raise ReadError(RowError(None, None, Message(UNKNOWN_ENCODING, name=name))) from None
+
+
+def _detect(stream: BinaryIO, first: bytes, widths: bounds.LineWidths) -> tuple[str, int]:
+    """Encoding and newline count of a file whose encoding was not given (see detect_encoding)."""
+    encoding = _bom_encoding(first)
+    if encoding == "utf-16":
+        return encoding, _count_utf16_newlines(stream, first, widths)
+    scan = _scan_utf8(stream, first, widths)
+    # GBK bytes can happen to form a valid UTF-8 sequence or two, but not the whole of a Chinese line:
+    # hence only multi-byte characters on earlier lines count as evidence of a UTF-8 file.
+    if scan.invalid_line is not None and (encoding == "utf-8-sig" or scan.utf8_before):
+        raise ReadError(RowError(scan.invalid_line, None, MIXED_ENCODINGS))
+    if scan.invalid_line is None:
+        if scan.replacement_line is not None:
+            raise ReadError(RowError(scan.replacement_line, None, REPLACEMENT_CHARACTER))
+        return encoding or "utf-8", scan.newlines
+    # Not UTF-8: GB18030 is a guess, checked line by line (a Latin-1 file must not become 黵 silently).
+    stream.seek(0)
+    return "gb18030", _check_text(stream, stream.read(_SCAN_BLOCK), "gb18030", guessed=True)
+
+
+def detect_encoding(stream: BinaryIO, encoding: str | None = None,
+                    widths: bounds.LineWidths | None = None) -> tuple[str, int, str]:
+    """Return (encoding, newline count, first block as text) and rewind the stream. widths, if given,
+    follows the lines of the file for their number of values (see bounds.LineWidths).
+
+    A given encoding is used as it is (a UTF-8 byte order mark is dropped), each line checked to be text in
+    it. Otherwise a byte order mark decides: utf-8-sig, or utf-16 (LE or BE). Otherwise a file that decodes
+    as strict UTF-8 from end to end is utf-8; a file whose first invalid byte comes before any multi-byte
+    UTF-8 character (on an earlier line) is taken as GB18030 (a superset of GBK and GB2312, what Chinese
+    Excel and monitoring platforms export), provided every line reads as plausible Chinese text: a line
+    with a character beyond GB2312 (what Latin-1 or Windows-1252 bytes become) is rejected (ReadError),
+    and the user asked to give the encoding. A file with UTF-8 characters on the lines before its first
+    invalid byte, or a UTF-8 BOM and an invalid byte, mixes encodings (rows pasted from another export):
+    read as GB18030, every Chinese name in it would be garbled (长沙 -> 闀挎矙) without a single error, so it
+    is rejected (ReadError) at the line of that byte. A line holding U+FFFD (a character garbled before
+    the file was saved) is rejected too. The whole file is scanned in blocks, so memory stays flat. The
     first block's text has no BOM; a character cut at the block's end is left out.
     """
     first = stream.read(_SCAN_BLOCK)
-    encoding = _bom_encoding(first)
-    if encoding == "utf-16":
-        newlines = _count_utf16_newlines(stream, first)
+    widths = widths or bounds.LineWidths()
+    if encoding is None:
+        encoding, newlines = _detect(stream, first, widths)
     else:
-        scan = _scan_utf8(stream, first)
-        # GBK bytes can happen to form a valid UTF-8 sequence or two, but not the whole of a Chinese line:
-        # hence only multi-byte characters on earlier lines count as evidence of a UTF-8 file.
-        if scan.invalid_line is not None and (encoding == "utf-8-sig" or scan.utf8_before):
-            raise ReadError(RowError(scan.invalid_line, None, MIXED_ENCODINGS))
-        newlines = scan.newlines
-        encoding = encoding or ("utf-8" if scan.invalid_line is None else "gb18030")
+        encoding = given_encoding(encoding)
+        if encoding in _UTF8_NAMES and first.startswith(codecs.BOM_UTF8):
+            encoding = "utf-8-sig"
+        newlines = _check_text(stream, first, encoding, guessed=False, widths=widths)
     stream.seek(0)
     head = codecs.getincrementaldecoder(encoding)("replace").decode(first)
     return encoding, newlines, head
@@ -260,7 +386,14 @@ def _parser_error(error: Exception) -> RowError:
 
 
 def _header_cells(head: str, separator: str) -> list[str]:
-    return next(csv.reader([_first_line(head)], delimiter=separator), [])
+    """The header line's cells; a first line too long to be a header is a ReadError."""
+    header_line = _first_line(head)
+    if len(header_line) > MAX_HEADER_CHARS:
+        raise ReadError(RowError(1, None, Message(HEADER_TOO_LONG, limit=MAX_HEADER_CHARS)))
+    try:
+        return next(csv.reader([header_line], delimiter=separator), [])
+    except csv.Error:  # the only error a single line gives: a cell past the csv module's field limit
+        raise ReadError(RowError(1, None, Message(HEADER_CELL_TOO_LONG, limit=csv.field_size_limit()))) from None
 
 
 def _next_block(reader: TextFileReader, rows: int) -> tuple[pd.DataFrame | None, list[tuple[int, int]]]:
@@ -299,13 +432,20 @@ def _row_lines(next_line: int, rows: int, skipped: list[int]) -> tuple[np.ndarra
     return lines, last + 1
 
 
-def read_csv(stream: BinaryIO, *, chunk_rows: int = CHUNK_ROWS) -> Table:
-    """Open a CSV for chunked reading. Every cell is text: see cells.count for why numbers are not parsed."""
-    encoding, newlines, head = detect_encoding(stream)
+def read_csv(stream: BinaryIO, *, chunk_rows: int = CHUNK_ROWS, encoding: str | None = None) -> Table:
+    """Open a CSV for chunked reading. Every cell is text: see cells.count for why numbers are not parsed.
+    encoding: the file's, if the user gave it; else detected (see detect_encoding)."""
+    widths = bounds.LineWidths()
+    encoding, newlines, head = detect_encoding(stream, encoding, widths)
     if not head.strip(" \r\n\t"):
         return Table([], lambda: iter(()), encoding, 0)
     separator = _separator(head)
     header = _header_cells(head, separator)
+    # Before the parser sees a line it would hold whole: a header too wide to import, then any wider line.
+    if len(header) > MAX_COLUMNS:
+        raise ReadError(RowError(1, None, Message(TOO_MANY_COLUMNS, count=len(header), limit=MAX_COLUMNS)))
+    if (problem := widths.problem()) is not None:
+        raise ReadError(problem)
     # One spare column: a trailing separator on data rows (some exporters add one) lands there, and is
     # only an error if it holds a value. Rows with still more values are skipped by the parser and reported.
     width = len(header) + 1
@@ -364,13 +504,30 @@ def _surplus(cells: list[object], width: int) -> int | None:
     return len(cells) - next(position for position, cell in enumerate(reversed(cells)) if cell)
 
 
+def _check_row_bounds(line: int, values: tuple) -> None:
+    """A row past Excel's last, or with a value past any column an import can have, ends the reading: the
+    next rows may be as bad, and each would cost as much."""
+    if line > bounds.MAX_SHEET_ROWS:
+        raise ReadError(RowError(None, None, Message(SHEET_TOO_MANY_ROWS, limit=bounds.MAX_SHEET_ROWS)))
+    if len(values) > MAX_COLUMNS and any(values[MAX_COLUMNS:]):
+        raise ReadError(RowError(line, None, Message(ROW_TOO_WIDE, limit=MAX_COLUMNS)))
+
+
 def read_xlsx(stream: BinaryIO, *, chunk_rows: int = CHUNK_ROWS) -> Table:
     """Open the first sheet of a workbook in openpyxl's streaming (read-only) mode."""
     import openpyxl  # imported here: only XLSX imports pay for it
 
     try:
+        bounds.check_workbook(stream)
+    except bounds.Unbounded as error:
+        raise ReadError(error.error) from None
+    try:
         workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
+        total = min(sheet.max_row - 1, bounds.MAX_SHEET_ROWS) if sheet.max_row else None
+        # The size the sheet declares is not to be trusted: rows would be padded to its last column, and
+        # empty rows made up to its last row (A1:XFD1048576 is 17 billion cells). Each row as it is, then.
+        sheet.reset_dimensions()
         rows = _sheet_rows(sheet.iter_rows(values_only=True))
         header_row = next(rows, None)
     except ReadError:
@@ -390,6 +547,7 @@ def read_xlsx(stream: BinaryIO, *, chunk_rows: int = CHUNK_ROWS) -> Table:
         lines: list[int] = []
         problems: list[RowError] = []
         for line, values in enumerate(rows, start=2):
+            _check_row_bounds(line, values)
             cells = [_xlsx_cell(value) for value in values]
             if (found := _surplus(cells, width)) is not None:
                 problems.append(RowError(line, None, Message(TOO_MANY_FIELDS, found=found, expected=width)))
@@ -403,11 +561,12 @@ def read_xlsx(stream: BinaryIO, *, chunk_rows: int = CHUNK_ROWS) -> Table:
             yield Chunk(np.array(lines, dtype=np.int64), pd.DataFrame(batch, dtype=object), problems)
         workbook.close()
 
-    total = sheet.max_row - 1 if sheet.max_row else None
     return Table(header, chunks, "xlsx", total)
 
 
-def read_table(stream: BinaryIO, *, file_name: str, chunk_rows: int = CHUNK_ROWS) -> Table:
+def read_table(stream: BinaryIO, *, file_name: str, chunk_rows: int = CHUNK_ROWS,
+               encoding: str | None = None) -> Table:
+    """A CSV's encoding is detected unless given; a workbook has none to give (it is always Unicode)."""
     if file_format(file_name) == "xlsx":
         return read_xlsx(stream, chunk_rows=chunk_rows)
-    return read_csv(stream, chunk_rows=chunk_rows)
+    return read_csv(stream, chunk_rows=chunk_rows, encoding=encoding)
