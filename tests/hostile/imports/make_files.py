@@ -38,8 +38,8 @@ def _xlsx_bytes(rows: list[list[object]]) -> bytes:
 
 def _dimension_bomb(path: Path) -> None:
     """A header and one bad row, in a sheet that says it spans A1:XFD1048576 (17 billion cells)."""
-    shared = ('<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
-              'spreadsheetml/2006/main"></sst>').encode()
+    shared = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/'
+              b'spreadsheetml/2006/main"></sst>')
     cells = "".join(f'<c r="{chr(65 + n)}{{line}}" t="inlineStr"><is><t>{{{n}}}</t></is></c>' for n in range(len(ROW)))
     header = cells.format(*ROW, line=1)
     bad = cells.format(*{**ROW, "fans": -3}.values(), line=2)
