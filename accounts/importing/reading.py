@@ -248,10 +248,11 @@ def _implausible_gb18030(text: str) -> int | None:
 
 
 def _line_excerpt(text: str, position: int) -> str:
-    """The start of the line around position (from a few characters before it), for a message."""
-    start = max(text.rfind("\n", 0, position) + 1, position - 10)
+    """The text from the start of the cell around position (at most 20 characters before it) to the end
+    of its line, for a message (which cuts it further)."""
+    cell_start = max(text.rfind(mark, 0, position) for mark in ("\n", ",", "\t")) + 1
     end = text.find("\n", position)
-    return text[start:end if end >= 0 else len(text)].rstrip("\r")
+    return text[max(cell_start, position - 20):end if end >= 0 else len(text)].rstrip("\r")
 
 
 def _text_problem(text: str, line: int, *, guessed: bool) -> RowError | None:

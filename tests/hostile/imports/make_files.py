@@ -87,7 +87,8 @@ def build() -> None:
     with (FILES / "mixed_encodings.csv").open("ab") as out:
         out.write(_line(city="株洲", account="株洲交警").encode("gb18030") + b"\n")
     (FILES / "binary.csv").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
-    (FILES / "odd_utf16.txt").write_bytes("\ufeffcity\tprovince\n".encode("utf-16-le") + b"\x00")
+    # .csv, not .txt: makemessages reads .txt files as UTF-8 and would warn.
+    (FILES / "odd_utf16.csv").write_bytes("\ufeffcity\tprovince\n".encode("utf-16-le") + b"\x00")
     good = _xlsx_bytes([list(ROW), list({**ROW, "fans": -3}.values())])
     (FILES / "truncated.xlsx").write_bytes(good[: len(good) // 2])
     _dimension_bomb(FILES / "dimension_bomb.xlsx")
