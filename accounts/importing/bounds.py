@@ -26,7 +26,7 @@ from accounts.importing.errors import (
 
 # A data line may hold values past the header's (each such row is reported), but not without bound.
 MAX_LINE_VALUES = 2 * MAX_COLUMNS
-_NEWLINE, _CARRIAGE_RETURN, _SEPARATORS = 10, 13, (ord(","), ord("\t"))
+_NEWLINE, _CARRIAGE_RETURN, _SEPARATORS = 10, 13, (b",", b"\t")
 
 # Parts openpyxl reads whole. Real workbooks' shared strings hold each distinct text once: a few MB even for
 # a million rows (names repeat). 32 MB of tiny strings is about 2 million Python strings (~150 MB).
@@ -41,47 +41,54 @@ _SCAN_BLOCK = 4 * 1024 * 1024
 
 class LineWidths:
     """Follows the raw bytes of a CSV (an ASCII-compatible encoding) block by block and remembers the first
-    data line with more than MAX_LINE_VALUES separators of either kind (comma or tab)."""
+    data line with more than MAX_LINE_VALUES separators of either kind (comma or tab).
+
+    Only a line longer than MAX_LINE_VALUES bytes can have that many, and nearly no line is: the line ends
+    are found with numpy, and only the long lines' separators are counted.
+    """
 
     def __init__(self) -> None:
         self.line_feeds = self.carriage_returns = 0
-        self.running = dict.fromkeys(_SEPARATORS, 0)  # separators since the last line end
+        self.running = {separator: 0 for separator in _SEPARATORS}  # separators since the last line end
         self.wide_line: int | None = None
 
     def feed(self, block: bytes) -> None:
         if self.wide_line is not None or not block:
             return
         data = np.frombuffer(block, dtype=np.uint8)
-        ends = np.flatnonzero((data == _NEWLINE) | (data == _CARRIAGE_RETURN))
+        line_ends = (data == _NEWLINE) | (data == _CARRIAGE_RETURN) if b"\r" in block else data == _NEWLINE
+        ends = np.flatnonzero(line_ends)
+        in_header = self.line_feeds == 0 and self.carriage_returns == 0
+        starts = np.concatenate(([0], ends[:-1] + 1))
+        long_lines = np.flatnonzero(ends - starts > MAX_LINE_VALUES)
+        if len(ends):
+            # The line that began in an earlier block ends here: its earlier part has been counted.
+            first = self._separators(block, 0, int(ends[0]), carried=True)
+            if first > MAX_LINE_VALUES and not in_header:
+                return self._found(block, 0)
+            for line in long_lines[long_lines > 0]:
+                if self._separators(block, int(starts[line]), int(ends[line])) > MAX_LINE_VALUES:
+                    return self._found(block, int(starts[line]))
+            self.running = dict.fromkeys(_SEPARATORS, 0)
+        tail_start = int(ends[-1]) + 1 if len(ends) else 0
         for separator in _SEPARATORS:
-            self._widths(data, ends, separator)
+            self.running[separator] += block.count(separator, tail_start)
+        if max(self.running.values()) > MAX_LINE_VALUES and not (in_header and not len(ends)):
+            return self._found(block, tail_start)
         self.line_feeds += block.count(b"\n")
         self.carriage_returns += block.count(b"\r")
+        return None
 
-    def _widths(self, data: np.ndarray, ends: np.ndarray, separator: int) -> None:
-        seen = np.cumsum(data == separator, dtype=np.int64)
-        at_ends = seen[ends]
-        per_line = np.diff(at_ends, prepend=0)
-        if len(per_line):
-            per_line[0] += self.running[separator]
-        # The header line is left to the header checks (its length, then its number of columns).
-        in_header = self.line_feeds == 0 and self.carriage_returns == 0
-        if in_header and len(per_line):
-            per_line[0] = 0
-        over = np.flatnonzero(per_line > MAX_LINE_VALUES)
-        tail = int(seen[-1] - (at_ends[-1] if len(ends) else 0)) + (0 if len(ends) else self.running[separator])
-        self.running[separator] = 0 if in_header and not len(ends) else tail
-        if len(over):
-            self._found(data[:ends[over[0]]])
-        elif self.running[separator] > MAX_LINE_VALUES:
-            self._found(data)
+    def _separators(self, block: bytes, start: int, end: int, *, carried: bool = False) -> int:
+        """The most separators of one kind between start and end (plus those carried from earlier blocks)."""
+        return max(block.count(separator, start, end) + (self.running[separator] if carried else 0)
+                   for separator in _SEPARATORS)
 
-    def _found(self, before: np.ndarray) -> None:
-        """Record the line that ends after `before` (the bytes of this block before it ends)."""
-        line_feeds = self.line_feeds + int(np.count_nonzero(before == _NEWLINE))
-        carriage_returns = self.carriage_returns + int(np.count_nonzero(before == _CARRIAGE_RETURN))
-        line = (line_feeds or carriage_returns) + 1  # CR alone ends lines only in old Mac files
-        self.wide_line = line if self.wide_line is None else min(self.wide_line, line)
+    def _found(self, block: bytes, line_start: int) -> None:
+        """Record the line that starts at line_start in this block (or, at 0, in an earlier block)."""
+        line_feeds = self.line_feeds + block.count(b"\n", 0, line_start)
+        carriage_returns = self.carriage_returns + block.count(b"\r", 0, line_start)
+        self.wide_line = (line_feeds or carriage_returns) + 1  # CR alone ends lines only in old Mac files
 
     def problem(self) -> RowError | None:
         if self.wide_line is None:

@@ -212,3 +212,14 @@ def test_a_utf8_file_with_replacement_characters_is_refused_at_their_line(tmp_pa
     assert rejected(tmp_path, text) == [
         "line 3: this line holds “\ufffd” (U+FFFD), the mark a program leaves where it could not read a "
         "character: the text was garbled before the file was saved; export the file again from its source"]
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"])
+@pytest.mark.parametrize("block_size", [7, 1000, 1 << 20])
+def test_a_wide_line_is_found_at_its_line_whatever_the_blocks_and_line_ends(line_end: str, block_size: int) -> None:
+    """The header may be as wide as it likes (its own checks apply); the first wider data line is named."""
+    data = line_end.join(["h" + "," * 1500, "a,b", "c" + "," * 1001, "d" + "," * 2000, ""]).encode()
+    widths = bounds.LineWidths()
+    for start in range(0, len(data), block_size):
+        widths.feed(data[start:start + block_size])
+    assert widths.wide_line == 3
