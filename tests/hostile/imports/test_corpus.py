@@ -45,6 +45,7 @@ SMALL = {
     "bom_only.csv": "the file is empty",
     "dimension_bomb.xlsx": "line 2, column fans: “-3” is negative",
     "empty.csv": "the file is empty",
+    # A "billion laughs": expat (2.4.1 or later) refuses the amplification itself.
     "entity_bomb.xlsx": "it is not an Excel workbook (.xlsx), or it is damaged",
     "header_only.csv": "the file has a header but no data rows",
     "latin1_cafe.csv": "line 2: this line is neither UTF-8 nor GB18030 text",
