@@ -79,6 +79,15 @@ class RowError:
         return values["reason"]
 
 
+class ReadError(Exception):
+    """The file cannot be read on (it is not CSV/XLSX, or a row breaks the CSV structure)."""
+
+    def __init__(self, error: RowError) -> None:
+        self.error = error
+        super().__init__(str(error))
+
+
+
 class ImportFailed(AppError):
     """The file was rejected and nothing was written.
 
