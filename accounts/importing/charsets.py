@@ -175,14 +175,10 @@ def _check_text(stream: BinaryIO, first: bytes, encoding: str, *, guessed: bool,
         state = decoder.getstate()
         try:
             text = decoder.decode(block, not block)
-        except UnicodeDecodeError:
-            # Where the bad byte is: the first replacement character of the same decoding, made lenient.
-            lenient = codecs.getincrementaldecoder(encoding)("replace")
-            lenient.setstate(state)
-            text = lenient.decode(block, not block)
-            line = newlines + text.count("\n", 0, text.find("\ufffd")) + 1
+        except UnicodeError:  # a decode error, or a codec such as idna refusing the text as a whole
             reason = NOT_UTF8_OR_GB18030 if guessed else Message(NOT_IN_ENCODING, encoding=encoding)
-            raise ReadError(RowError(line, None, reason)) from None
+            raise ReadError(RowError(newlines + _lines_before_bad_byte(encoding, state, block), None,
+                                     reason)) from None
         if (problem := _text_problem(text, newlines + 1, guessed=guessed)) is not None:
             raise ReadError(problem)
         newlines += text.count("\n")
@@ -193,12 +189,29 @@ def _check_text(stream: BinaryIO, first: bytes, encoding: str, *, guessed: bool,
         block = stream.read(SCAN_BLOCK)
 
 
-def given_encoding(name: str) -> str:
-    """The codec for an encoding the user named ("latin-1", "GBK", …); ReadError if Python has none."""
+def _lines_before_bad_byte(encoding: str, state: tuple, block: bytes) -> int:
+    """1 + the line ends in the block before its first undecodable byte: where the same decoding, made
+    lenient, puts its first replacement character (the start of the block if even that fails)."""
+    lenient = codecs.getincrementaldecoder(encoding)("replace")
+    lenient.setstate(state)
     try:
-        return codecs.lookup(name).name
+        text = lenient.decode(block, not block)
+    except UnicodeError:
+        return 1
+    return text.count("\n", 0, max(text.find("\ufffd"), 0)) + 1
+
+
+def given_encoding(name: str) -> str:
+    """The codec for an encoding the user named ("latin-1", "GBK", …); ReadError if Python has none that
+    turns bytes into text ("base64" and "hex" turn bytes into bytes; "undefined" refuses every byte)."""
+    try:
+        codec = codecs.lookup(name)
     except LookupError:
-        raise ReadError(RowError(None, None, Message(UNKNOWN_ENCODING, name=name))) from None
+        codec = None
+    # _is_text_encoding is how Python itself tells text encodings from the others (bytes.decode uses it).
+    if codec is None or not getattr(codec, "_is_text_encoding", True) or codec.name == "undefined":
+        raise ReadError(RowError(None, None, Message(UNKNOWN_ENCODING, name=name)))
+    return codec.name
 
 
 def _detect(stream: BinaryIO, first: bytes, widths: bounds.LineWidths) -> tuple[str, int]:

@@ -7,6 +7,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.models import Permission, User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from accounts.importing import bounds, columns
@@ -187,6 +190,17 @@ def test_an_everyday_gb18030_file_is_still_detected(tmp_path: Path) -> None:
     assert snapshots_import(source=path).encoding == "gb18030"
 
 
+def test_a_codec_that_refuses_the_text_as_a_whole_is_a_message_not_a_crash(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    path = tmp_path / "a.csv"
+    path.write_text(import_csv_text([ROW]))
+    with pytest.raises(CommandError):
+        call_command("import_snapshots", str(path), "--encoding", "idna", "--lang", "en")
+    assert capsys.readouterr().err.splitlines()[0].startswith(
+        "line 1: this line is not text in the encoding idna that was given")
+
+
 def test_bytes_that_are_not_text_in_the_given_encoding_are_refused_at_their_line(
     tmp_path: Path, capsys: pytest.CaptureFixture
 ) -> None:
@@ -198,13 +212,14 @@ def test_bytes_that_are_not_text_in_the_given_encoding_are_refused_at_their_line
         "line 4: this line is not text in the encoding utf-8 that was given")
 
 
-def test_an_unknown_encoding_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+@pytest.mark.parametrize("name", ["klingon", "base64", "hex", "undefined"])
+def test_a_name_that_is_no_text_encoding_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture, name: str) -> None:
     path = tmp_path / "a.csv"
     path.write_text(import_csv_text([ROW]))
     with pytest.raises(CommandError):
-        call_command("import_snapshots", str(path), "--encoding", "klingon", "--lang", "en")
+        call_command("import_snapshots", str(path), "--encoding", name, "--lang", "en")
     assert capsys.readouterr().err.splitlines() == [
-        "“klingon” is not an encoding this program knows; try utf-8, gb18030, utf-16 or latin-1"]
+        f"“{name}” is not an encoding this program knows; try utf-8, gb18030, utf-16 or latin-1"]
 
 
 def test_a_utf8_file_with_replacement_characters_is_refused_at_their_line(tmp_path: Path) -> None:
@@ -223,3 +238,13 @@ def test_a_wide_line_is_found_at_its_line_whatever_the_blocks_and_line_ends(line
     for start in range(0, len(data), block_size):
         widths.feed(data[start:start + block_size])
     assert widths.wide_line == 3
+
+
+def test_the_upload_form_cuts_a_long_file_name_it_quotes(client) -> None:
+    user = User.objects.create_user("analyst", password="pw-for-tests-only", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="import_snapshots"))
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    upload = SimpleUploadedFile("m" * 200 + ".pdf", b"city\n", content_type="application/pdf")
+    response = client.post("/accounts/import/", {"file": upload})
+    assert response.context["form"].errors["file"] == [f"“{'m' * 50}…” is not a .csv, .txt or .xlsx file."]
