@@ -11,6 +11,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accounts.importing.errors import echo
+
 # .txt is what Excel saves as "Unicode text" (UTF-16, tab-separated); the importer reads it as CSV.
 UPLOAD_EXTENSIONS = (".csv", ".txt", ".xlsx")
 
@@ -73,7 +75,7 @@ class SnapshotUploadForm(forms.Form):
         extension = PurePath(upload.name or "").suffix.lower()
         if extension not in UPLOAD_EXTENSIONS:
             raise forms.ValidationError(
-                _("“%(name)s” is not a .csv, .txt or .xlsx file."), code="extension", params={"name": upload.name}
+                _("“%(name)s” is not a .csv, .txt or .xlsx file."), code="extension", params={"name": echo(upload.name)}
             )
         limit = settings.GOVWEIBO_IMPORT_MAX_UPLOAD_BYTES
         if upload.size > limit:

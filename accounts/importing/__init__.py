@@ -1,6 +1,7 @@
 """Bulk import of account snapshots from CSV/XLSX files. The entry point is accounts.services.snapshots_import.
 
-Modules: columns (headers and coded values, English and Chinese), reading (encoding detection, chunked
+Modules: columns (headers and coded values, English and Chinese), charsets (a CSV's encoding, detected or
+given, checked line by line), bounds (limits that refuse hostile sizes before parsing), reading (chunked
 CSV/XLSX), cells (vectorized cell conversion), validation (per chunk and across chunks), writing
 (PostgreSQL COPY + upsert, or bulk_create), pipeline (the all-or-nothing run), errors (RowError etc.).
 """

@@ -19,7 +19,7 @@ import pandas as pd
 from django.utils.translation import gettext_lazy as _
 
 from accounts.importing.columns import ValueSet, normalise
-from accounts.importing.errors import CONTROL_CHARACTERS, Message, control_character_message
+from accounts.importing.errors import CONTROL_CHARACTERS, Message, control_character_message, echo
 from core.periods import PeriodError, parse_period
 
 EMPTY_REQUIRED = _("this cell is empty; a value is required")
@@ -259,7 +259,8 @@ class PeriodMessage:
     """The message of a bad period text, worded by parse_period itself in the language active when rendered."""
 
     def __init__(self, text: str) -> None:
-        self.text = text
+        # A text past ECHO_LIMIT is no period anyway: parse_period words its message for the cut text.
+        self.text = echo(text)
 
     def __str__(self) -> str:
         try:

@@ -147,6 +147,14 @@ MISSING_COLUMN = _(
 )
 DUPLICATE_COLUMN = _("this column and column “%(other)s” both give “%(column)s”; keep only one of them")
 NAMELESS_COLUMN = _("column %(position)d has values but no header")
+# Every column is checked in every chunk, and each extra metric is a column of the import's staging table
+# (PostgreSQL allows at most 1600, and a row of them must fit in one 8 KB page): a snapshot file needs
+# about 25 columns, and a few hundred extra metrics is already more than any export has.
+MAX_COLUMNS = 500
+TOO_MANY_COLUMNS = _(
+    "the header has %(count)d columns; at most %(limit)d can be imported (the snapshot columns plus extra "
+    "metrics). Remove the columns you do not need, or split the file"
+)
 
 
 @dataclass(frozen=True)
@@ -170,18 +178,20 @@ def accepted_headers(canonical: str) -> str:
     return ", ".join((canonical, *HEADER_SYNONYMS.get(canonical, ())))
 
 
-def _add_extra(extras: list[tuple[int, str]], position: int, header: str, *, errors) -> None:
+def _add_extra(extras: list[tuple[int, str]], seen: dict[str, str], position: int, header: str, *, errors) -> None:
     """Keep an extra (metric) column, unless its header holds a control character or repeats an earlier
     extra header. Extras are told apart like known headers, by normalise(): "Score" and " score" would
     otherwise both be kept, and one metric would silently overwrite the other (or two keys would differ
-    only in case)."""
+    only in case). seen: normalised header -> the first header written that way (one lookup per column,
+    so a wide header is matched in linear time)."""
     if (message := control_character_message(header)) is not None:
         errors.add(1, header, message)
         return
-    first = next((written for _position, written in extras if normalise(written) == normalise(header)), None)
-    if first is not None:
-        errors.add(1, header, Message(DUPLICATE_COLUMN, other=first, column=first))
+    key = normalise(header)
+    if key in seen:
+        errors.add(1, header, Message(DUPLICATE_COLUMN, other=seen[key], column=seen[key]))
         return
+    seen[key] = header
     extras.append((position, header))
 
 
@@ -189,7 +199,11 @@ def map_columns(headers: list[str], *, errors) -> ColumnMap:
     """Match the header row; report missing required and doubled columns to `errors` (an ErrorLog)."""
     known: dict[str, tuple[int, str]] = {}
     extras: list[tuple[int, str]] = []
+    seen_extras: dict[str, str] = {}
     nameless: list[int] = []
+    if len(headers) > MAX_COLUMNS:
+        errors.add(1, None, Message(TOO_MANY_COLUMNS, count=len(headers), limit=MAX_COLUMNS))
+        return ColumnMap(known, extras, nameless, len(headers))
     for position, raw in enumerate(headers):
         header = str(raw).strip()
         if not header:
@@ -197,7 +211,7 @@ def map_columns(headers: list[str], *, errors) -> ColumnMap:
             continue
         canonical = HEADER_LOOKUP.get(normalise(header))
         if canonical is None:
-            _add_extra(extras, position, header, errors=errors)
+            _add_extra(extras, seen_extras, position, header, errors=errors)
         elif canonical in known:
             errors.add(1, header, Message(DUPLICATE_COLUMN, other=known[canonical][1], column=canonical))
         else:

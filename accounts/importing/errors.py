@@ -14,6 +14,20 @@ from core.errors import AppError
 # of them would cost memory and help nobody: the first MAX_KEPT_ERRORS are kept, the rest counted.
 MAX_KEPT_ERRORS = 1000
 
+# A value quoted back to the user is cut to this many characters and "…": a 50 MB cell must not become a
+# 50 MB error page (nor stay in memory, 1000 times over, until the page is rendered).
+ECHO_LIMIT = 50
+# The message parameters that quote the file (cells, headers, names); the others are ours (lists of
+# accepted values, reasons, counts) and are shown whole.
+ECHOED_PARAMS = frozenset({"value", "column", "other", "name", "account", "first", "text", "original", "posts"})
+
+
+def echo(value: object) -> object:
+    """A quoted text cut to ECHO_LIMIT characters plus "…"; other values (numbers, lazy texts) as they are."""
+    if isinstance(value, str) and len(value) > ECHO_LIMIT:
+        return value[:ECHO_LIMIT] + "…"
+    return value
+
 
 class Message:
     """A translatable template and its parameters, rendered only when str() is called.
@@ -26,7 +40,8 @@ class Message:
 
     def __init__(self, template: object, **params: object) -> None:
         self.template = template
-        self.params = params
+        # Cut at once, so that the kept errors do not hold on to huge cells.
+        self.params = {key: echo(value) if key in ECHOED_PARAMS else value for key, value in params.items()}
 
     def __str__(self) -> str:
         params = {key: str(value) if isinstance(value, Promise) else value for key, value in self.params.items()}
@@ -49,6 +64,10 @@ class RowError:
     column: str | None
     message: object
 
+    def __post_init__(self) -> None:
+        # A header is quoted back as written: cut like any quoted value (see echo).
+        object.__setattr__(self, "column", echo(self.column))
+
     def __str__(self) -> str:
         values = {"line": self.line, "column": self.column, "reason": str(self.message)}
         if self.line is not None and self.column is not None:
@@ -58,6 +77,15 @@ class RowError:
         if self.column is not None:
             return gettext("column %(column)s: %(reason)s") % values
         return values["reason"]
+
+
+class ReadError(Exception):
+    """The file cannot be read on (it is not CSV/XLSX, or a row breaks the CSV structure)."""
+
+    def __init__(self, error: RowError) -> None:
+        self.error = error
+        super().__init__(str(error))
+
 
 
 class ImportFailed(AppError):
@@ -128,6 +156,46 @@ UNSUPPORTED_FORMAT = _("“%(name)s” is neither a .csv nor an .xlsx file")
 MIXED_ENCODINGS = _(
     "this line is not valid UTF-8 although the lines before it are; the file mixes encodings — save it "
     "again as UTF-8 or GB18030"
+)
+HEADER_TOO_LONG = _(
+    "the first line is longer than %(limit)d characters, too long for a header naming the columns; check "
+    "that this is a snapshot file and that its lines end with line breaks"
+)
+NOT_UTF8_OR_GB18030 = _(
+    "this line is neither UTF-8 nor GB18030 text; the file is in another encoding (Latin-1 or Windows-1252, "
+    "say): save the file again as UTF-8, or give its encoding (import_snapshots --encoding)"
+)
+GARBLED_TEXT = _(
+    "the file is not UTF-8, and read as GB18030 this line holds “%(text)s”, with “%(character)s”, a "
+    "character Chinese names do not use: the file is probably in another encoding (Latin-1 or Windows-1252, "
+    "say). Save the file again as UTF-8, or give its encoding (import_snapshots --encoding; "
+    "--encoding gb18030 if it really is GB18030)"
+)
+NOT_IN_ENCODING = _(
+    "this line is not text in the encoding %(encoding)s that was given; give the file's real encoding, or "
+    "save the file again as UTF-8"
+)
+UNKNOWN_ENCODING = _("“%(name)s” is not an encoding this program knows; try utf-8, gb18030, utf-16 or latin-1")
+REPLACEMENT_CHARACTER = _(
+    "this line holds “�” (U+FFFD), the mark a program leaves where it could not read a character: the "
+    "text was garbled before the file was saved; export the file again from its source"
+)
+HEADER_CELL_TOO_LONG = _("a cell of the header is longer than %(limit)d characters, too long to name a column")
+TOO_MANY_VALUES = _(
+    "this line has more than %(limit)d values, and a snapshot file has at most %(columns)d columns; check that "
+    "the file is a table with one row per line"
+)
+WORKBOOK_PART_TOO_LARGE = _(
+    "the workbook's part “%(name)s” unpacks to %(size)d MB, more than the %(limit)d MB it may have; copy the "
+    "sheet into a new workbook, or save it as CSV"
+)
+SHEET_ITEM_TOO_LARGE = _(
+    "the sheet holds a cell larger than %(limit)d MB, far more than an Excel cell can hold; the workbook is "
+    "damaged or was not saved by a spreadsheet program"
+)
+SHEET_TOO_MANY_ROWS = _("the sheet goes on past row %(limit)d, the last row Excel has; the workbook is damaged")
+ROW_TOO_WIDE = _(
+    "this row has a value beyond column %(limit)d, and a snapshot file has at most %(limit)d columns"
 )
 # The reasons UNREADABLE_FILE gives. The library's own (English) text goes to the log, not to the user.
 NOT_A_WORKBOOK = _("it is not an Excel workbook (.xlsx), or it is damaged")

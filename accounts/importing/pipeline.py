@@ -67,9 +67,9 @@ class _Clock:
         self._mark = now
 
 
-def _open(stream: IO[bytes], file_name: str, chunk_rows: int) -> tuple[Table, ColumnMap]:
+def _open(stream: IO[bytes], file_name: str, chunk_rows: int, encoding: str | None) -> tuple[Table, ColumnMap]:
     try:
-        table = read_table(stream, file_name=file_name, chunk_rows=chunk_rows)
+        table = read_table(stream, file_name=file_name, chunk_rows=chunk_rows, encoding=encoding)
     except ReadError as error:
         raise ImportFailed([error.error]) from None
     if not any(cell.strip() for cell in table.header):
@@ -211,12 +211,14 @@ def run_import(
     progress: Progress | None = None,
     chunk_rows: int = CHUNK_ROWS,
     writer: Writer | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
-    """Import one file; raises ImportFailed (with every problem) and writes nothing if any row is wrong."""
+    """Import one file; raises ImportFailed (with every problem) and writes nothing if any row is wrong.
+    encoding: a CSV's encoding as the user gave it; None to detect it."""
     clock = _Clock()
     started = time.perf_counter()
     with open_binary(source) as stream:
-        table, columns = _open(stream, file_name, chunk_rows)
+        table, columns = _open(stream, file_name, chunk_rows, encoding)
         clock.lap("read")
         with transaction.atomic():
             writer = writer or writer_for_connection()

@@ -8,11 +8,11 @@ i + 1. A quoted cell that spans several physical lines counts as one line (sprea
 physical lines, too).
 
 When a file cannot be read at all, the user gets a translated reason; the library's own (English) text
-is logged instead.
+is logged instead. The encoding of a CSV is found (or checked) by charsets.py, and hostile sizes are refused
+by bounds.py, both before the parsers see the file.
 """
 from __future__ import annotations
 
-import codecs
 import contextlib
 import csv
 import logging
@@ -29,32 +29,34 @@ import pandas as pd
 from django.core.files.base import File
 from pandas.io.parsers import TextFileReader
 
+from accounts.importing import bounds
 from accounts.importing.cells import cell_text
+from accounts.importing.charsets import detect_encoding
+from accounts.importing.columns import MAX_COLUMNS, TOO_MANY_COLUMNS
 from accounts.importing.errors import (
     BROKEN_CSV,
-    MIXED_ENCODINGS,
+    HEADER_CELL_TOO_LONG,
+    HEADER_TOO_LONG,
     NOT_A_WORKBOOK,
     NOT_TEXT,
+    ROW_TOO_WIDE,
+    SHEET_TOO_MANY_ROWS,
     TOO_MANY_FIELDS,
     UNCLOSED_QUOTE,
     UNREADABLE_FILE,
     UNSUPPORTED_FORMAT,
     Message,
+    ReadError,  # raised here; importers of reading find it here too
     RowError,
 )
 
 logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 100_000
-_SCAN_BLOCK = 1 << 20
-
-
-class ReadError(Exception):
-    """The file cannot be read on (it is not CSV/XLSX, or a row breaks the CSV structure)."""
-
-    def __init__(self, error: RowError) -> None:
-        self.error = error
-        super().__init__(str(error))
+# The header names the columns: a few hundred of them (columns.MAX_COLUMNS) fit in far fewer characters.
+# A longer first line is not a header (a file without line breaks, or not a table at all); refusing it
+# keeps the header's cells from growing without bound.
+MAX_HEADER_CHARS = 500_000
 
 
 def _unreadable(error: Exception, *, file_format: str, reason: object) -> RowError:
@@ -115,120 +117,6 @@ def file_format(file_name: str) -> str:
     raise ReadError(RowError(None, None, Message(UNSUPPORTED_FORMAT, name=Path(file_name).name)))
 
 
-def _bom_encoding(first_block: bytes) -> str | None:
-    """The encoding a byte order mark announces: UTF-8, or UTF-16 in either byte order (Excel's "Unicode
-    text")."""
-    if first_block.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if first_block.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"  # Python's utf-16 codec reads the BOM, picks the byte order and drops the BOM
-    return None
-
-
-class _Lines:
-    """Follows decoded text: the number of the current physical line, and whether a line that has
-    already ended holds a non-ASCII character (in UTF-8, a valid multi-byte sequence)."""
-
-    def __init__(self) -> None:
-        self.line_feeds = self.carriage_returns = 0
-        self.multibyte_before = False  # on a line that has ended
-        self._multibyte_open = False  # on the line not ended yet
-
-    def feed(self, text: str) -> None:
-        self.line_feeds += text.count("\n")
-        self.carriage_returns += text.count("\r")
-        if self.multibyte_before:
-            return
-        end = max(text.rfind("\n"), text.rfind("\r"))
-        if end < 0:
-            self._multibyte_open = self._multibyte_open or not text.isascii()
-            return
-        self.multibyte_before = self._multibyte_open or not text[:end].isascii()
-        self._multibyte_open = not text[end + 1:].isascii()
-
-    @property
-    def line(self) -> int:
-        # Lines end in LF (Unix, Windows) or, in old Mac files only, CR. A quoted cell that wraps counts each
-        # of its physical lines here: that only shifts the number in a file that is rejected anyway.
-        return (self.line_feeds or self.carriage_returns) + 1
-
-
-@dataclass(frozen=True)
-class _Utf8Scan:
-    newlines: int
-    invalid_line: int | None  # the line of the first byte that is not UTF-8; None: the whole file is UTF-8
-    utf8_before: bool  # whether the lines before that one hold multi-byte UTF-8 characters
-
-
-def _decode_block(
-    decoder: codecs.IncrementalDecoder, block: bytes, lines: _Lines, *, final: bool = False
-) -> int | None:
-    """Decode one block and follow its lines; return the line of the first invalid byte, or None."""
-    held_back = decoder.getstate()[0]  # the start of a character cut at the previous block's end
-    try:
-        lines.feed(decoder.decode(block, final))
-    except UnicodeDecodeError as error:
-        # error.start counts from the held-back bytes; everything before it is valid UTF-8.
-        lines.feed((held_back + block)[:error.start].decode("utf-8"))
-        return lines.line
-    return None
-
-
-def _scan_utf8(stream: BinaryIO, first: bytes) -> _Utf8Scan:
-    """Whether (and where) the file stops being strict UTF-8, and its newline count, reading on from after
-    `first`."""
-    decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    lines = _Lines()
-    block, newlines, invalid_line = first, 0, None
-    while block:
-        newlines += block.count(b"\n")
-        if invalid_line is None:
-            invalid_line = _decode_block(decoder, block, lines)
-        block = stream.read(_SCAN_BLOCK)
-    if invalid_line is None:
-        invalid_line = _decode_block(decoder, b"", lines, final=True)
-    return _Utf8Scan(newlines, invalid_line, lines.multibyte_before)
-
-
-def _count_utf16_newlines(stream: BinaryIO, first: bytes) -> int:
-    # Counting b"\n" bytes would also count halves of other characters (上 is U+4E0A): decode instead.
-    decoder = codecs.getincrementaldecoder("utf-16")("replace")
-    block, newlines = first, 0
-    while block:
-        newlines += decoder.decode(block).count("\n")
-        block = stream.read(_SCAN_BLOCK)
-    return newlines
-
-
-def detect_encoding(stream: BinaryIO) -> tuple[str, int, str]:
-    """Return (encoding, newline count, first block as text) and rewind the stream.
-
-    A byte order mark decides: utf-8-sig, or utf-16 (LE or BE). Otherwise a file that decodes as strict
-    UTF-8 from end to end is utf-8; a file whose first invalid byte comes before any multi-byte UTF-8
-    character (on an earlier line) is taken as GB18030 (a superset of GBK and GB2312, what Chinese Excel and
-    monitoring platforms export). A file with UTF-8 characters on the lines before its first invalid byte,
-    or a UTF-8 BOM and an invalid byte, mixes encodings (rows pasted from another export): read as GB18030,
-    every Chinese name in it would be garbled (长沙 -> 闀挎矙) without a single error, so it is rejected
-    (ReadError) at the line of that byte. The whole file is scanned in blocks, so memory stays flat. The
-    first block's text has no BOM; a character cut at the block's end is left out.
-    """
-    first = stream.read(_SCAN_BLOCK)
-    encoding = _bom_encoding(first)
-    if encoding == "utf-16":
-        newlines = _count_utf16_newlines(stream, first)
-    else:
-        scan = _scan_utf8(stream, first)
-        # GBK bytes can happen to form a valid UTF-8 sequence or two, but not the whole of a Chinese line:
-        # hence only multi-byte characters on earlier lines count as evidence of a UTF-8 file.
-        if scan.invalid_line is not None and (encoding == "utf-8-sig" or scan.utf8_before):
-            raise ReadError(RowError(scan.invalid_line, None, MIXED_ENCODINGS))
-        newlines = scan.newlines
-        encoding = encoding or ("utf-8" if scan.invalid_line is None else "gb18030")
-    stream.seek(0)
-    head = codecs.getincrementaldecoder(encoding)("replace").decode(first)
-    return encoding, newlines, head
-
-
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
@@ -260,7 +148,14 @@ def _parser_error(error: Exception) -> RowError:
 
 
 def _header_cells(head: str, separator: str) -> list[str]:
-    return next(csv.reader([_first_line(head)], delimiter=separator), [])
+    """The header line's cells; a first line too long to be a header is a ReadError."""
+    header_line = _first_line(head)
+    if len(header_line) > MAX_HEADER_CHARS:
+        raise ReadError(RowError(1, None, Message(HEADER_TOO_LONG, limit=MAX_HEADER_CHARS)))
+    try:
+        return next(csv.reader([header_line], delimiter=separator), [])
+    except csv.Error:  # the only error a single line gives: a cell past the csv module's field limit
+        raise ReadError(RowError(1, None, Message(HEADER_CELL_TOO_LONG, limit=csv.field_size_limit()))) from None
 
 
 def _next_block(reader: TextFileReader, rows: int) -> tuple[pd.DataFrame | None, list[tuple[int, int]]]:
@@ -299,13 +194,20 @@ def _row_lines(next_line: int, rows: int, skipped: list[int]) -> tuple[np.ndarra
     return lines, last + 1
 
 
-def read_csv(stream: BinaryIO, *, chunk_rows: int = CHUNK_ROWS) -> Table:
-    """Open a CSV for chunked reading. Every cell is text: see cells.count for why numbers are not parsed."""
-    encoding, newlines, head = detect_encoding(stream)
+def read_csv(stream: BinaryIO, *, chunk_rows: int = CHUNK_ROWS, encoding: str | None = None) -> Table:
+    """Open a CSV for chunked reading. Every cell is text: see cells.count for why numbers are not parsed.
+    encoding: the file's, if the user gave it; else detected (see detect_encoding)."""
+    widths = bounds.LineWidths()
+    encoding, newlines, head = detect_encoding(stream, encoding, widths)
     if not head.strip(" \r\n\t"):
         return Table([], lambda: iter(()), encoding, 0)
     separator = _separator(head)
     header = _header_cells(head, separator)
+    # Before the parser sees a line it would hold whole: a header too wide to import, then any wider line.
+    if len(header) > MAX_COLUMNS:
+        raise ReadError(RowError(1, None, Message(TOO_MANY_COLUMNS, count=len(header), limit=MAX_COLUMNS)))
+    if (problem := widths.problem()) is not None:
+        raise ReadError(problem)
     # One spare column: a trailing separator on data rows (some exporters add one) lands there, and is
     # only an error if it holds a value. Rows with still more values are skipped by the parser and reported.
     width = len(header) + 1
@@ -364,13 +266,30 @@ def _surplus(cells: list[object], width: int) -> int | None:
     return len(cells) - next(position for position, cell in enumerate(reversed(cells)) if cell)
 
 
+def _check_row_bounds(line: int, values: tuple) -> None:
+    """A row past Excel's last, or with a value past any column an import can have, ends the reading: the
+    next rows may be as bad, and each would cost as much."""
+    if line > bounds.MAX_SHEET_ROWS:
+        raise ReadError(RowError(None, None, Message(SHEET_TOO_MANY_ROWS, limit=bounds.MAX_SHEET_ROWS)))
+    if len(values) > MAX_COLUMNS and any(values[MAX_COLUMNS:]):
+        raise ReadError(RowError(line, None, Message(ROW_TOO_WIDE, limit=MAX_COLUMNS)))
+
+
 def read_xlsx(stream: BinaryIO, *, chunk_rows: int = CHUNK_ROWS) -> Table:
     """Open the first sheet of a workbook in openpyxl's streaming (read-only) mode."""
     import openpyxl  # imported here: only XLSX imports pay for it
 
     try:
+        bounds.check_workbook(stream)
+    except bounds.Unbounded as error:
+        raise ReadError(error.error) from None
+    try:
         workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
+        total = min(sheet.max_row - 1, bounds.MAX_SHEET_ROWS) if sheet.max_row else None
+        # The size the sheet declares is not to be trusted: rows would be padded to its last column, and
+        # empty rows made up to its last row (A1:XFD1048576 is 17 billion cells). Each row as it is, then.
+        sheet.reset_dimensions()
         rows = _sheet_rows(sheet.iter_rows(values_only=True))
         header_row = next(rows, None)
     except ReadError:
@@ -390,6 +309,7 @@ def read_xlsx(stream: BinaryIO, *, chunk_rows: int = CHUNK_ROWS) -> Table:
         lines: list[int] = []
         problems: list[RowError] = []
         for line, values in enumerate(rows, start=2):
+            _check_row_bounds(line, values)
             cells = [_xlsx_cell(value) for value in values]
             if (found := _surplus(cells, width)) is not None:
                 problems.append(RowError(line, None, Message(TOO_MANY_FIELDS, found=found, expected=width)))
@@ -403,11 +323,12 @@ def read_xlsx(stream: BinaryIO, *, chunk_rows: int = CHUNK_ROWS) -> Table:
             yield Chunk(np.array(lines, dtype=np.int64), pd.DataFrame(batch, dtype=object), problems)
         workbook.close()
 
-    total = sheet.max_row - 1 if sheet.max_row else None
     return Table(header, chunks, "xlsx", total)
 
 
-def read_table(stream: BinaryIO, *, file_name: str, chunk_rows: int = CHUNK_ROWS) -> Table:
+def read_table(stream: BinaryIO, *, file_name: str, chunk_rows: int = CHUNK_ROWS,
+               encoding: str | None = None) -> Table:
+    """A CSV's encoding is detected unless given; a workbook has none to give (it is always Unicode)."""
     if file_format(file_name) == "xlsx":
         return read_xlsx(stream, chunk_rows=chunk_rows)
-    return read_csv(stream, chunk_rows=chunk_rows)
+    return read_csv(stream, chunk_rows=chunk_rows, encoding=encoding)

@@ -62,7 +62,7 @@ def test_a_column_given_twice_is_rejected(tmp_path: Path) -> None:
         ("period", "2012-13", "month out of range in period “2012-13”"),
         ("period", "March 2012",
          "“March 2012” is not a period; use YYYY-MM, YYYY-Qn, YYYY, YYYY-Www or YYYY-MM-DD/YYYY-MM-DD"),
-        ("account", "长" * 129, f"“{'长' * 129}” is longer than 128 characters"),
+        ("account", "长" * 129, f"“{'长' * 50}…” is longer than 128 characters"),  # quoted cut at 50
     ],
 )
 def test_a_bad_cell_is_reported_at_its_line_and_column(tmp_path: Path, column: str, value: str, message: str) -> None:

@@ -213,8 +213,11 @@ class PostgresWriter:
     def _metrics_sql(self) -> tuple[str, list[str]]:
         if not self.metric_names:
             return "'{}'::jsonb", []
-        pairs = ", ".join(f"%s::text, NULLIF(s.metric_{n}, 'NaN'::float8)" for n in range(len(self.metric_names)))
-        return f"jsonb_strip_nulls(jsonb_build_object({pairs}))", list(self.metric_names)
+        pairs = [f"%s::text, NULLIF(s.metric_{n}, 'NaN'::float8)" for n in range(len(self.metric_names))]
+        # A function takes at most 100 arguments: objects of 50 pairs each, concatenated.
+        objects = " || ".join(f"jsonb_build_object({', '.join(pairs[start:start + 50])})"
+                              for start in range(0, len(pairs), 50))
+        return f"jsonb_strip_nulls({objects})", list(self.metric_names)
 
     def _snapshot_select(self, *, new_accounts: bool) -> tuple[str, list[str]]:
         metrics, params = self._metrics_sql()

@@ -1,4 +1,4 @@
-"""python manage.py import_snapshots FILE [--dry-run] [--lang zh-hans|en] [--progress]
+"""python manage.py import_snapshots FILE [--dry-run] [--encoding NAME] [--lang zh-hans|en] [--progress]
 
 Imports a CSV/XLSX file of account snapshots, all-or-nothing. On a rejected file every problem is
 printed to stderr as "line N, column C: reason", then a summary, and the command exits with status 1.
@@ -26,19 +26,22 @@ class Command(LocalizedCommand):
         parser.add_argument("file", type=Path, help=_("a .csv or .txt (UTF-8, GB18030 or UTF-16) or .xlsx file"))
         parser.add_argument("--dry-run", action="store_true", help=_("check the file and report, write nothing"))
         parser.add_argument("--lang", choices=LANGUAGES, help=_("language of the messages (default: from LANG)"))
+        parser.add_argument("--encoding", help=_(
+            "the CSV file's encoding, e.g. latin-1 or gb18030 (default: detected; UTF-8, GB18030 or UTF-16)"))
         parser.add_argument("--progress", action="store_true", help=_("show a progress bar even when not on a terminal"))
 
     def handle(self, *args, **options) -> None:
-        self._import(options["file"], dry_run=options["dry_run"], show_progress=options["progress"])
+        self._import(options["file"], dry_run=options["dry_run"], show_progress=options["progress"],
+                     encoding=options["encoding"])
 
-    def _import(self, path: Path, *, dry_run: bool, show_progress: bool) -> None:
+    def _import(self, path: Path, *, dry_run: bool, show_progress: bool, encoding: str | None) -> None:
         if not path.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": path})
         try:
             with ImportProgress(label=path.name, force=show_progress) as progress:
                 result = snapshots_import(
                     source=path, file_name=path.name, origin=SnapshotImport.Source.COMMAND, dry_run=dry_run,
-                    progress=progress,
+                    progress=progress, encoding=encoding,
                 )
         except ImportFailed as failure:
             for line in failure.lines():
