@@ -159,3 +159,14 @@ def test_a_scheme_survives_pickling_with_working_expressions():
     copy = pickle.loads(pickle.dumps(built))
     assert copy == built
     assert copy.indicators[0].expression.names == frozenset({"satisfaction"})
+
+
+def test_values_the_document_supplied_are_cut_to_50_characters_in_every_message():
+    long = "x" * 10_000
+    with pytest.raises(SchemeError) as raised:
+        Scheme.from_document(document(custom_metrics=[long], aggregation=long, category_weights={long: 1},
+                                      **{long: 1}, indicators=[indicator(expr="f" * 499)]))
+    lines = str(raised.value).split("; ")
+    assert max(len(line) for line in lines) < 400
+    assert "x" * 50 + "…" in str(raised.value) and "x" * 51 not in str(raised.value)
+    assert "f" * 50 + "…" in str(raised.value) and "f" * 51 not in str(raised.value)
