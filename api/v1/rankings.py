@@ -12,8 +12,16 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -41,6 +49,43 @@ class CanRunScoresOrReadOnly(permissions.BasePermission):
             return True
         user = request.user
         return bool(user and user.is_authenticated and user.has_perm(RUN_PERMISSION))
+
+
+# --- the schema: every answer documented ----------------------------------------------------------------
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text=_("What went wrong, in the request's language"))
+
+
+_ERRORS = {
+    "400": OpenApiResponse(
+        response=OpenApiTypes.OBJECT,
+        description=_("Invalid parameters: each bad parameter or field with its messages, "
+                      "e.g. {\"level\": [\"…\"]}")),
+    "401": OpenApiResponse(response=ErrorSerializer, description=_("Not signed in")),
+    "403": OpenApiResponse(response=ErrorSerializer,
+                           description=_("Wrong credentials, or no permission for this")),
+    "404": OpenApiResponse(response=ErrorSerializer,
+                           description=_("No such object, or no such page of results")),
+    "405": OpenApiResponse(response=ErrorSerializer, description=_("Method not allowed")),
+    "406": OpenApiResponse(response=ErrorSerializer, description=_("Unsupported Accept header or format")),
+    "429": OpenApiResponse(response=ErrorSerializer, description=_("Too many requests; retry later")),
+}
+
+
+# The URL pattern <int:run_id> matches digits only: a negative id is not an API URL.
+RUN_ID = OpenApiParameter("run_id", {"type": "integer", "minimum": 0}, OpenApiParameter.PATH)
+
+
+class DocumentedErrorsSchema(AutoSchema):
+    """drf-spectacular's schema, plus the error answers every operation can give (schemathesis checks
+    that each status code the API answers with is documented, with its body)."""
+
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        bodies = super()._get_response_bodies(direction)
+        for code, response in _ERRORS.items():
+            if code not in bodies:
+                bodies[code] = self._get_response_for_code(response, code, direction=direction)
+        return bodies
 
 
 # --- fields and serializers ----------------------------------------------------------------------------
@@ -87,7 +132,8 @@ class SchemeDetailSerializer(SchemeSerializer):
 class RunSerializer(serializers.ModelSerializer):
     scheme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     period = serializers.CharField(source="period_label", read_only=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True,
+                                              help_text=_("null for runs started by a command"))
     links = serializers.SerializerMethodField()
 
     class Meta:
@@ -150,6 +196,25 @@ class AccountRankingSerializer(serializers.ModelSerializer):
         fields = ["category", "rank_in_category", "account_id", "account", "platform", "city_id", "city",
                   "province", "score", "normalized", "raw", "empty_shell", "inactive", "broadcast_only",
                   "reply_rate"]
+
+
+class _RankingPageSerializer(serializers.Serializer):
+    """A page of /ranking/'s rows with the run they come from (for the schema)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    run = RunSerializer()
+
+
+class CityRankingPageSerializer(_RankingPageSerializer):
+    level = serializers.ChoiceField(choices=["city"])
+    results = CityRankingSerializer(many=True)
+
+
+class AccountRankingPageSerializer(_RankingPageSerializer):
+    level = serializers.ChoiceField(choices=["account"])
+    results = AccountRankingSerializer(many=True)
 
 
 # --- query parameters ----------------------------------------------------------------------------------
@@ -221,6 +286,7 @@ def _run_or_404(run_id: int) -> ScoreRun:
     retrieve=extend_schema(summary=_("One scoring scheme, with its document")),
 )
 class SchemeViewSet(viewsets.ReadOnlyModelViewSet):
+    schema = DocumentedErrorsSchema()
     queryset = ScoringScheme.objects.all()
     lookup_field = "slug"
     serializer_class = SchemeSerializer
@@ -237,6 +303,7 @@ class SchemeViewSet(viewsets.ReadOnlyModelViewSet):
     retrieve=extend_schema(summary=_("One score run: status, stage, progress, weights, warnings")),
 )
 class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    schema = DocumentedErrorsSchema()
     queryset = ScoreRun.objects.all()
     serializer_class = RunSerializer
     filterset_class = RunFilter
@@ -279,10 +346,11 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 class RunCityList(ListAPIView):
     """A run's city ranking by rank, with category scores, indicators and rank intervals."""
 
+    schema = DocumentedErrorsSchema()
     queryset = CityScore.objects.none()  # for the schema; rows come from the selector
     serializer_class = CityRankingSerializer
 
-    @extend_schema(summary=_("City ranking of a run"), parameters=[CityQuerySerializer])
+    @extend_schema(summary=_("City ranking of a run"), parameters=[RUN_ID, CityQuerySerializer])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -297,10 +365,11 @@ class RunCityList(ListAPIView):
 class RunAccountList(ListAPIView):
     """A run's accounts by category, then rank in category, with their diagnostic flags."""
 
+    schema = DocumentedErrorsSchema()
     queryset = AccountScore.objects.none()  # for the schema; rows come from the selector
     serializer_class = AccountRankingSerializer
 
-    @extend_schema(summary=_("Account ranking of a run"), parameters=[AccountQuerySerializer])
+    @extend_schema(summary=_("Account ranking of a run"), parameters=[RUN_ID, AccountQuerySerializer])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -320,11 +389,16 @@ class RankingView(GenericAPIView):
     404 when that scheme has no published ranking for that period.
     """
 
+    schema = DocumentedErrorsSchema()
     queryset = CityScore.objects.none()  # for the schema; rows come from the selectors
 
-    @extend_schema(summary=_("The published ranking"), parameters=[RankingQuerySerializer],
-                   responses={200: CityRankingSerializer(many=True), 404: OpenApiResponse(
-                       description=_("No published ranking for that scheme and period"))})
+    @extend_schema(summary=_("The published ranking"), parameters=[RankingQuerySerializer], responses={
+        200: PolymorphicProxySerializer(
+            component_name="RankingPage", resource_type_field_name="level",
+            serializers={"city": CityRankingPageSerializer, "account": AccountRankingPageSerializer}),
+        404: OpenApiResponse(response=ErrorSerializer,
+                             description=_("No published ranking for that scheme and period, or no such page")),
+    })
     def get(self, request: Request) -> Response:
         params = _query(RankingQuerySerializer, request)
         scheme = params.get("scheme") or selectors.scheme_default_get()
