@@ -34,7 +34,7 @@ def frame_escaped(frame: pd.DataFrame) -> pd.DataFrame:
     for position in range(frame.shape[1]):
         values = frame.iloc[:, position]
         if _is_text(values.dtype):
-            escaped.isetitem(position, values.map(_escaped_value))
+            escaped.isetitem(position, _escaped_column(values))
     escaped.columns = [cell_text(column) if isinstance(column, str) else column for column in frame.columns]
     return escaped
 
@@ -79,6 +79,19 @@ def _text_columns(frame: pd.DataFrame) -> list[int]:
 
 def _is_text(dtype: object) -> bool:
     return is_object_dtype(dtype) or is_string_dtype(dtype)
+
+
+def _escaped_column(values: pd.Series) -> pd.Series:
+    """The column with its risky text cells escaped; the column itself (same dtype) when none is."""
+    try:
+        risky = values.str.startswith(FORMULA_PREFIXES, na=False).astype(bool)
+    except AttributeError:  # an object column without any text
+        return values
+    if not risky.any():
+        return values
+    escaped = values.copy()
+    escaped[risky] = "'" + values[risky]
+    return escaped
 
 
 def _escaped_value(value: object) -> object:
