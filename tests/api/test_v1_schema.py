@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -27,11 +29,19 @@ def api_schema(db):
     run = ranking_build(published=True)
     ScoreRunFactory(scheme=run.scheme, status=ScoreRun.Status.FAILED, error="boom", created_by=None)
     ScoreRunFactory(scheme=run.scheme, status=ScoreRun.Status.PENDING, created_by=None)
-    api = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
-    # Valid requests only: a path that does not match the URL patterns (/runs/2.5e-67/) never reaches
-    # the API; Django answers it with the site's HTML 404 page.
-    api.config.generation.update(modes=[GenerationMode.POSITIVE])
-    return api
+    # schemathesis calls the WSGI handler itself, which closes the database connection after each request
+    # (request_finished); the test's transaction lives on it. Django's test client unhooks it the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        api = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
+        # Valid requests only: a path that does not match the URL patterns (/runs/2.5e-67/) never reaches
+        # the API; Django answers it with the site's HTML 404 page.
+        api.config.generation.update(modes=[GenerationMode.POSITIVE])
+        yield api
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
