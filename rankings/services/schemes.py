@@ -82,7 +82,7 @@ class _SchemeLoader(yaml.SafeLoader):
     def construct_object(self, node: yaml.Node, deep: bool = False) -> object:
         try:
             return super().construct_object(node, deep)
-        except (ValueError, TypeError, AttributeError, OverflowError) as error:
+        except (ValueError, TypeError, AttributeError, OverflowError, LookupError) as error:
             raise yaml.constructor.ConstructorError(
                 None, None, f"cannot read the value {echo(node.value)}: {error}", node.start_mark) from None
 

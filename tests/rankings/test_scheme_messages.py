@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rankings import services
 from rankings.services import ScoringError
@@ -50,9 +52,25 @@ def test_a_document_over_64000_characters_is_refused_unread():
         assert _refusal("#" * 64_001) == "The scheme document has 64001 characters; at most 64000 are allowed."
 
 
-@pytest.mark.parametrize("text", ["a: " + "9" * 5000, "a: 2012-13-45", "a: !!float x", "a: 2012-02-30"])
+@pytest.mark.parametrize("text", ["a: " + "9" * 5000, "a: 2012-13-45", "a: !!float x", "a: 2012-02-30",
+                                  "a: !!float ''", "a: !!int ''"])
 def test_a_value_yaml_accepts_but_python_cannot_build_is_a_yaml_error(text):
     with translation.override("en"):
         message = _refusal(text)
     assert message.startswith("The scheme is not valid YAML or JSON (line 1, column 4): cannot read the value")
     assert len(message) < 400
+
+
+YAML_PIECES = st.sampled_from(["[", "]", "{", "}", ": ", ", ", "- ", "\n", "  ", "&a ", "*a", "!!int ", "!!float ",
+                               "!!python/name:os.system ", "? ", "'", '"', "#", "|", "%YAML 1.1\n", "---\n", "<<: ",
+                               "slug", "indicators", "expr", "fans", "1e999", "9" * 5000, "2012-13-45", "0x1F",
+                               "\t", "\x00", "…", "粉丝"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.lists(YAML_PIECES, max_size=200).map("".join), st.text(max_size=500)))
+def test_any_text_is_a_scheme_or_a_scoring_error(text):
+    try:
+        services.scheme_validate(services.scheme_document_parse(text))
+    except ScoringError as error:
+        assert all(len(message) < 2000 for message in error.messages)
