@@ -113,6 +113,8 @@ def parse_expression(text: str, *, names: Collection[str] = ()) -> Expression:
         offset = min(max(getattr(error, "offset", None) or 1, 1), len(source))
         params = {"detail": getattr(error, "msg", None) or "invalid syntax", "offset": offset}
         raise ExpressionError([Problem("", "syntax", params)]) from None
+    except (MemoryError, RecursionError):  # how CPython's parser gives up on some 200 nested brackets
+        raise ExpressionError([Problem("", "too_deep", {"depth": ">200", "limit": MAX_DEPTH})]) from None
     depth = _depth(tree.body)
     if depth > MAX_DEPTH:
         raise ExpressionError([Problem("", "too_deep", {"depth": depth, "limit": MAX_DEPTH})])
