@@ -17,6 +17,7 @@ from accounts.forms import PERIOD_FORMATS, UPLOAD_COLUMNS, SnapshotUploadForm
 from accounts.importing import OPTIONAL_COLUMNS, ImportFailed, ImportResult
 from accounts.models import SnapshotImport
 from accounts.services import snapshots_import
+from core.spreadsheets import csv_rows_bytes
 
 # A file with thousands of bad rows would make a page nobody reads; the first ones show the pattern.
 ERRORS_SHOWN = 200
@@ -126,8 +127,7 @@ def snapshot_template(request: HttpRequest) -> HttpResponse:
     UTF-8 with a byte-order mark: without it Excel on Chinese Windows reads the file as GBK and
     garbles the headers.
     """
-    header = ",".join(column.header_zh for column in UPLOAD_COLUMNS)
-    body = ("\ufeff" + header + "\r\n").encode("utf-8")
+    body = csv_rows_bytes([[column.header_zh for column in UPLOAD_COLUMNS]], bom=True)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{TEMPLATE_FILE_NAME}"'
     return response

@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -27,6 +27,19 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = _("The request conflicts with the resource's current state.")
     default_code = "conflict"
+
+
+class _ErrorBodySerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("Stable code for programs, e.g. not_found, invalid, throttled"))
+    message = serializers.CharField(help_text=_("What went wrong, in the request's language"))
+    details = serializers.DictField(help_text=_(
+        "A validation error's messages by field, or a throttle's retry_after in seconds; else empty"))
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The schema of every error answer (documentation only: error_body builds the answers)."""
+
+    error = _ErrorBodySerializer()
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -10,8 +10,6 @@ first header.
 """
 from __future__ import annotations
 
-import io
-
 import numpy as np
 import pandas as pd
 from django.db import connection
@@ -23,6 +21,7 @@ from django.utils.translation import pgettext
 
 from accounts.models import GovAccount
 from core.bulk import query_frame
+from core.spreadsheets import csv_bytes, xlsx_bytes
 from rankings import selectors
 from rankings.labels import indicator_labels
 from rankings.models import ScoreRun
@@ -35,7 +34,6 @@ CONTENT_TYPES = {
 }
 DECIMALS = 2  # scores and indicator values
 RATE_DECIMALS = 4  # reply rates (a share between 0 and 1)
-BOM = "\ufeff"
 
 
 def ranking_frame(*, run: ScoreRun, level: str) -> pd.DataFrame:
@@ -71,7 +69,7 @@ def city_ranking_frame(*, run: ScoreRun) -> pd.DataFrame:
 
 def account_ranking_frame(*, run: ScoreRun) -> pd.DataFrame:
     """Columns: rank in category, account, city, province, category, score, one per indicator (its
-    normalised value, then its raw value), flags, reply rate. Rows by category, then rank. One query.
+    normalised value, then its expression's value before normalisation), flags, reply rate. Rows by category, then rank. One query.
 
     The indicators come out of the JSON columns in the database (one float column per key), so that
     180,000 rows are not decoded one JSON document at a time in Python.
@@ -100,25 +98,22 @@ def account_ranking_frame(*, run: ScoreRun) -> pd.DataFrame:
         "city__name": _("city"), "city__province": _("province"), "category": _("category"),
         "composite": _("score"),
         **{key: indicator_names.get(key, key) for key in keys},
-        **{f"raw__{key}": _("%(indicator)s (raw value)") % {"indicator": indicator_names.get(key, key)}
+        # The value of the indicator's expression (log1p(fans) for 粉丝量), not the metric it reads.
+        **{f"raw__{key}": _("%(indicator)s (expression value)") % {"indicator": indicator_names.get(key, key)}
            for key in keys},
         "flags": _("flags"), "reply_rate": _("reply rate"),
     })
 
 
 def ranking_csv(frame: pd.DataFrame, *, bom: bool) -> bytes:
-    """The table as UTF-8 CSV (CRLF line ends, as Excel writes them); with a BOM for Excel when asked."""
-    text = frame.to_csv(index=False, lineterminator="\r\n")
-    return ((BOM if bom else "") + text).encode("utf-8")
+    """The table as UTF-8 CSV (CRLF line ends, as Excel writes them); with a BOM for Excel when asked.
+    Text that a spreadsheet would run as a formula is escaped (core.spreadsheets)."""
+    return csv_bytes(frame, bom=bom)
 
 
 def ranking_xlsx(frame: pd.DataFrame, *, sheet_name: str) -> bytes:
-    """The table as an XLSX workbook of one sheet (openpyxl), header row frozen."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet_name[:31])
-        writer.sheets[sheet_name[:31]].freeze_panes = "A2"
-    return buffer.getvalue()
+    """The table as an XLSX workbook of one sheet (openpyxl), header row frozen, text never a formula."""
+    return xlsx_bytes(frame, sheet_name=sheet_name)
 
 
 def ranking_export(*, run: ScoreRun, level: str, file_format: str, bom: bool = True) -> bytes:

@@ -18,7 +18,9 @@ class PeriodFormField(forms.CharField):
         try:
             return parse_period(text)
         except PeriodError as error:
-            raise forms.ValidationError(str(error), code="period") from None
+            # The message quotes the text, which may hold a "%": pass it as a parameter, never as the
+            # format (django-filter renders message % params and a stray "%s" there is a 500).
+            raise forms.ValidationError("%(message)s", code="period", params={"message": str(error)}) from None
 
     def prepare_value(self, value: object) -> object:
         return value.label if isinstance(value, Period) else value

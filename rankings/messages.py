@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from rankings.scoring.errors import Problem
+from rankings.scoring.errors import Problem, echo, param_text
 
 MESSAGES = {
     'required': _('this field is required'),
@@ -39,7 +39,7 @@ MESSAGES = {
     'too_deep': _('the expression is nested %(depth)s levels deep; at most %(limit)s are allowed'),
     'syntax': _('the expression is not valid arithmetic: %(detail)s (at character %(offset)s)'),
     'not_allowed': _('%(text)s is not allowed: expressions use numbers, metric names, + - * / **, parentheses and the functions %(functions)s'),
-    'unknown_name': _('unknown name %(name)s; the metrics are %(allowed)s'),
+    'unknown_name': _('unknown name %(name)s; the metrics are %(allowed)s. To read another column of the imported data (a custom metric), declare its name under custom_metrics first, e.g. custom_metrics: [%(name)s]'),
     'unknown_function': _('unknown function %(name)s(); the functions are %(functions)s'),
     'arity': _('%(name)s() takes %(expected)s argument(s) but was given %(given)s'),
     'arity_at_least': _('%(name)s() takes at least %(expected)s arguments but was given %(given)s'),
@@ -50,12 +50,9 @@ MESSAGES = {
 
 
 def problem_text(problem: Problem) -> str:
-    """“indicators[2].expr: unknown name fanz …” in the active language."""
-    message = str(MESSAGES[problem.code]) % {name: _display(value) for name, value in problem.params.items()}
-    return gettext("%(path)s: %(message)s") % {"path": problem.path, "message": message} if problem.path else message
-
-
-def _display(value: object) -> str:
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return ", ".join(str(item) for item in value)
-    return str(value)
+    """“indicators[2].expr: unknown name fanz …” in the active language. Values the document supplied are
+    cut to about 50 characters (rankings.scoring.errors.echo): a message never repeats a huge value."""
+    message = str(MESSAGES[problem.code]) % {name: param_text(name, value) for name, value in problem.params.items()}
+    if not problem.path:
+        return message
+    return gettext("%(path)s: %(message)s") % {"path": echo(problem.path), "message": message}

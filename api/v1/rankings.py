@@ -14,8 +14,16 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -25,7 +33,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from accounts.models import GovAccount
-from api.errors import Conflict
+from api.errors import Conflict, ErrorSerializer
 from core.periods import Period, PeriodError, parse_period
 from rankings import selectors, services
 from rankings.forms import PeriodFormField
@@ -40,6 +48,39 @@ class CanRunScoresOrReadOnly(permissions.BasePermission):
 
     def has_permission(self, request: Request, view: object) -> bool:
         return request.method in permissions.SAFE_METHODS or user_can_run_scores(request.user)
+
+
+# --- the schema: every answer documented ----------------------------------------------------------------
+_ERRORS = {
+    "400": OpenApiResponse(
+        response=ErrorSerializer,
+        description=_("Invalid parameters: error.details holds each bad parameter or field with its "
+                      "messages, e.g. {\"level\": [\"…\"]}")),
+    "401": OpenApiResponse(response=ErrorSerializer, description=_("Not signed in")),
+    "403": OpenApiResponse(response=ErrorSerializer,
+                           description=_("Wrong credentials, or no permission for this")),
+    "404": OpenApiResponse(response=ErrorSerializer,
+                           description=_("No such object, or no such page of results")),
+    "405": OpenApiResponse(response=ErrorSerializer, description=_("Method not allowed")),
+    "406": OpenApiResponse(response=ErrorSerializer, description=_("Unsupported Accept header or format")),
+    "429": OpenApiResponse(response=ErrorSerializer, description=_("Too many requests; retry later")),
+}
+
+
+# The URL pattern <int:run_id> matches digits only: a negative id is not an API URL.
+RUN_ID = OpenApiParameter("run_id", {"type": "integer", "minimum": 0}, OpenApiParameter.PATH)
+
+
+class DocumentedErrorsSchema(AutoSchema):
+    """drf-spectacular's schema, plus the error answers every operation can give (schemathesis checks
+    that each status code the API answers with is documented, with its body)."""
+
+    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+        bodies = super()._get_response_bodies(direction)
+        for code, response in _ERRORS.items():
+            if code not in bodies:
+                bodies[code] = self._get_response_for_code(response, code, direction=direction)
+        return bodies
 
 
 # --- fields and serializers ----------------------------------------------------------------------------
@@ -85,7 +126,8 @@ class SchemeDetailSerializer(SchemeSerializer):
 class RunSerializer(serializers.ModelSerializer):
     scheme = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     period = serializers.CharField(source="period_label", read_only=True)
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True,
+                                              help_text=_("null for runs started by a command"))
     links = serializers.SerializerMethodField()
 
     class Meta:
@@ -148,6 +190,25 @@ class AccountRankingSerializer(serializers.ModelSerializer):
         fields = ["category", "rank_in_category", "account_id", "account", "platform", "city_id", "city",
                   "province", "score", "normalized", "raw", "empty_shell", "inactive", "broadcast_only",
                   "reply_rate"]
+
+
+class _RankingPageSerializer(serializers.Serializer):
+    """A page of /ranking/'s rows with the run they come from (for the schema)."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    run = RunSerializer()
+
+
+class CityRankingPageSerializer(_RankingPageSerializer):
+    level = serializers.ChoiceField(choices=["city"])
+    results = CityRankingSerializer(many=True)
+
+
+class AccountRankingPageSerializer(_RankingPageSerializer):
+    level = serializers.ChoiceField(choices=["account"])
+    results = AccountRankingSerializer(many=True)
 
 
 # --- query parameters ----------------------------------------------------------------------------------
@@ -220,6 +281,7 @@ def _run_or_404(run_id: int, *, user: Any) -> ScoreRun:
     retrieve=extend_schema(summary=_("One scoring scheme, with its document")),
 )
 class SchemeViewSet(viewsets.ReadOnlyModelViewSet):
+    schema = DocumentedErrorsSchema()
     queryset = ScoringScheme.objects.all()
     lookup_field = "slug"
     serializer_class = SchemeSerializer
@@ -236,6 +298,7 @@ class SchemeViewSet(viewsets.ReadOnlyModelViewSet):
     retrieve=extend_schema(summary=_("One score run: status, stage, progress, weights, warnings")),
 )
 class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    schema = DocumentedErrorsSchema()
     queryset = ScoreRun.objects.all()
     serializer_class = RunSerializer
     filterset_class = RunFilter
@@ -263,7 +326,7 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["links"]["self"]})
 
     @extend_schema(summary=_("Publish a run that succeeded"), request=None, responses={
-        200: RunSerializer, 409: OpenApiResponse(description=_("The run cannot be published")),
+        200: RunSerializer, 409: OpenApiResponse(response=ErrorSerializer, description=_("The run cannot be published")),
     })
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str) -> Response:
@@ -278,10 +341,11 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 class RunCityList(ListAPIView):
     """A run's city ranking by rank, with category scores, indicators and rank intervals."""
 
+    schema = DocumentedErrorsSchema()
     queryset = CityScore.objects.none()  # for the schema; rows come from the selector
     serializer_class = CityRankingSerializer
 
-    @extend_schema(summary=_("City ranking of a run"), parameters=[CityQuerySerializer])
+    @extend_schema(summary=_("City ranking of a run"), parameters=[RUN_ID, CityQuerySerializer])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -296,10 +360,11 @@ class RunCityList(ListAPIView):
 class RunAccountList(ListAPIView):
     """A run's accounts by category, then rank in category, with their diagnostic flags."""
 
+    schema = DocumentedErrorsSchema()
     queryset = AccountScore.objects.none()  # for the schema; rows come from the selector
     serializer_class = AccountRankingSerializer
 
-    @extend_schema(summary=_("Account ranking of a run"), parameters=[AccountQuerySerializer])
+    @extend_schema(summary=_("Account ranking of a run"), parameters=[RUN_ID, AccountQuerySerializer])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
@@ -319,11 +384,16 @@ class RankingView(GenericAPIView):
     404 when that scheme has no published ranking for that period.
     """
 
+    schema = DocumentedErrorsSchema()
     queryset = CityScore.objects.none()  # for the schema; rows come from the selectors
 
-    @extend_schema(summary=_("The published ranking"), parameters=[RankingQuerySerializer],
-                   responses={200: CityRankingSerializer(many=True), 404: OpenApiResponse(
-                       description=_("No published ranking for that scheme and period"))})
+    @extend_schema(summary=_("The published ranking"), parameters=[RankingQuerySerializer], responses={
+        200: PolymorphicProxySerializer(
+            component_name="RankingPage", resource_type_field_name="level",
+            serializers={"city": CityRankingPageSerializer, "account": AccountRankingPageSerializer}),
+        404: OpenApiResponse(response=ErrorSerializer,
+                             description=_("No published ranking for that scheme and period, or no such page")),
+    })
     def get(self, request: Request) -> Response:
         params = _query(RankingQuerySerializer, request)
         scheme = params.get("scheme") or selectors.scheme_default_get()

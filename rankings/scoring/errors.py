@@ -53,7 +53,10 @@ PROBLEM_CODES: dict[str, str] = {
         "%(text)s is not allowed: expressions use numbers, metric names, + - * / **, parentheses and the "
         "functions %(functions)s"
     ),
-    "unknown_name": "unknown name %(name)s; the metrics are %(allowed)s",
+    "unknown_name": (
+        "unknown name %(name)s; the metrics are %(allowed)s. To read another column of the imported data "
+        "(a custom metric), declare its name under custom_metrics first, e.g. custom_metrics: [%(name)s]"
+    ),
     "unknown_function": "unknown function %(name)s(); the functions are %(functions)s",
     "arity": "%(name)s() takes %(expected)s argument(s) but was given %(given)s",
     "arity_at_least": "%(name)s() takes at least %(expected)s arguments but was given %(given)s",
@@ -63,6 +66,27 @@ PROBLEM_CODES: dict[str, str] = {
     "where_condition": "the first argument of where() must be a comparison such as posts > 0, not %(text)s",
     "bad_number": "the number %(text)s is too large",
 }
+
+
+# A message echoes the document's own text back to its author (a key, a value, a piece of expression):
+# cut to ECHO_LIMIT characters, so that a megabyte-long string in a scheme never makes a megabyte-long
+# message. The lists we build ourselves (allowed fields, choices) are longer but bounded too.
+ECHO_LIMIT = 50
+LIST_LIMIT = 1000
+ECHOED_PARAMS = frozenset({"key", "value", "name", "text", "detail"})
+
+
+def echo(value: object, limit: int = ECHO_LIMIT) -> str:
+    """str(value), cut to `limit` characters plus "…" when longer."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def param_text(name: str, value: object) -> str:
+    """A problem's parameter as a message shows it (lists comma-separated), cut to its limit."""
+    if isinstance(value, list | tuple | set | frozenset):
+        value = ", ".join(str(item) for item in value)
+    return echo(value, ECHO_LIMIT if name in ECHOED_PARAMS else LIST_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -80,14 +104,14 @@ class Problem:
     @property
     def message(self) -> str:
         """The English message (the Django layer renders its own, translated, from code and params)."""
-        return PROBLEM_CODES[self.code] % dict(self.params)
+        return PROBLEM_CODES[self.code] % {name: param_text(name, value) for name, value in self.params.items()}
 
     def at(self, path: str) -> Problem:
         """This problem, placed under `path` (an expression's problems, once we know which indicator)."""
         return Problem(f"{path}.{self.path}" if self.path else path, self.code, self.params)
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
+        return f"{echo(self.path)}: {self.message}" if self.path else self.message
 
 
 class SchemeError(ValueError):

@@ -113,6 +113,8 @@ def parse_expression(text: str, *, names: Collection[str] = ()) -> Expression:
         offset = min(max(getattr(error, "offset", None) or 1, 1), len(source))
         params = {"detail": getattr(error, "msg", None) or "invalid syntax", "offset": offset}
         raise ExpressionError([Problem("", "syntax", params)]) from None
+    except (MemoryError, RecursionError):  # how CPython's parser gives up on some 200 nested brackets
+        raise ExpressionError([Problem("", "too_deep", {"depth": ">200", "limit": MAX_DEPTH})]) from None
     depth = _depth(tree.body)
     if depth > MAX_DEPTH:
         raise ExpressionError([Problem("", "too_deep", {"depth": depth, "limit": MAX_DEPTH})])
@@ -138,9 +140,15 @@ def _read_column(frame: pd.DataFrame, name: str, warnings: Counter[str]) -> np.n
     return values
 
 
-def _depth(node: ast.AST) -> int:
-    children = [child for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr)]
-    return 1 + max((_depth(child) for child in children), default=0)
+def _depth(root: ast.AST) -> int:
+    """How deeply the expression nests, walked with an explicit stack: recursion would overflow Python's
+    stack on a long chain such as 350 unary minuses (which ast.parse accepts) before the limit is checked."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node) if isinstance(child, ast.expr))
+    return deepest
 
 
 class _Compiler:

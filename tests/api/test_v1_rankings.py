@@ -95,6 +95,13 @@ def test_a_bad_period_filter_is_a_400_naming_the_field_in_the_request_language(c
     assert english.json()["error"]["details"] == {"period": ["month out of range in period “2012-13”"]}
 
 
+def test_a_period_filter_holding_a_percent_sign_is_a_400_not_a_500(client):
+    response = client.get("/api/v1/runs/", {"period": "2012-%s%Q"}, **ENGLISH)
+
+    assert response.status_code == 400
+    assert "2012-%s%Q" in response.json()["error"]["details"]["period"][0]
+
+
 def test_the_run_list_needs_the_same_few_queries_however_many_runs(client, django_assert_max_num_queries):
     for _number in range(3):
         ScoreRunFactory(published=True)

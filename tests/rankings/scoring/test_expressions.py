@@ -6,6 +6,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rankings.scoring.errors import PROBLEM_CODES, ExpressionError
 from rankings.scoring.expressions import MAX_DEPTH, MAX_LENGTH, parse_expression
@@ -171,6 +173,49 @@ def test_an_unknown_name_message_names_it_and_the_metrics():
         parse_expression("fanz", names=[])
     assert "unknown name fanz" in str(raised.value)
     assert "original_posts" in str(raised.value)
+
+
+def test_an_undeclared_custom_metric_is_refused_with_how_to_declare_it():
+    with pytest.raises(ExpressionError) as raised:
+        parse_expression("satisfaction * 2", names=[])
+    assert "declare its name under custom_metrics first, e.g. custom_metrics: [satisfaction]" in str(raised.value)
+
+
+@pytest.mark.parametrize("text", [
+    "-" * 350 + "fans", "+" * 499 + "1", "-+" * 248 + "fans", "1" + "+1" * 249, "2" + "**2" * 166,
+    "not " * 124 + "1", "where(" * 80, "log(" * 99 + "1" + ")" * 99,
+    "(" * 200 + "*fans)",  # CPython's parser raises MemoryError on this one
+])
+def test_a_long_deep_chain_is_refused_with_a_scheme_error_not_a_crash(text):
+    assert len(text) <= MAX_LENGTH
+    with pytest.raises(ExpressionError):
+        parse_expression(text)
+
+
+# The pieces of deep and long expressions: prefix operators, openers, names, binary operators.
+PREFIXES = st.sampled_from(["-", "+", "not ", "(", "log(", "max(fans, ", "where(fans > 0, ", "~", "["])
+INFIXES = st.sampled_from([" + ", "-", "*", "**", " / ", ", ", " < ", " and ", ")", "]", " if "])
+ATOMS = st.sampled_from(["fans", "posts", "1", "1e999", "0", "days", "fanz", "x.y", "'s'", ""])
+
+
+@st.composite
+def hostile_expressions(draw) -> str:
+    prefix = draw(PREFIXES) * draw(st.integers(min_value=0, max_value=600))
+    body = "".join(draw(st.lists(st.tuples(ATOMS, INFIXES).map("".join), max_size=200)))
+    closers = ")" * draw(st.integers(min_value=0, max_value=300))
+    return prefix + body + draw(ATOMS) + closers
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(hostile_expressions(), st.text(max_size=700)))
+def test_any_text_either_parses_or_raises_the_schemes_own_error(text):
+    try:
+        expression = parse_expression(text)
+    except ExpressionError as error:
+        assert error.problems and all(problem.message for problem in error.problems)
+    else:
+        values, _ = expression.evaluate(FRAME)
+        assert np.isfinite(values).all()
 
 
 def test_the_length_limit_is_500_characters():

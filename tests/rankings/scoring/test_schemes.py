@@ -4,9 +4,11 @@ from __future__ import annotations
 import pickle
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rankings.scoring.errors import PROBLEM_CODES, SchemeError
-from rankings.scoring.schemes import Scheme, Uncertainty
+from rankings.scoring.schemes import INDICATOR_KEYS, TOP_LEVEL_KEYS, Scheme, Uncertainty
 
 from .frames import document, scheme
 
@@ -159,3 +161,32 @@ def test_a_scheme_survives_pickling_with_working_expressions():
     copy = pickle.loads(pickle.dumps(built))
     assert copy == built
     assert copy.indicators[0].expression.names == frozenset({"satisfaction"})
+
+
+def test_values_the_document_supplied_are_cut_to_50_characters_in_every_message():
+    long = "x" * 10_000
+    with pytest.raises(SchemeError) as raised:
+        Scheme.from_document(document(custom_metrics=[long], aggregation=long, category_weights={long: 1},
+                                      **{long: 1}, indicators=[indicator(expr="f" * 499)]))
+    lines = str(raised.value).split("; ")
+    assert max(len(line) for line in lines) < 400
+    assert "x" * 50 + "…" in str(raised.value) and "x" * 51 not in str(raised.value)
+    assert "f" * 50 + "…" in str(raised.value) and "f" * 51 not in str(raised.value)
+
+
+VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30)
+    | st.sampled_from(["minmax", "fans", "log1p(fans)", "police", "-" * 400 + "fans", "x" * 600]),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    max_leaves=25,
+)
+INDICATORS = st.lists(st.dictionaries(st.sampled_from([*INDICATOR_KEYS, "extra"]), VALUES, max_size=7), max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from([*TOP_LEVEL_KEYS, "extra"]), VALUES, max_size=10), INDICATORS)
+def test_any_document_is_a_scheme_or_a_scheme_error_with_short_messages(fields, indicators):
+    try:
+        Scheme.from_document({**fields, "indicators": indicators})
+    except SchemeError as error:
+        assert all(len(str(problem)) < 2000 for problem in error.problems)

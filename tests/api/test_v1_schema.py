@@ -1,0 +1,65 @@
+"""The OpenAPI schema tells the truth: schemathesis calls every GET endpoint in-process (WSGI) with
+generated parameters and checks each response's status code, content type and body against the schema."""
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from rankings.models import ScoreRun
+from tests.rankings.factories import ScoreRunFactory, ranking_build
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+EXAMPLES = 20  # per operation: eight GET operations in well under a minute
+
+
+@pytest.fixture
+def api_schema(db):
+    """Demo-like data: a published ranking with cities and accounts, a draft, a failed run without a user."""
+    run = ranking_build(published=True)
+    ScoreRunFactory(scheme=run.scheme, status=ScoreRun.Status.FAILED, error="boom", created_by=None)
+    ScoreRunFactory(scheme=run.scheme, status=ScoreRun.Status.PENDING, created_by=None)
+    # schemathesis calls the WSGI handler itself, which closes the database connection after each request
+    # (request_finished); the test's transaction lives on it. Django's test client unhooks it the same way.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        api = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
+        # Valid requests only: a path that does not match the URL patterns (/runs/2.5e-67/) never reaches
+        # the API; Django answers it with the site's HTML 404 page.
+        api.config.generation.update(modes=[GenerationMode.POSITIVE])
+        yield api
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.include(method="GET").parametrize()
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+def test_every_get_endpoint_answers_as_its_schema_says(case):
+    case.call_and_validate(checks=CHECKS)
+
+
+def test_the_schema_says_a_run_may_have_no_user_and_the_ranking_answers_city_or_account_pages(client, db):
+    document = client.get("/api/v1/schema/?format=json").json()
+
+    assert document["components"]["schemas"]["Run"]["properties"]["created_by"]["nullable"] is True
+    ranking = document["paths"]["/api/v1/ranking/"]["get"]["responses"]
+    assert ranking["200"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/RankingPage"}
+    page = document["components"]["schemas"]["RankingPage"]
+    assert page["discriminator"]["propertyName"] == "level"
+    assert sorted(page["discriminator"]["mapping"]) == ["account", "city"]
+    assert {"400", "403", "404"} <= set(ranking)
