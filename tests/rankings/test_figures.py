@@ -5,18 +5,18 @@ import math
 
 import pandas as pd
 
-from rankings import charts
+from rankings.presentation import figures
 
-LABELS = charts.CityChartLabels(score="Score", rank="Rank", interval="5-95 %", median="Median rank")
+LABELS = figures.CityChartLabels(score="Score", rank="Rank", interval="5-95 %", median="Median rank")
 
 
 def _cities(**extra: list) -> pd.DataFrame:
-    return pd.DataFrame({charts.CITY: ["长沙", "株洲", "武汉"], charts.SCORE: [81.234, 64.5, 40.0],
-                         charts.RANK: [1, 2, 3], **extra})
+    return pd.DataFrame({figures.CITY: ["长沙", "株洲", "武汉"], figures.SCORE: [81.234, 64.5, 40.0],
+                         figures.RANK: [1, 2, 3], **extra})
 
 
 def test_scores_are_horizontal_bars_best_at_the_top_and_no_interval_panel_without_uncertainty():
-    figure = charts.city_scores_figure(_cities(), labels=LABELS)
+    figure = figures.city_scores_figure(_cities(), labels=LABELS)
 
     (bars,) = figure.data
     assert bars.type == "bar" and bars.orientation == "h"
@@ -26,7 +26,7 @@ def test_scores_are_horizontal_bars_best_at_the_top_and_no_interval_panel_withou
 
 
 def test_rank_intervals_are_error_bars_around_the_median_rank():
-    figure = charts.city_scores_figure(
+    figure = figures.city_scores_figure(
         _cities(median_rank=[1.0, 2.0, 3.0], rank_p05=[1.0, 1.0, 2.0], rank_p95=[2.0, 3.0, 3.0]),
         labels=LABELS,
     )
@@ -41,20 +41,20 @@ def test_rank_intervals_are_error_bars_around_the_median_rank():
 def test_missing_intervals_draw_only_the_scores():
     cities = _cities(rank_p05=[math.nan] * 3, rank_p95=[math.nan] * 3)
 
-    figure = charts.city_scores_figure(cities, labels=LABELS)
+    figure = figures.city_scores_figure(cities, labels=LABELS)
 
     assert len(figure.data) == 1
 
 
 def test_the_chart_module_imports_no_django():
-    source = charts.__loader__.get_source(charts.__name__)
+    source = figures.__loader__.get_source(figures.__name__)
     assert "django" not in source
 
 
 def test_the_score_distribution_is_a_histogram_of_every_city_score():
     scores = pd.Series([81.234, 64.5, 40.0, 40.5])
 
-    figure = charts.score_distribution_figure(scores, score_label="Score", count_label="Cities", bins=5)
+    figure = figures.score_distribution_figure(scores, score_label="Score", count_label="Cities", bins=5)
 
     (histogram,) = figure.data
     assert histogram.type == "histogram" and list(histogram.x) == [81.234, 64.5, 40.0, 40.5]
