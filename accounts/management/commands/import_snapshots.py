@@ -14,7 +14,12 @@ from django.utils.translation import gettext_lazy
 
 from accounts.importing import ImportFailed, ImportResult
 from accounts.models import SnapshotImport
-from accounts.services import snapshots_import
+from accounts.services import (
+    CONNECTION_LOST,
+    INFRASTRUCTURE_ERRORS,
+    database_connection_lost,
+    snapshots_import,
+)
 from core.commands import LANGUAGES, LocalizedCommand, language_from_environment  # noqa: F401
 from core.progress import ImportProgress
 
@@ -44,6 +49,11 @@ class Command(LocalizedCommand):
             for line in failure.lines():
                 self.stderr.write(line)
             raise CommandError(failure.summary()) from None
+        except INFRASTRUCTURE_ERRORS as error:
+            # The import's transaction died with the connection: say so instead of a traceback.
+            if not database_connection_lost(error):
+                raise
+            raise CommandError(str(CONNECTION_LOST)) from None
         self.stdout.write(self._summary(result))
 
     @staticmethod
