@@ -4,8 +4,9 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
@@ -80,18 +81,43 @@ def import_dir() -> Path:
     return Path(settings.GOVWEIBO_IMPORT_DIR)
 
 
-def database_connection_lost(error: BaseException) -> bool:
-    """Whether error is the database connection dying (server restarted, backend killed, network down),
-    as opposed to a statement the database refused. Django drops a connection whose rollback fails, so
-    after a lost connection there is none, or the one left no longer answers."""
-    if not isinstance(error, INFRASTRUCTURE_ERRORS):
+class DatabaseConnectionLost(Exception):
+    """The database connection died during an import (server restarted, backend killed, network down).
+    The import's transaction died with it, so nothing was written. str() is CONNECTION_LOST in the
+    active language; the database's own error is the __cause__."""
+
+    def __str__(self) -> str:
+        return str(CONNECTION_LOST)
+
+
+@contextmanager
+def connection_loss_detected() -> Iterator[None]:
+    """Turns an infrastructure error inside into DatabaseConnectionLost when the connection in use when
+    the block began no longer answers. The question is asked of that connection: Django opens a new one
+    as soon as the failed transaction ends. Any other error (a deadlock, a full disk) passes unchanged."""
+    connection.ensure_connection()
+    used = connection.connection
+    try:
+        yield
+    except INFRASTRUCTURE_ERRORS as error:
+        if _answers(used):
+            raise
+        raise DatabaseConnectionLost() from error
+
+
+def _answers(raw_connection: object) -> bool:
+    try:
+        cursor = raw_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+    except Exception:  # noqa: BLE001 - whatever the driver raises, this connection is gone
         return False
-    return connection.connection is None or not connection.is_usable()
+    return True
 
 
 def import_failure_reason(error: BaseException) -> object:
     """What a job that ended with this exception tells its user (a translatable text)."""
-    if database_connection_lost(error):
+    if isinstance(error, DatabaseConnectionLost):
         return CONNECTION_LOST
     return Message(UNEXPECTED_ERROR, type=type(error).__name__, error=str(error)[:500])
 
@@ -161,12 +187,11 @@ def snapshots_import_execute(*, job_id: int, task_id: str | None = None) -> Impo
         logger.info("task=snapshots_import_execute job_id=%s claimed=false", job_id)
         return None
     try:
-        result = _import(job)
+        with connection_loss_detected():
+            result = _import(job)
     except ImportFailed as failure:
         return _reject(job, failure)
-    except INFRASTRUCTURE_ERRORS as error:
-        if not database_connection_lost(error):
-            raise
+    except DatabaseConnectionLost:
         return snapshots_import_fail(job_id=job.pk, reason=CONNECTION_LOST)
     except Exception as error:  # noqa: BLE001 - a bug or a missing file: the job fails visibly, the task ends
         logger.exception("task=snapshots_import_execute job_id=%s failed", job.pk)
@@ -227,8 +252,6 @@ def _reject(job: ImportJob, failure: ImportFailed) -> ImportJob:
 
 def snapshots_import_fail(*, job_id: int, reason: object) -> ImportJob:
     """Mark a job failed with its reason (translatable) and delete its file. An ended job stays as it was."""
-    if connection.connection is not None and not connection.in_atomic_block and not connection.is_usable():
-        connection.close()  # a lost connection: the next query opens a new one
     return _end(job_id, status=ImportJob.Status.FAILED, error=_in_every_language(reason))
 
 

@@ -14,12 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.importing import ImportFailed, ImportResult
 from accounts.models import SnapshotImport
-from accounts.services import (
-    CONNECTION_LOST,
-    INFRASTRUCTURE_ERRORS,
-    database_connection_lost,
-    snapshots_import,
-)
+from accounts.services import DatabaseConnectionLost, connection_loss_detected, snapshots_import
 from core.commands import LANGUAGES, LocalizedCommand, language_from_environment  # noqa: F401
 from core.progress import ImportProgress
 
@@ -40,7 +35,7 @@ class Command(LocalizedCommand):
         if not path.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": path})
         try:
-            with ImportProgress(label=path.name, force=show_progress) as progress:
+            with ImportProgress(label=path.name, force=show_progress) as progress, connection_loss_detected():
                 result = snapshots_import(
                     source=path, file_name=path.name, origin=SnapshotImport.Source.COMMAND, dry_run=dry_run,
                     progress=progress,
@@ -49,11 +44,9 @@ class Command(LocalizedCommand):
             for line in failure.lines():
                 self.stderr.write(line)
             raise CommandError(failure.summary()) from None
-        except INFRASTRUCTURE_ERRORS as error:
+        except DatabaseConnectionLost as lost:
             # The import's transaction died with the connection: say so instead of a traceback.
-            if not database_connection_lost(error):
-                raise
-            raise CommandError(str(CONNECTION_LOST)) from None
+            raise CommandError(str(lost)) from None
         self.stdout.write(self._summary(result))
 
     @staticmethod
