@@ -12,6 +12,7 @@ from typing import IO
 
 import pandas as pd
 from celery import current_app
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
@@ -75,6 +76,11 @@ FILE_MISSING = _(
     "The uploaded file %(name)s is missing: the web server and the task worker must share GOVWEIBO_IMPORT_DIR."
 )
 UNEXPECTED_ERROR = _("Unexpected error (%(type)s): %(error)s")
+TOO_SLOW = _("The import took more than %(minutes)d minutes and was stopped; nothing was imported.")
+# The task's time limits (accounts/tasks.py), under the broker's visibility timeout (one hour by default).
+# A 100 MiB upload is about two million rows: about a minute on PostgreSQL, a few on SQLite.
+IMPORT_SOFT_TIME_LIMIT = 1500
+IMPORT_TIME_LIMIT = 1800
 
 
 def import_dir() -> Path:
@@ -119,6 +125,8 @@ def import_failure_reason(error: BaseException) -> object:
     """What a job that ended with this exception tells its user (a translatable text)."""
     if isinstance(error, DatabaseConnectionLost):
         return CONNECTION_LOST
+    if isinstance(error, (SoftTimeLimitExceeded, TimeLimitExceeded)):
+        return Message(TOO_SLOW, minutes=IMPORT_SOFT_TIME_LIMIT // 60)
     return Message(UNEXPECTED_ERROR, type=type(error).__name__, error=str(error)[:500])
 
 

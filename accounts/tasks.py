@@ -23,12 +23,11 @@ class ImportJobTask(Task):
             services.snapshots_import_fail(job_id=job_id, reason=services.import_failure_reason(exc))
 
 
-# A 100 MiB upload is about two million rows: about a minute on PostgreSQL, a few on SQLite.
 @shared_task(
     name=services.IMPORT_TASK, bind=True, base=ImportJobTask,
     acks_late=True, reject_on_worker_lost=True,
     autoretry_for=services.INFRASTRUCTURE_ERRORS, retry_backoff=True, retry_backoff_max=300, max_retries=3,
-    soft_time_limit=1500, time_limit=1800,
+    soft_time_limit=services.IMPORT_SOFT_TIME_LIMIT, time_limit=services.IMPORT_TIME_LIMIT,
 )
 def snapshots_import_execute(self, job_id: int) -> None:
     services.snapshots_import_execute(job_id=job_id, task_id=self.request.id)

@@ -72,7 +72,7 @@ def snapshot_upload(request: HttpRequest) -> HttpResponse:
 
 def _visible_job(request: HttpRequest, pk: int) -> ImportJob:
     """The job, for its uploader and for users who may import; anyone else gets 403."""
-    job = get_object_or_404(ImportJob.objects.select_related("created_by", "result"), pk=pk)
+    job = get_object_or_404(ImportJob, pk=pk)
     if job.created_by_id != request.user.pk and not can_import(request.user):
         raise PermissionDenied
     return job
