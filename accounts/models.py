@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.periods import Period
@@ -243,8 +244,6 @@ class ImportJob(models.Model):
 
 def in_active_language(texts: dict[str, str]) -> str:
     """texts[active language], else the site's default language's, else any: {} gives ""."""
-    from django.utils.translation import get_language
-
     for code in (get_language(), settings.LANGUAGE_CODE):
         if code in texts:
             return texts[code]
