@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import City, GovAccount, Snapshot, SnapshotImport
+from accounts.models import City, GovAccount, ImportJob, Snapshot, SnapshotImport
 
 admin.site.site_header = _("govweibo administration")
 admin.site.site_title = _("govweibo")
@@ -152,4 +152,24 @@ class SnapshotImportAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: SnapshotImport | None = None) -> bool:
+        return False
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    """Upload jobs are written only by the upload page and its task; here they are read-only."""
+
+    list_display = ("created_at", "file_name", "created_by", "dry_run", "status", "progress", "rows_done",
+                    "problem_count", "finished_at")
+    list_filter = ("status", "dry_run", "created_at")
+    search_fields = ("file_name",)
+    list_select_related = ("created_by",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ImportJob | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ImportJob | None = None) -> bool:
         return False

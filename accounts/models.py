@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.periods import Period
@@ -174,3 +175,76 @@ class SnapshotImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class ImportJob(models.Model):
+    """One uploaded file on its way through the import task: queued → validating → writing → done | failed.
+
+    The web page creates the job and returns at once; the Celery task (accounts.snapshots_import_execute)
+    imports the stored file and records its progress here for the status page to poll. Texts shown to
+    users (the problems of a rejected file, the reason of a failure) are stored in every language of the
+    site, {language code: text}, because the task renders them before anyone reads them.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        VALIDATING = "validating", _("validating")
+        WRITING = "writing", _("writing")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    FINISHED = (Status.DONE, Status.FAILED)
+    ACTIVE = (Status.VALIDATING, Status.WRITING)
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_size = models.PositiveBigIntegerField(_("file size (bytes)"), default=0)
+    stored_file = models.CharField(_("stored file"), max_length=255, blank=True,
+                                   help_text=_("Under GOVWEIBO_IMPORT_DIR until the job ends, then deleted."))
+    dry_run = models.BooleanField(_("check only"), default=False)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows counted"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    result = models.ForeignKey(SnapshotImport, verbose_name=_("import record"), null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="jobs")
+    encoding = models.CharField(_("encoding"), max_length=16, blank=True)
+    cities_created = models.PositiveIntegerField(_("cities created"), default=0)
+    accounts_created = models.PositiveIntegerField(_("accounts created"), default=0)
+    snapshots_created = models.PositiveIntegerField(_("snapshots created"), default=0)
+    snapshots_replaced = models.PositiveIntegerField(_("snapshots replaced"), default=0)
+    problems = models.JSONField(_("problems"), default=list, blank=True,
+                                help_text=_("The first problems of a rejected file: line, column and message."))
+    problem_count = models.PositiveIntegerField(_("problems found"), default=0)
+    error = models.JSONField(_("failure reason"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(progress__lte=100), name="importjob_progress_percent")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.file_name}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def error_text(self) -> str:
+        """The failure reason in the active language."""
+        return in_active_language(self.error)
+
+
+def in_active_language(texts: dict[str, str]) -> str:
+    """texts[active language], else the site's default language's, else any: {} gives ""."""
+    for code in (get_language(), settings.LANGUAGE_CODE):
+        if code in texts:
+            return texts[code]
+    return next(iter(texts.values()), "")

@@ -1,27 +1,26 @@
-"""The staff upload page for snapshot files, and the template CSV it offers."""
+"""The staff upload page for snapshot files, the status page of its import jobs, and the template CSV."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts import selectors
 from accounts.forms import PERIOD_FORMATS, UPLOAD_COLUMNS, SnapshotUploadForm
-from accounts.importing import OPTIONAL_COLUMNS, ImportFailed, ImportResult
-from accounts.models import SnapshotImport
-from accounts.services import snapshots_import
+from accounts.importing import OPTIONAL_COLUMNS
+from accounts.models import ImportJob, in_active_language
+from accounts.services import import_job_start
 from core.spreadsheets import csv_rows_bytes
 
-# A file with thousands of bad rows would make a page nobody reads; the first ones show the pattern.
-ERRORS_SHOWN = 200
 RECENT_IMPORTS_SHOWN = 10
+# Without JavaScript the status page of a running job reloads itself this often (seconds).
+REFRESH_SECONDS = 2
 TEMPLATE_FILE_NAME = "govweibo_import_template.csv"
 
 
@@ -53,69 +52,81 @@ def import_permission_required(view: Callable[..., HttpResponse]) -> Callable[..
 @require_http_methods(["GET", "POST"])
 @import_permission_required
 def snapshot_upload(request: HttpRequest) -> HttpResponse:
-    """The upload form; a valid file is imported (or only checked), an invalid one listed problem by problem.
-
-    The import runs inside the request: the whole file is validated before anything is written, so a
-    rejected file leaves the database untouched.
-    """
+    """The upload form. A valid file becomes an import job and the browser goes to the job's page at
+    once: the import runs in a Celery task (inline when there is no Redis), not in this request."""
     form = SnapshotUploadForm(request.POST or None, request.FILES or None)
-    failure: ImportFailed | None = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        try:
-            result = snapshots_import(
-                source=upload,
-                file_name=upload.name,
-                origin=SnapshotImport.Source.UPLOAD,
-                user=request.user,
-                dry_run=form.cleaned_data["dry_run"],
-            )
-        except ImportFailed as error:
-            failure = error
-        else:
-            messages.success(request, import_summary(result, file_name=upload.name))
-            # POST/redirect/GET: reloading the page must not import the file a second time.
-            return redirect("accounts:snapshot_upload")
-    return render(request, "accounts/snapshot_upload.html", _upload_page_context(form=form, failure=failure))
-
-
-def _upload_page_context(*, form: SnapshotUploadForm, failure: ImportFailed | None) -> dict[str, object]:
-    shown = failure.errors[:ERRORS_SHOWN] if failure else []
-    return {
+        job = import_job_start(source=upload, file_name=upload.name, user=request.user,
+                               dry_run=form.cleaned_data["dry_run"])
+        # POST/redirect/GET: reloading the page must not import the file a second time.
+        return redirect("accounts:import_job", pk=job.pk)
+    return render(request, "accounts/snapshot_upload.html", {
         "form": form,
-        "errors": shown,
-        # The importer keeps only the first problems of a hopeless file but counts them all.
-        "error_count": failure.total if failure else 0,
-        "errors_hidden": failure.total - len(shown) if failure else 0,
         "columns": UPLOAD_COLUMNS,
         "optional_columns": OPTIONAL_COLUMNS,
         "period_formats": PERIOD_FORMATS,
         "recent_imports": selectors.snapshot_imports_recent(limit=RECENT_IMPORTS_SHOWN),
-    }
+        "recent_jobs": ImportJob.objects.select_related("created_by")[:RECENT_IMPORTS_SHOWN],
+    })
 
 
-def import_summary(result: ImportResult, *, file_name: str) -> str:
-    """The success message: what a dry run checked, or what a real import wrote."""
+def _visible_job(request: HttpRequest, pk: int) -> ImportJob:
+    """The job, for its uploader and for users who may import; anyone else gets 403."""
+    job = get_object_or_404(ImportJob, pk=pk)
+    if job.created_by_id != request.user.pk and not can_import(request.user):
+        raise PermissionDenied
+    return job
+
+
+@require_GET
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's status page: progress while it runs (refreshed by import_job.js, or by the page itself
+    without JavaScript), then what was imported or every problem of the rejected file."""
+    job = _visible_job(request, pk)
+    return render(request, "accounts/import_job.html", {
+        "job": job,
+        "problems": [{**problem, "message": in_active_language(problem["message"])} for problem in job.problems],
+        "problems_hidden": job.problem_count - len(job.problems),
+        "summary": job_summary(job) if job.status == ImportJob.Status.DONE else "",
+        "refresh_seconds": 0 if job.finished else REFRESH_SECONDS,
+    })
+
+
+@require_GET
+@login_required
+def import_job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    """The job's progress as JSON, for the status page's script to poll."""
+    job = _visible_job(request, pk)
+    return JsonResponse({
+        "id": job.pk, "status": job.status, "status_label": job.get_status_display(), "progress": job.progress,
+        "rows_done": job.rows_done, "finished": job.finished,
+    })
+
+
+def job_summary(job: ImportJob) -> str:
+    """What a finished job checked (a dry run) or wrote."""
     counts = {
-        "rows": result.rows,
-        "file": file_name,
-        "snapshots_created": result.snapshots_created,
-        "snapshots_replaced": result.snapshots_replaced,
-        "accounts_created": result.accounts_created,
-        "cities_created": result.cities_created,
+        "rows": job.rows_done,
+        "file": job.file_name,
+        "snapshots_created": job.snapshots_created,
+        "snapshots_replaced": job.snapshots_replaced,
+        "accounts_created": job.accounts_created,
+        "cities_created": job.cities_created,
     }
-    if result.dry_run:
+    if job.dry_run:
         return ngettext(
             "Check passed: the %(rows)d row of “%(file)s” is valid. Nothing was written.",
             "Check passed: all %(rows)d rows of “%(file)s” are valid. Nothing was written.",
-            result.rows,
+            job.rows_done,
         ) % counts
     return ngettext(
         "Imported %(rows)d row from “%(file)s”: %(snapshots_created)d snapshots created, "
         "%(snapshots_replaced)d replaced, %(accounts_created)d new accounts, %(cities_created)d new cities.",
         "Imported %(rows)d rows from “%(file)s”: %(snapshots_created)d snapshots created, "
         "%(snapshots_replaced)d replaced, %(accounts_created)d new accounts, %(cities_created)d new cities.",
-        result.rows,
+        job.rows_done,
     ) % counts
 
 

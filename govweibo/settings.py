@@ -257,6 +257,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("GOVWEIBO_MAX_REQUEST_BYTES", 5 * 1024 * 1
 # The upload page imports inside the request. 100 MiB is about 800,000 rows, ~15 s on PostgreSQL,
 # well inside gunicorn's --timeout 300 (docker-compose.yml); larger files go through the command line.
 GOVWEIBO_IMPORT_MAX_UPLOAD_BYTES = env_int("GOVWEIBO_IMPORT_MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
+# Uploaded files wait here for their import task and are deleted when it ends. The web server and the
+# Celery workers must share this directory (same machine, or a shared volume).
+GOVWEIBO_IMPORT_DIR = Path(env_str("GOVWEIBO_IMPORT_DIR", str(VAR_DIR / "imports")))
 
 # --- REST API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

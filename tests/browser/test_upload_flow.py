@@ -23,6 +23,16 @@ def _csv(name: str, rows: str) -> dict[str, object]:
     return {"name": name, "mimeType": "text/csv", "buffer": (HEADER + rows).encode("utf-8")}
 
 
+@pytest.fixture(autouse=True)
+def inline_tasks(monkeypatch, settings, tmp_path) -> None:
+    """The import task runs inside the upload request, as with no REDIS_URL (also when the suite runs
+    against Redis: tests/accounts/test_import_worker.py covers the worker)."""
+    from govweibo.celery import app
+
+    monkeypatch.setattr(app.conf, "task_always_eager", True)
+    settings.GOVWEIBO_IMPORT_DIR = tmp_path / "imports"
+
+
 def test_staff_fix_a_rejected_file_import_it_and_read_the_page_in_english(live_server, browser_context):
     analyst = User.objects.create_user("analyst", password="pw-for-browser-test", is_staff=True)
     analyst.user_permissions.add(Permission.objects.get(codename="import_snapshots"))
@@ -35,9 +45,10 @@ def test_staff_fix_a_rejected_file_import_it_and_read_the_page_in_english(live_s
     page.get_by_role("button", name="登录").click()
     page.wait_for_url("**/accounts/import/")
 
-    # A file with one bad row is rejected as a whole, the problem named by line and column.
+    # A file with one bad row is rejected as a whole, the problem named by line and column, on the job's page.
     page.set_input_files("input[type=file]", _csv("三月.csv", BAD_ROWS))
     page.get_by_role("button", name="上传并导入").click()
+    page.wait_for_url("**/accounts/import/jobs/*/")
     errors = page.locator("#import-errors")
     errors.wait_for()
     assert "文件未导入" in errors.inner_text()
@@ -46,16 +57,19 @@ def test_staff_fix_a_rejected_file_import_it_and_read_the_page_in_english(live_s
     page.screenshot(path=SCREENSHOT, full_page=True)
     assert Snapshot.objects.count() == 0
 
-    # The corrected file goes in, and the page says what was written.
+    # The corrected file goes in, and the job's page says what was written.
+    page.get_by_role("link", name="上传另一个文件").click()
     page.set_input_files("input[type=file]", _csv("三月.csv", GOOD_ROWS))
     page.get_by_role("button", name="上传并导入").click()
-    success = page.locator(".messages .success")
+    success = page.locator("#job-summary")
     success.wait_for()
     assert "导入 3 行" in success.inner_text()
+    assert page.locator("#job-status").inner_text() == "完成"
     assert Snapshot.objects.count() == 3
     assert SnapshotImport.objects.get().file_name == "三月.csv"
 
-    # The language switch turns the same page English.
+    # The language switch turns the upload page English.
+    page.get_by_role("link", name="上传另一个文件").click()
     with page.expect_navigation():
         page.select_option("#language-select", "en")
     assert page.locator("h1").inner_text() == "Import snapshot data"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.importing import ImportFailed, ImportResult
 from accounts.models import SnapshotImport
-from accounts.services import snapshots_import
+from accounts.services import DatabaseConnectionLost, connection_loss_detected, snapshots_import
 from core.commands import LANGUAGES, LocalizedCommand, language_from_environment  # noqa: F401
 from core.progress import ImportProgress
 
@@ -38,7 +38,7 @@ class Command(LocalizedCommand):
         if not path.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": path})
         try:
-            with ImportProgress(label=path.name, force=show_progress) as progress:
+            with ImportProgress(label=path.name, force=show_progress) as progress, connection_loss_detected():
                 result = snapshots_import(
                     source=path, file_name=path.name, origin=SnapshotImport.Source.COMMAND, dry_run=dry_run,
                     progress=progress, encoding=encoding,
@@ -47,6 +47,9 @@ class Command(LocalizedCommand):
             for line in failure.lines():
                 self.stderr.write(line)
             raise CommandError(failure.summary()) from None
+        except DatabaseConnectionLost as lost:
+            # The import's transaction died with the connection: say so instead of a traceback.
+            raise CommandError(str(lost)) from None
         self.stdout.write(self._summary(result))
 
     @staticmethod
