@@ -64,6 +64,18 @@ class SnapshotUploadForm(forms.Form):
         help_text=_("CSV or tab-separated .txt (UTF-8, GB18030 or UTF-16) or Excel .xlsx, one row per account and period."),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(UPLOAD_EXTENSIONS)}),
     )
+    # "" lets the reader detect UTF-8, GB18030 or UTF-16; the others are for files it refuses as a wrong
+    # guess (a Latin-1 export read as GB18030 turns Zürich into Z黵ich, so it asks instead of guessing).
+    encoding = forms.ChoiceField(
+        label=_("Encoding"),
+        required=False,
+        choices=[
+            ("", _("Detect (UTF-8, GB18030 or UTF-16)")),
+            ("utf-8", "UTF-8"), ("gb18030", "GB18030 / GBK"), ("utf-16", "UTF-16"), ("big5", "Big5"),
+            ("latin-1", "Latin-1 (ISO-8859-1)"), ("cp1252", "Windows-1252"),
+        ],
+        help_text=_("CSV and .txt only. Leave on detect unless the result page asks for the file's encoding."),
+    )
     dry_run = forms.BooleanField(
         label=_("Check only (dry run)"),
         required=False,

@@ -140,16 +140,19 @@ def task_send(name: str, *, args: list, task_id: str) -> None:
     current_app.tasks[name].apply_async(args=args, task_id=task_id)
 
 
-def import_job_start(*, source: IO[bytes], file_name: str, user=None, dry_run: bool = False) -> ImportJob:
+def import_job_start(*, source: IO[bytes], file_name: str, user=None, dry_run: bool = False,
+                     encoding: str = "") -> ImportJob:
     """Store the uploaded file, create a queued job and enqueue its task once the transaction commits
-    (with no Redis the task runs inline, right then). The caller shows the job's status page."""
+    (with no Redis the task runs inline, right then). The caller shows the job's status page.
+    encoding: a CSV's encoding as the user chose it; "" detects it. The job's `encoding` holds the choice
+    until the import ends, then the encoding actually used."""
     stored = _store(source, file_name)
     try:
         with transaction.atomic():
             job = ImportJob.objects.create(
                 created_by=user if user is not None and user.is_authenticated else None,
                 file_name=Path(file_name).name[:255], file_size=stored.stat().st_size, stored_file=stored.name,
-                dry_run=dry_run, task_id=str(uuid.uuid4()),
+                dry_run=dry_run, task_id=str(uuid.uuid4()), encoding=encoding[:16],
             )
             transaction.on_commit(lambda: _enqueue(job))
     except BaseException:
@@ -238,7 +241,7 @@ def _import(job: ImportJob) -> ImportResult:
     try:
         return run_import(
             source=path, file_name=job.file_name, origin=SnapshotImport.Source.UPLOAD, user=job.created_by,
-            dry_run=job.dry_run, progress=reporter.rows, writer=_ReportingWriter(writer_for_connection(), reporter),
+            dry_run=job.dry_run, encoding=job.encoding or None, progress=reporter.rows, writer=_ReportingWriter(writer_for_connection(), reporter),
         )
     finally:
         reporter.close()

@@ -58,7 +58,7 @@ def snapshot_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         job = import_job_start(source=upload, file_name=upload.name, user=request.user,
-                               dry_run=form.cleaned_data["dry_run"])
+                               dry_run=form.cleaned_data["dry_run"], encoding=form.cleaned_data["encoding"])
         # POST/redirect/GET: reloading the page must not import the file a second time.
         return redirect("accounts:import_job", pk=job.pk)
     return render(request, "accounts/snapshot_upload.html", {

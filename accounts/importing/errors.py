@@ -163,13 +163,14 @@ HEADER_TOO_LONG = _(
 )
 NOT_UTF8_OR_GB18030 = _(
     "this line is neither UTF-8 nor GB18030 text; the file is in another encoding (Latin-1 or Windows-1252, "
-    "say): save the file again as UTF-8, or give its encoding (import_snapshots --encoding)"
+    "say): save the file again as UTF-8, or give its encoding (Encoding on the upload page, --encoding "
+    "with import_snapshots)"
 )
 GARBLED_TEXT = _(
     "the file is not UTF-8, and read as GB18030 this line holds “%(text)s”, with “%(character)s”, a "
     "character Chinese names do not use: the file is probably in another encoding (Latin-1 or Windows-1252, "
-    "say). Save the file again as UTF-8, or give its encoding (import_snapshots --encoding; "
-    "--encoding gb18030 if it really is GB18030)"
+    "say). Save the file again as UTF-8, or give its encoding (Encoding on the upload page, --encoding "
+    "with import_snapshots; GB18030 if it really is GB18030)"
 )
 NOT_IN_ENCODING = _(
     "this line is not text in the encoding %(encoding)s that was given; give the file's real encoding, or "

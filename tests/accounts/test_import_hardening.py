@@ -158,7 +158,7 @@ def test_a_latin1_file_is_refused_at_the_line_that_reads_as_garbled_chinese(tmp_
         "line 2: the file is not UTF-8, and read as GB18030 this line holds “Polizei Z黵ich,sina,police,city,"
         "2012-03,1000,30,20,…”, with “黵”, a character Chinese names do not use: the file is probably in another "
         "encoding (Latin-1 or Windows-1252, say). Save the file again as UTF-8, or give its encoding "
-        "(import_snapshots --encoding; --encoding gb18030 if it really is GB18030)"]
+        "(Encoding on the upload page, --encoding with import_snapshots; GB18030 if it really is GB18030)"]
 
 
 def test_a_latin1_file_with_an_accent_before_a_comma_is_refused_at_its_line(tmp_path: Path) -> None:

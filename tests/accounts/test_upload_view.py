@@ -383,3 +383,27 @@ def test_a_job_is_visible_to_its_uploader_and_to_importers_only(client, staff, u
     client.logout()
     assert client.get(job_url)["Location"] == f"{reverse('login')}?next={job_url}"
     assert client.get("/accounts/import/jobs/999999/").status_code == 302  # anonymous: login first
+
+
+LATIN_1_ROW = "Zürich,Schweiz,Polizei Zürich,police,city,2012-03,1000,30,20,100,50,80,5\n"
+
+
+def test_a_latin1_upload_is_refused_as_a_wrong_guess_and_imported_when_its_encoding_is_chosen(
+        client, staff, upload, english):
+    latin = (HEADER + LATIN_1_ROW).encode("latin-1")
+
+    guessed = upload({"file": SimpleUploadedFile("zurich.csv", latin)}, follow=True).content.decode()
+    assert "Encoding on the upload page" in guessed and _nothing_written()
+
+    chosen = upload({"file": SimpleUploadedFile("zurich.csv", latin), "encoding": "latin-1"}, follow=True)
+    assert "Imported 1 row from “zurich.csv”" in chosen.content.decode()
+    assert City.objects.get().name == "Zürich"
+    assert GovAccount.objects.get().screen_name == "Polizei Zürich"
+    assert ImportJob.objects.latest("pk").encoding == "iso8859-1"  # the codec's own name, as the reader used it
+
+
+def test_an_encoding_that_is_not_offered_is_a_form_error(client, staff, upload, english):
+    response = upload({"file": _csv(GOOD_ROWS), "encoding": "klingon"})
+
+    assert response.status_code == 200 and not ImportJob.objects.exists()
+    assert "Select a valid choice" in response.content.decode()
