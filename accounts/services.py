@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import IO
 
 import pandas as pd
-from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.conf import settings
 from django.db import InterfaceError, OperationalError, connection, transaction
@@ -29,6 +28,7 @@ from accounts.importing import (
 )
 from accounts.importing.errors import Message
 from accounts.models import ImportJob, SnapshotImport
+from core.dispatch import task_send
 
 logger = logging.getLogger(__name__)
 
@@ -133,13 +133,6 @@ def import_failure_reason(error: BaseException) -> object:
     return Message(UNEXPECTED_ERROR, type=type(error).__name__, error=str(error)[:500])
 
 
-def task_send(name: str, *, args: list, task_id: str) -> None:
-    """Send a task by name, so that services never import the tasks modules. Loading the app's task
-    modules first registers the task, so an eager app (no REDIS_URL) runs it right here, inline."""
-    current_app.loader.import_default_modules()
-    current_app.tasks[name].apply_async(args=args, task_id=task_id)
-
-
 def import_job_start(*, source: IO[bytes], file_name: str, user=None, dry_run: bool = False,
                      encoding: str = "") -> ImportJob:
     """Store the uploaded file, create a queued job and enqueue its task once the transaction commits
@@ -181,7 +174,7 @@ def _store(source: IO[bytes], file_name: str) -> Path:
 def _enqueue(job: ImportJob) -> None:
     """Send the job's task. If it cannot be sent, the job fails with the reason instead of waiting forever."""
     try:
-        task_send(IMPORT_TASK, args=[job.pk], task_id=job.task_id)
+        task_send(IMPORT_TASK, job.pk, task_id=job.task_id)
     except Exception as error:  # noqa: BLE001 - whatever stops the send, the job must not wait for it
         logger.exception("task=snapshots_import_execute job_id=%s enqueue=failed", job.pk)
         snapshots_import_fail(job_id=job.pk, reason=Message(QUEUE_UNREACHABLE, error=str(error)))

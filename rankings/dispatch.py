@@ -1,14 +1,12 @@
-"""Sending the rankings' Celery tasks by name, so that services never import rankings.tasks (tasks
-import services, never the reverse; an import-linter contract checks it).
-
-A signature by name runs the registered task: with no REDIS_URL (CELERY_TASK_ALWAYS_EAGER) it runs
-inline, right then; with a broker it is queued. RankingsConfig.ready imports rankings.tasks so that
-every process (web, command, worker) has the tasks registered.
+"""The rankings' Celery tasks by name, and how a run and its Monte Carlo chord are sent (through
+core.dispatch), so that services never import rankings.tasks. RankingsConfig.ready imports
+rankings.tasks so that every process (web, command, worker) has the tasks registered.
 """
 from __future__ import annotations
 
-from celery import chord, current_app
-from celery.canvas import Signature
+from celery import chord
+
+from core.dispatch import task_send, task_signature
 
 # Task names: rankings.tasks registers each task under the same constant.
 SCORE_RUN_EXECUTE = "rankings.score_run_execute"
@@ -18,14 +16,10 @@ SCORE_RUN_UNCERTAINTY_FAILED = "rankings.score_run_uncertainty_failed"
 SCORE_RUNS_START_MONTHLY = "rankings.score_runs_start_monthly"
 
 
-def task_signature(name: str, *args: object) -> Signature:
-    return current_app.signature(name, args=args)
-
-
 def score_run_execute_send(*, run_id: int, task_id: str) -> None:
     """Send a run's task under the run's own task id (the id that may claim the run). Raises whatever
     stops the send (broker unreachable …): the caller decides what that means for the run."""
-    task_signature(SCORE_RUN_EXECUTE, run_id).apply_async(task_id=task_id)
+    task_send(SCORE_RUN_EXECUTE, run_id, task_id=task_id)
 
 
 def score_run_uncertainty_send(*, run_id: int, chunks: list[tuple[int, int]], dispatched_at: float) -> None:
