@@ -82,3 +82,9 @@ def test_an_upload_at_phone_width_lands_on_its_job_page_done(live_server, analys
     assert "导入 3 行" in page.locator("#job-summary").inner_text()
     assert _fits(page)
     page.screenshot(path="/tmp/import-job-phone.png", full_page=True)
+
+    # Back on the upload page, the recent uploads and imports (nine columns) scroll inside their boxes.
+    page.get_by_role("link", name="上传另一个文件").click()
+    page.wait_for_url("**/accounts/import/")
+    assert page.locator("#recent-imports td").first.is_visible()
+    assert _fits(page)
