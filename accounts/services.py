@@ -13,7 +13,7 @@ from typing import IO
 import pandas as pd
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +29,7 @@ from accounts.importing import (
 from accounts.importing.errors import Message
 from accounts.models import ImportJob, SnapshotImport
 from core.dispatch import task_send
+from core.errors import INFRASTRUCTURE_ERRORS
 
 logger = logging.getLogger(__name__)
 
@@ -70,8 +71,6 @@ PROBLEMS_KEPT = 200
 VALIDATED_PERCENT = 90
 # Seconds between two progress writes: a 2-million-row file has 20 chunks, a small one a single chunk.
 PROGRESS_INTERVAL = 0.5
-# Errors of the infrastructure (database gone, connection dropped), as opposed to bad data or a bug.
-INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError)
 
 CONNECTION_LOST = _("The database connection was lost during the import; nothing was imported.")
 QUEUE_UNREACHABLE = _("The task queue could not be reached: %(error)s")

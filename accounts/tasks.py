@@ -12,6 +12,7 @@ from __future__ import annotations
 from celery import Task, shared_task
 
 from accounts import services
+from core.errors import INFRASTRUCTURE_ERRORS
 
 
 class ImportJobTask(Task):
@@ -26,7 +27,7 @@ class ImportJobTask(Task):
 @shared_task(
     name=services.IMPORT_TASK, bind=True, base=ImportJobTask,
     acks_late=True, reject_on_worker_lost=True,
-    autoretry_for=services.INFRASTRUCTURE_ERRORS, retry_backoff=True, retry_backoff_max=300, max_retries=3,
+    autoretry_for=INFRASTRUCTURE_ERRORS, retry_backoff=True, retry_backoff_max=300, max_retries=3,
     soft_time_limit=services.IMPORT_SOFT_TIME_LIMIT, time_limit=services.IMPORT_TIME_LIMIT,
 )
 def snapshots_import_execute(self, job_id: int) -> None:

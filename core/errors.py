@@ -6,6 +6,12 @@ AppErrors: they are reported as such.
 """
 from __future__ import annotations
 
+from django.db import InterfaceError, OperationalError
+
+# Errors of the infrastructure (database gone, connection dropped), as opposed to bad data or a bug:
+# tasks retry these (bounded), and nothing else.
+INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError)
+
 
 class AppError(Exception):
     """str(error) is a translated message; `messages` lists every problem when there are several."""

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from celery import Task, shared_task
 
+from core.errors import INFRASTRUCTURE_ERRORS
 from rankings import dispatch, services
-from rankings.services.runs import INFRASTRUCTURE_ERRORS, ScoreRunBusy
+from rankings.services.runs import ScoreRunBusy
 
 TASK_OPTIONS = {
     "acks_late": True,

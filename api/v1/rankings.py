@@ -14,7 +14,6 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -50,37 +49,8 @@ class CanRunScoresOrReadOnly(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or user_can_run_scores(request.user)
 
 
-# --- the schema: every answer documented ----------------------------------------------------------------
-_ERRORS = {
-    "400": OpenApiResponse(
-        response=ErrorSerializer,
-        description=_("Invalid parameters: error.details holds each bad parameter or field with its "
-                      "messages, e.g. {\"level\": [\"…\"]}")),
-    "401": OpenApiResponse(response=ErrorSerializer, description=_("Not signed in")),
-    "403": OpenApiResponse(response=ErrorSerializer,
-                           description=_("Wrong credentials, or no permission for this")),
-    "404": OpenApiResponse(response=ErrorSerializer,
-                           description=_("No such object, or no such page of results")),
-    "405": OpenApiResponse(response=ErrorSerializer, description=_("Method not allowed")),
-    "406": OpenApiResponse(response=ErrorSerializer, description=_("Unsupported Accept header or format")),
-    "429": OpenApiResponse(response=ErrorSerializer, description=_("Too many requests; retry later")),
-}
-
-
 # The URL pattern <int:run_id> matches digits only: a negative id is not an API URL.
 RUN_ID = OpenApiParameter("run_id", {"type": "integer", "minimum": 0}, OpenApiParameter.PATH)
-
-
-class DocumentedErrorsSchema(AutoSchema):
-    """drf-spectacular's schema, plus the error answers every operation can give (schemathesis checks
-    that each status code the API answers with is documented, with its body)."""
-
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
-        bodies = super()._get_response_bodies(direction)
-        for code, response in _ERRORS.items():
-            if code not in bodies:
-                bodies[code] = self._get_response_for_code(response, code, direction=direction)
-        return bodies
 
 
 # --- fields and serializers ----------------------------------------------------------------------------
@@ -281,7 +251,6 @@ def _run_or_404(run_id: int, *, user: Any) -> ScoreRun:
     retrieve=extend_schema(summary=_("One scoring scheme, with its document")),
 )
 class SchemeViewSet(viewsets.ReadOnlyModelViewSet):
-    schema = DocumentedErrorsSchema()
     queryset = ScoringScheme.objects.all()
     lookup_field = "slug"
     serializer_class = SchemeSerializer
@@ -298,7 +267,6 @@ class SchemeViewSet(viewsets.ReadOnlyModelViewSet):
     retrieve=extend_schema(summary=_("One score run: status, stage, progress, weights, warnings")),
 )
 class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    schema = DocumentedErrorsSchema()
     queryset = ScoreRun.objects.all()
     serializer_class = RunSerializer
     filterset_class = RunFilter
@@ -341,7 +309,6 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
 class RunCityList(ListAPIView):
     """A run's city ranking by rank, with category scores, indicators and rank intervals."""
 
-    schema = DocumentedErrorsSchema()
     queryset = CityScore.objects.none()  # for the schema; rows come from the selector
     serializer_class = CityRankingSerializer
 
@@ -360,7 +327,6 @@ class RunCityList(ListAPIView):
 class RunAccountList(ListAPIView):
     """A run's accounts by category, then rank in category, with their diagnostic flags."""
 
-    schema = DocumentedErrorsSchema()
     queryset = AccountScore.objects.none()  # for the schema; rows come from the selector
     serializer_class = AccountRankingSerializer
 
@@ -384,7 +350,6 @@ class RankingView(GenericAPIView):
     404 when that scheme has no published ranking for that period.
     """
 
-    schema = DocumentedErrorsSchema()
     queryset = CityScore.objects.none()  # for the schema; rows come from the selectors
 
     @extend_schema(summary=_("The published ranking"), parameters=[RankingQuerySerializer], responses={

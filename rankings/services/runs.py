@@ -19,12 +19,13 @@ from datetime import date
 
 import pandas as pd
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.selectors import snapshots_frame
+from core.errors import INFRASTRUCTURE_ERRORS
 from core.periods import Period
 from rankings import dispatch, selectors
 from rankings.models import CityScore, ScoreRun, ScoringScheme
@@ -40,8 +41,6 @@ logger = logging.getLogger(__name__)
 
 MAX_DRAWS = 100_000
 RUN_LOCK_NAMESPACE = 4_204_002  # pg_advisory_lock(namespace, run id); the import uses 4_204_001
-# Errors of the infrastructure (database gone, connection dropped): the task retries them.
-INFRASTRUCTURE_ERRORS = (OperationalError, InterfaceError)
 
 
 # --- Starting ------------------------------------------------------------------------------------------
