@@ -220,7 +220,7 @@ def test_the_command_refuses_a_large_hostile_file_in_bounded_memory(
 ) -> None:
     peak = tmp_path / "peak"
     finished = subprocess.run(
-        [sys.executable, str(Path(__file__).parent / "peak_memory.py"), str(peak),
+        [sys.executable, str(Path(__file__).parents[1] / "peak_memory.py"), str(peak),
          "manage.py", "import_snapshots", str(big_file(name))],
         cwd=settings.BASE_DIR, env=command_database, capture_output=True, text=True, timeout=300, check=False,
     )
