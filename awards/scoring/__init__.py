@@ -1,0 +1,1 @@
+"""The award combination: pure pandas/numpy, no Django (checked by import-linter)."""
