@@ -145,6 +145,9 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Award inputs change only through awards.services (their rules, their audit); the admin's history
+# pages show the past but never revert to it. https://django-simple-history.readthedocs.io/
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Redis, Celery, cache ---------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
