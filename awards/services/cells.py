@@ -249,11 +249,15 @@ def cells_save(*, user: Any, award_round: AwardRound, expected_version: int, sco
     """The grid's save: all cells or none, and only if nobody changed the round's inputs since
     `expected_version` (else VersionConflict naming the cells changed since)."""
     require_manager(user)
+    try:
+        expected_version = int(expected_version)
+    except (TypeError, ValueError):
+        raise AwardError(_("The version of the grid you loaded is missing; reload the page.")) from None
     with transaction.atomic():
         locked = lock_round(award_round)
         require_inputs_open(locked)
-        if int(expected_version) != locked.version:
-            raise _conflict(locked, int(expected_version))
+        if expected_version != locked.version:
+            raise _conflict(locked, expected_version)
         saved = cells_apply(locked, scores, tallies, user=user, via=via)
     award_round.version = saved.version
     return saved
