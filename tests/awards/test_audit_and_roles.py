@@ -150,3 +150,12 @@ def test_an_expert_sees_everyones_scores_only_after_submitting_and_the_public_on
     services.expert_submit(user=login, expert=expert)
     assert permissions.user_can_see_score_matrix(login, award_round)
     assert not permissions.user_can_see_score_matrix(AnonymousUser(), award_round)
+
+
+def test_audit_entries_name_the_entry_path_and_status_in_words() -> None:
+    award_round = round_build()
+    services.round_open_voting(user=None, award_round=award_round, via=EntryPath.GRID)
+    with translation.override("zh-hans"):
+        entry = next(e for e in selectors.round_audit_log(award_round=award_round) if e.model == "评选"
+                     and e.action == "changed")
+        assert (entry.changes, entry.via_label) == ([("状态", "草稿", "投票中")], "录入表格页")
