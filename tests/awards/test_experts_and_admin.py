@@ -102,3 +102,54 @@ def test_a_file_with_more_rows_than_any_round_needs_is_refused_before_checking_t
     with translation.override("en"):
         lines = error.value.lines()
     assert lines == ["an award file has at most 3 rows (candidates × experts); this one has more"]
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"name": "甲" * 65, "province": "北京"}, "An expert needs a name of 1 to 64 characters."),
+    ({"name": "甲", "province": "北京", "affiliation": "乙" * 129}, "An affiliation has at most 128 characters."),
+    ({"name": "甲", "province": "北京", "city": 999999}, "There is no such home city."),
+])
+def test_each_bad_expert_field_is_refused_with_its_reason(fields: dict, message: str) -> None:
+    award_round = round_build()
+    with translation.override("en"), pytest.raises(services.AwardError) as error:
+        services.expert_create(user=None, award_round=award_round, via=EntryPath.GRID, **fields)
+    assert message in error.value.messages
+
+
+def test_a_home_city_must_lie_in_the_home_province_and_a_user_is_expert_once_per_round() -> None:
+    award_round = round_build()
+    changsha = award_round.candidates.get(name="长沙").city
+    with translation.override("en"), pytest.raises(services.AwardError) as error:
+        services.expert_create(user=None, award_round=award_round, name="甲", province="北京", city=changsha,
+                               via=EntryPath.GRID)
+    assert str(error.value) == "The home city 长沙 is in 湖南, not in 北京."
+    login = User.objects.create_user("someone")
+    services.expert_update(user=None, expert=award_round.experts.get(name="王专家"), via="grid", expert_user=login)
+    with translation.override("en"), pytest.raises(services.AwardError) as error:
+        services.expert_create(user=None, award_round=award_round, name="甲", province="北京", expert_user=login,
+                               via=EntryPath.GRID)
+    assert str(error.value) == "The user someone is an expert of this round already."
+
+
+def test_corrections_and_updates_refuse_what_they_cannot_do() -> None:
+    from tests.awards.test_services import published_round
+    award_round = published_round()
+    c, e = candidate_ids(award_round), expert_ids(award_round)
+    with translation.override("en"):
+        with pytest.raises(services.AwardError) as error:
+            services.round_correct(user=None, award_round=award_round, reason="r", via="grid")
+        assert str(error.value) == "A correction changes at least one score or tally."
+        with pytest.raises(services.AwardError) as error:
+            services.round_correct(user=None, award_round=award_round, reason="r", via="grid",
+                                   scores=[ScoreCell(c["长沙"], e["王专家"], "80")])
+        assert str(error.value) == "The correction changes nothing: every cell already has that value."
+        with pytest.raises(services.CellErrors) as error:
+            services.round_correct(user=None, award_round=award_round, reason="r", via="grid",
+                                   scores=[ScoreCell(c["长沙"], e["李专家"], "80")])
+        assert "回避 (recused)" in str(error.value)
+        with pytest.raises(services.AwardError) as error:
+            services.round_update(user=None, award_round=award_round, via="grid", run=1)
+        assert str(error.value) == "These settings cannot be changed: run."
+        with pytest.raises(services.AwardError) as error:
+            services.round_create(user=None, slug="w", name="W", run=award_round.run, weights="0.33333,0.33333,0.33334")
+        assert str(error.value) == "A weight has at most 4 decimals."
