@@ -269,7 +269,7 @@ def _columns(table: RankingTable) -> list[Column]:
     ]
     if table.has_intervals:
         specs.append(("interval", _("Rank interval (5–95 %)"), True, True,
-                      _("Ranks between which the city falls in 90 % of the Monte Carlo draws over weights and "
+                      _("Ranks between which the city falls in 90 per cent of the Monte Carlo draws over weights and "
                         "normalisations")))
     columns = []
     for key, label, numeric, extra, title in specs:
