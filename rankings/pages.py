@@ -28,6 +28,7 @@ from rankings.labels import city_name, in_language, province_name, scheme_name
 from rankings.models import ScoreRun, ScoringScheme
 from rankings.presentation import city as words
 from rankings.presentation import figures
+from rankings.presentation import methodology as methods
 from rankings.selectors import accounts as account_reads
 from rankings.selectors import cities as reads
 
@@ -353,3 +354,38 @@ def _account_history_context(choice: RunChoice, history: pd.DataFrame) -> dict[s
 def _echo(value: str) -> str:
     return value if len(value) <= ECHO_CHARS else value[:ECHO_CHARS] + "…"
 
+
+
+# --- the method page --------------------------------------------------------------------------------------
+@require_safe
+def methodology(request: HttpRequest, slug: str = "", version: int | None = None) -> HttpResponse:
+    """A scheme version's method, generated from its document: /methodology/ (the default scheme),
+    /methodology/<slug>/ (its current version), /methodology/<slug>/v<version>/; ?compare=<version>
+    lists what changed from that version to this one."""
+    schemes = list(selectors.scheme_list())
+    scheme = (next((item for item in schemes if item.slug == slug), None) if slug
+              else selectors.scheme_default_get(among=schemes))
+    if scheme is None:
+        raise Http404(_("There is no scoring scheme “%(value)s”.") % {"value": _echo(slug)})
+    versions = methods.scheme_versions(scheme=scheme)
+    shown = methods.scheme_version_get(scheme=scheme, version=scheme.version if version is None else version)
+    if shown is None:
+        raise Http404(_("Scheme “%(scheme)s” has no version %(version)s.") % {"scheme": scheme.slug, "version": version})
+    notices, changes, compared = [], None, None
+    other = request.GET.get("compare", "").strip().removeprefix("v")
+    if other:
+        compared = methods.scheme_version_get(scheme=scheme, version=int(other)) if other.isdigit() else None
+        if compared is None:
+            notices.append(_("Scheme “%(scheme)s” has no version %(version)s.") % {"scheme": scheme.slug,
+                                                                                   "version": _echo(other)})
+        else:
+            changes = methods.versions_compare(compared.definition, shown.definition)
+    definition = shown.definition
+    return render(request, "rankings/methodology.html", {
+        "schemes": schemes, "scheme": scheme, "shown": shown, "versions": versions, "notices": notices,
+        "indicators": methods.indicator_rows(definition),
+        "category_weights": methods.category_weight_rows(definition),
+        "settings": methods.settings_rows(definition),
+        "uncertainty": methods.uncertainty_text(definition),
+        "changes": changes, "compared": compared,
+    })

@@ -15,5 +15,8 @@ urlpatterns = [
     path("cities/compare/", pages.city_compare, name="city_compare"),
     path("accounts/<int:account_id>/", pages.account_detail, name="account_detail"),
     path("categories/<str:category>/", pages.category_detail, name="category_detail"),
+    path("methodology/", pages.methodology, name="methodology"),
+    path("methodology/<slug:slug>/", pages.methodology, name="methodology_scheme"),
+    path("methodology/<slug:slug>/v<int:version>/", pages.methodology, name="methodology_version"),
     path("rankings/", include((ranking_patterns, "rankings"))),
 ]

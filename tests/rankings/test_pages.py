@@ -234,3 +234,41 @@ def test_the_account_page_shows_metrics_indicators_rank_history_and_the_rules_be
     assert response.context["indicators"][0]["raw"] == 1000.0
     assert client.get(reverse("account_detail", args=[10**9])).status_code == 404
     assert client.get("/accounts/import/").status_code in (200, 302)  # the import page is still there
+
+
+# --- the method page -------------------------------------------------------------------------------------
+def test_the_method_page_is_generated_from_the_scheme_document(client, run, django_assert_max_num_queries):
+    _english(client)
+    with django_assert_max_num_queries(4):
+        response = client.get(reverse("methodology"))
+    html = response.content.decode()
+    assert response.context["scheme"].slug == "demo"
+    assert "<code>log1p(reposts + comments)</code>" in html and "0.400" in html
+    assert 'id="award-combination"' in html
+    assert [label for label, _weight in response.context["category_weights"]] == [
+        "Police", "Traffic police", "Press release", "Youth league", "Tourism"]
+    assert client.get(reverse("methodology_scheme", args=["shifan-2012"])).status_code == 200
+    assert client.get(reverse("methodology_scheme", args=["nope"])).status_code == 404
+    run_page = client.get(reverse("rankings:run_detail", args=[run.pk])).content.decode()
+    assert f'href="/methodology/demo/v{run.scheme_version}/"' in run_page
+
+
+def test_two_versions_of_a_scheme_can_be_compared(client, run):
+    scheme = run.scheme
+    document = dict(scheme.document)
+    document["indicators"] = [dict(item) for item in document["indicators"]]
+    document["indicators"][2]["expr"] = "log1p(reposts + 2 * comments)"
+    document["aggregation"] = "geometric"
+    scheme.document, scheme.version = document, 2
+    scheme.save()
+
+    _english(client)
+    response = client.get(reverse("methodology_version", args=["demo", 2]), {"compare": "1"})
+    changes = [(change.what, change.before, change.after) for change in response.context["changes"]]
+    assert ("Indicator spread: expression", "log1p(reposts + comments)", "log1p(reposts + 2 * comments)") in changes
+    assert ("Aggregation of indicators", "weighted arithmetic mean", "weighted geometric mean") in changes
+    # Version 1 is still readable, from the document the run froze.
+    old = client.get(reverse("methodology_version", args=["demo", 1])).content.decode()
+    assert "<code>log1p(reposts + comments)</code>" in old
+    assert "has no version 7" in client.get(reverse("methodology_version", args=["demo", 2]),
+                                            {"compare": "7"}).content.decode()
