@@ -27,7 +27,7 @@ from rankings import exporting, permissions, selectors, services
 from rankings.forms import RankingChoiceForm, RunStartForm
 from rankings.labels import scheme_name
 from rankings.models import ScoreRun, ScoringScheme
-from rankings.presentation import charts, tables
+from rankings.presentation import charts, tables, whatif
 from rankings.presentation.method import run_method_get
 from rankings.selectors import cities as city_reads
 
@@ -84,6 +84,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "choice_form": form,
         "notices": _home_notices(choice, scheme_slug=scheme_slug, period_text=period_text, period=period),
         "table": table,
+        "whatif": whatif.whatif_data(run=table.run, ranking=table.ranking) if table and table.total else None,
         "chart": charts.table_chart_html(table) if table and len(table.frame) else "",
         "chart_cities": min(len(table.frame), charts.CHART_CITIES) if table else 0,
     })

@@ -77,6 +77,7 @@ class RankingTable:
     has_previous: bool
     has_intervals: bool
     notices: list[str] = field(default_factory=list)
+    ranking: pd.DataFrame | None = None  # every city of the run, unfiltered (city_ranking_frame)
     params: dict[str, str] = field(default_factory=dict)  # the honoured parameters, page excluded
 
     def url(self, **changes: str) -> str:
@@ -132,7 +133,7 @@ def ranking_table_get(*, run: ScoreRun, params: QueryDict, per_page: int = PER_P
         categories=[(value, str(GovAccount.Category(value).label)) for value in categories],
         provinces=[(name, province_name(name)) for name in provinces], province=province, query=query,
         sort=sort, order=order, total=len(ranking), has_previous=has_previous, has_intervals=has_intervals,
-        notices=notices, params={key: value for key, value in kept.items() if value},
+        notices=notices, params={key: value for key, value in kept.items() if value}, ranking=ranking,
     )
     table.columns = _columns(table)
     return table
