@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import get_language
 
-from rankings.models import ScoreRun
+from rankings.models import ScoreRun, ScoringScheme
 
 
 def in_language(text: str | None, text_en: str | None, *, fallback: str = "") -> str:
@@ -19,6 +19,12 @@ def scheme_name(run: ScoreRun) -> str:
     """The run's scheme name as the run froze it, falling back to the scheme's current name."""
     definition = run.definition
     return in_language(definition.name, definition.name_en, fallback=run.scheme.name)
+
+
+def scheme_label(scheme: ScoringScheme) -> str:
+    """A scheme's name in the active language: its document's name_en in English when it has one, else
+    the scheme's name."""
+    return in_language(scheme.name, scheme.definition.name_en if is_english() else None)
 
 
 def indicator_labels(*, run: ScoreRun) -> dict[str, str]:

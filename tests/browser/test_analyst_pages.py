@@ -56,12 +56,18 @@ def test_every_analyst_page_loads_without_console_errors_and_draws_its_charts(li
         f"/cities/compare/?cities={changsha.pk},{wuhan.pk}": ["#compare-chart"],
         "/categories/press/": [],
         f"/accounts/{account.pk}/": [],
+        "/methodology/": [],
+        f"/?w=police:100,traffic:0,press:0,youth:0,tourism:0": [],
     }
     for path, charts in pages.items():
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
         for chart in charts:
             page.locator(f"{chart} .main-svg").first.wait_for()
+        if "w=" in path:  # the what-if explorer, opened by its weights: police alone puts 长沙 first
+            page.locator("#whatif[data-ready=true]").wait_for(state="attached")
+            assert page.locator("#whatif-table tbody tr").first.get_attribute("data-rank") == "1"
+            assert page.locator("#whatif-table tbody .w-city").first.inner_text() == "长沙"
         # Nothing wider than the screen: tables scroll inside their boxes.
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], path
     assert errors == []
@@ -137,4 +143,8 @@ def test_the_language_switch_turns_the_labels_english(live_server, browser_conte
     assert _table_cities(page) == ["长沙", "株洲", "武汉"]  # data-city keeps the stored name
     assert page.locator("#city-ranking-table tbody th").all_inner_texts() == ["Changsha", "Zhuzhou", "Wuhan"]
     assert page.locator("th[data-column=police]").inner_text().startswith("Police")
+    assert page.locator("#id_scheme option:checked").inner_text() == "Government microblog index"
+    page.goto(live_server.url + "/methodology/")
+    assert page.locator("#method-title").inner_text().startswith("Government microblog index")
+    assert page.locator("#indicator-table tbody th").first.inner_text().startswith("Fans")
     assert errors == []
