@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from accounts.models import GovAccount
 from rankings.labels import in_language
 from rankings.models import ScoreRun, ScoringScheme
 from rankings.presentation.city import category_label
@@ -66,7 +67,14 @@ def indicator_rows(definition: Scheme) -> list[dict[str, object]]:
 
 
 def category_weight_rows(definition: Scheme) -> list[tuple[str, float]]:
-    return [(category_label(key), weight) for key, weight in (definition.category_weights or {}).items()]
+    """(label, weight) in the categories' declared order (a JSON column on PostgreSQL keeps no key order)."""
+    weights = definition.category_weights or {}
+    return [(category_label(key), weights[key]) for key in _in_order(weights)]
+
+
+def _in_order(keys: object) -> list[str]:
+    order = {value: index for index, value in enumerate(GovAccount.Category.values)}
+    return sorted(keys, key=lambda key: (order.get(key, len(order)), key))
 
 
 def settings_rows(definition: Scheme) -> list[tuple[str, str]]:
@@ -111,7 +119,7 @@ def versions_compare(old: Scheme, new: Scheme) -> list[Change]:
                 if a != b:
                     changes.append(Change(f"{label}: {name}", str(a), str(b)))
     old_weights, new_weights = old.category_weights or {}, new.category_weights or {}
-    for key in dict.fromkeys([*old_weights, *new_weights]):
+    for key in _in_order(set(old_weights) | set(new_weights)):
         if old_weights.get(key) != new_weights.get(key):
             changes.append(Change(_("Category weight: %(category)s") % {"category": category_label(key)},
                                   _fmt(old_weights.get(key)), _fmt(new_weights.get(key))))
