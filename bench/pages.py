@@ -43,6 +43,16 @@ PAGES = (
     "/api/v1/runs/{run}/cities/",
     "/api/v1/runs/{run}/accounts/?category=police",
     "/admin/rankings/scorerun/",
+    # The analyst pages (issue #10): {city} is the first-ranked city, {account} its first account.
+    "/?sort=score&order=asc&province=湖南",
+    "/?w=police:40,traffic:10,press:30,youth:10,tourism:10",
+    "/?export=csv",
+    "/cities/{city}/",
+    "/cities/compare/?cities={city},{city2}",
+    "/categories/police/",
+    "/categories/police/?province=湖南&sort=score&order=asc",
+    "/accounts/{account}/",
+    "/methodology/",
 )
 BASELINE = "/healthz"
 
@@ -97,12 +107,21 @@ def _run(repeat: int) -> None:
     print(f"| `{BASELINE}` (baseline) | 200 | {base * 1000:.1f} | 1.0 | 1 |")
     published = ScoreRun.objects.filter(is_published=True, scheme__is_default=True).order_by("-period_end").first()
     for url in PAGES:
-        if "{run}" in url:
+        if "{" in url:
             if published is None:
                 continue
-            url = url.format(run=published.pk)
+            url = url.format(**_ids(published))
         seconds, queries, status = measure(url)
         print(f"| `{url}` | {status} | {seconds * 1000:.1f} | {seconds / base:.0f} | {queries} |")
+
+
+def _ids(run: object) -> dict[str, int]:
+    """{run}, {city} and {city2} (ranks 1 and 2), {account} (the first city's best account)."""
+    from rankings.models import AccountScore, CityScore
+
+    cities = list(CityScore.objects.filter(run=run).order_by("rank").values_list("city_id", flat=True)[:2])
+    account = AccountScore.objects.filter(run=run, city_id=cities[0]).order_by("rank_in_category").first()
+    return {"run": run.pk, "city": cities[0], "city2": cities[-1], "account": account.account_id}
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from rankings.selectors import cities as reads
 
 ECHO_CHARS = 50
 LEADERBOARD_PER_PAGE = 50
+CITY_ACCOUNTS_PER_PAGE = 50
 MAX_COMPARE = 4
 METRIC_LABELS = {
     "posts": gettext_lazy("posts"), "original_posts": gettext_lazy("original posts"),
@@ -102,11 +103,11 @@ def city_detail(request: HttpRequest, city_id: int) -> HttpResponse:
     context = {"city": city, "city_label": city_name(city.name, city.name_en),
                "province_label": province_name(city.province), "choice": choice, "breakdown": breakdown}
     if breakdown is not None:
-        context |= _city_context(breakdown)
+        context |= _city_context(breakdown, accounts_page=request.GET.get("page"))
     return render(request, "rankings/city_detail.html", context)
 
 
-def _city_context(breakdown: reads.CityBreakdown) -> dict[str, object]:
+def _city_context(breakdown: reads.CityBreakdown, *, accounts_page: str | None) -> dict[str, object]:
     run, row = breakdown.run, breakdown.row
     names = words.indicator_names(run)
     indicators = [
@@ -120,7 +121,9 @@ def _city_context(breakdown: reads.CityBreakdown) -> dict[str, object]:
         for item in history.to_dict("records")
     ]
     accounts = []
-    for item in breakdown.accounts.to_dict("records"):
+    page = Paginator(range(len(breakdown.accounts)), CITY_ACCOUNTS_PER_PAGE).get_page(accounts_page)
+    shown = breakdown.accounts.iloc[page.start_index() - 1:page.end_index()] if len(breakdown.accounts) else []
+    for item in (shown.to_dict("records") if len(shown) else []):
         accounts.append({**item, "category_label": words.category_label(item["category"]),
                          "flags": words.account_flags(item), "reply_words": words.reply_rate_in_words(item["reply_rate"])})
     similar = [
@@ -148,6 +151,7 @@ def _city_context(breakdown: reads.CityBreakdown) -> dict[str, object]:
         "history": history_rows,
         "history_chart": words.history_chart_html(history) if len(history) > 1 else "",
         "accounts": accounts,
+        "accounts_page": page,
         "similar": similar,
         "compare_ids": ",".join(str(item["city_id"]) for item in similar[:3]),
     }
@@ -249,7 +253,8 @@ def category_detail(request: HttpRequest, category: str) -> HttpResponse:
     params = {"scheme": choice.run.scheme.slug, "period": choice.run.period_label, "province": province, "q": query,
               "sort": sort if sort != "rank" else "", "order": order if sort != "rank" else ""}
     params = {key: value for key, value in params.items() if value}
-    page = Paginator(frame.to_dict("records"), LEADERBOARD_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(range(len(frame)), LEADERBOARD_PER_PAGE).get_page(request.GET.get("page"))
+    shown = frame.iloc[page.start_index() - 1:page.end_index()] if len(frame) else frame
     columns = [("rank", _("Rank"), True), ("account", _("Account"), False), ("city", pgettext_city(), False),
                ("score", _("Score"), True), *[(key, labels.get(key, key), True) for key in keys],
                ("flags", _("Diagnostics"), False), ("reply_rate", _("Reply rate"), True)]
@@ -262,7 +267,7 @@ def category_detail(request: HttpRequest, category: str) -> HttpResponse:
                         "sortable": key != "flags",
                         "url": "?" + urlencode({**params, "sort": key, "order": next_order})})
     rows = [{**item, "city_label": city_name(item["city"], item["city_en"]), "flags": words.account_flags(item),
-             "indicators": [item[key] for key in keys]} for item in page.object_list]
+             "indicators": [item[key] for key in keys]} for item in shown.to_dict("records")]
     context |= {
         "run": choice.run, "provinces": [(name, province_name(name)) for name in provinces], "province": province,
         "query": query, "headers": headers, "rows": rows, "page": page, "params": params,

@@ -8,6 +8,8 @@ shows published runs only. A draft's page is clearly labelled and refreshes itse
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from functools import wraps
 
@@ -17,6 +19,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -85,7 +88,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "notices": _home_notices(choice, scheme_slug=scheme_slug, period_text=period_text, period=period),
         "table": table,
         "whatif": whatif.whatif_data(run=table.run, ranking=table.ranking) if table and table.total else None,
-        "chart": charts.table_chart_html(table) if table and len(table.frame) else "",
+        "chart": _table_chart(table) if table and len(table.frame) else "",
         "chart_cities": min(len(table.frame), charts.CHART_CITIES) if table else 0,
     })
 
@@ -118,7 +121,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "scheme_name": scheme_name(run),
         "account_categories": account_categories,
         "method": run_method_get(run=run),
-        "chart": charts.table_chart_html(table) if shown else "",
+        "chart": _table_chart(table) if shown else "",
         "distribution": charts.table_distribution_html(table) if shown > 1 else "",
         "chart_cities": min(shown, charts.CHART_CITIES),
         "category": category,
@@ -259,3 +262,11 @@ def _table_export_response(request: HttpRequest, table: tables.RankingTable) -> 
     name = tables.ranking_table_file_name(table, file_format=file_format)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _table_chart(table: tables.RankingTable) -> str:
+    """The table's chart, cached for a published run (city_reads.run_cached) per language and per the
+    parameters that choose its rows: rendering a Plotly figure costs more than reading the ranking."""
+    chosen = json.dumps([get_language(), table.sort, table.order, table.province, table.query], ensure_ascii=False)
+    key = "chart:" + hashlib.sha256(chosen.encode()).hexdigest()
+    return city_reads.run_cached(table.run, key, lambda: charts.table_chart_html(table))

@@ -57,7 +57,7 @@ def test_every_analyst_page_loads_without_console_errors_and_draws_its_charts(li
         "/categories/press/": [],
         f"/accounts/{account.pk}/": [],
         "/methodology/": [],
-        f"/?w=police:100,traffic:0,press:0,youth:0,tourism:0": [],
+        "/?w=police:100,traffic:0,press:0,youth:0,tourism:0": [],
     }
     for path, charts in pages.items():
         response = page.goto(live_server.url + path)
