@@ -244,9 +244,8 @@ def category_detail(request: HttpRequest, category: str) -> HttpResponse:
                       | frame["city"].str.casefold().str.contains(needle, regex=False)]
     frame = frame.sort_values([sorts[sort], "rank_in_category", "screen_name"],
                               ascending=[order == "asc", True, True], na_position="last", kind="stable")
-    table = _leaderboard_table(frame, keys=keys, labels=labels)
     if request.GET.get("export") in ("csv", "xlsx"):
-        return _download(table, file_format=request.GET["export"],
+        return _download(_leaderboard_table(frame, keys=keys, labels=labels), file_format=request.GET["export"],
                          name=f"govweibo_{choice.run.scheme.slug}_{choice.run.period_label.replace('/', '~')}_{category}")
     if "export" in request.GET:
         notices.append(_("“%(value)s” is not a download format (csv or xlsx).") % {"value": _echo(request.GET["export"])})

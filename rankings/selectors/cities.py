@@ -235,6 +235,11 @@ def similar_cities_frame(*, ranking: pd.DataFrame, city_id: int, limit: int = SI
 
 
 def city_accounts_frame(*, run: ScoreRun, city_id: int) -> pd.DataFrame:
+    """The city's scored accounts, see _city_accounts_frame (cached for a published run: run_cached)."""
+    return run_cached(run, f"accounts:{city_id}", lambda: _city_accounts_frame(run=run, city_id=city_id))
+
+
+def _city_accounts_frame(*, run: ScoreRun, city_id: int) -> pd.DataFrame:
     """The city's scored accounts: account_id, screen_name, category, composite, rank_in_category,
     category_accounts (how many accounts the run ranked in that category), the flags empty_shell,
     inactive (None: unknown), broadcast_only, reply_rate (NaN: no comments). By category (declared
