@@ -70,7 +70,7 @@ def test_every_analyst_page_loads_without_console_errors_and_draws_its_charts(li
             assert page.locator("#whatif-table tbody .w-city").first.inner_text() == "长沙"
         # Nothing wider than the screen: tables scroll inside their boxes.
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], path
-        name = path.strip("/").split("/")[0].split("?")[0] or "home"
+        name = "_".join(part for part in path.split("?")[0].split("/") if part) or "home"
         page.screenshot(path=f"/tmp/pages_{name}_{viewport['width']}.png", full_page=True)
     assert errors == []
 
