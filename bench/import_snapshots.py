@@ -40,6 +40,9 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 GOAL_RATIO, GOAL_MEMORY_MIB = 2.0, 1024
 APP_TABLES = ("accounts_snapshot", "accounts_govaccount", "accounts_city", "accounts_snapshotimport")
+# Emptied with them: the result tables reference accounts and cities without a constraint, so a TRUNCATE
+# CASCADE no longer reaches them and a trigger refuses to orphan them (rankings migration 0003).
+RESULT_TABLES = ("rankings_accountscore", "rankings_citycategoryscore", "rankings_cityscore")
 
 # The baseline table: the CSV's own columns, in file order, with the narrowest honest types.
 BASELINE_COLUMNS = (
@@ -137,7 +140,7 @@ def _empty_app_tables() -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(f"TRUNCATE {', '.join(APP_TABLES)} RESTART IDENTITY CASCADE")
+        cursor.execute(f"TRUNCATE {', '.join((*APP_TABLES, *RESULT_TABLES))} RESTART IDENTITY CASCADE")
 
 
 # Children ------------------------------------------------------------------------------------------

@@ -44,6 +44,21 @@ def query_frame(sql: str, params: Sequence[object], *, columns: Sequence[str],
 
 def binary_copy(columns: list[tuple[np.ndarray, str]]) -> bytes:
     """PostgreSQL binary COPY data for fixed-width, non-null columns: [(values, numpy type), …]."""
+    return COPY_HEADER + _binary_rows(columns).tobytes() + COPY_TRAILER
+
+
+def binary_copy_file(columns: list[tuple[np.ndarray, str]]) -> io.BytesIO:
+    """binary_copy's data as a file to hand to copy_expert, built with one copy of the rows instead of
+    three (rows → bytes → concatenation): 180,000 account scores are about 40 MB."""
+    file = io.BytesIO()
+    file.write(COPY_HEADER)
+    file.write(memoryview(_binary_rows(columns)).cast("B"))
+    file.write(COPY_TRAILER)
+    file.seek(0)
+    return file
+
+
+def _binary_rows(columns: list[tuple[np.ndarray, str]]) -> np.ndarray:
     layout = [("fields", ">i2")]
     for number, (_values, kind) in enumerate(columns):
         layout += [(f"size_{number}", ">i4"), (f"value_{number}", kind)]
@@ -52,4 +67,4 @@ def binary_copy(columns: list[tuple[np.ndarray, str]]) -> bytes:
     for number, (values, kind) in enumerate(columns):
         rows[f"size_{number}"] = np.dtype(kind).itemsize
         rows[f"value_{number}"] = values
-    return COPY_HEADER + rows.tobytes() + COPY_TRAILER
+    return rows

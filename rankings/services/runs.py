@@ -193,11 +193,12 @@ def _execute(run: ScoreRun, *, subtasks: bool) -> ScoreRun | None:
     scheme = Scheme.from_document(run.document)
     with timer.stage(ScoreRun.Stage.READING, progress=5):
         read = selectors.period_totals_read(period=run.period, custom_metrics=list(scheme.custom_metrics))
-        totals = read.totals
     with timer.stage(ScoreRun.Stage.SCORING, progress=30):
-        result = score(totals, scheme, period_end=pd.Timestamp(run.period_end))
-        fingerprint = _fingerprint(run, totals)
+        result = score(read.totals, scheme, period_end=pd.Timestamp(run.period_end))
+        fingerprint = _fingerprint(run, read.totals)
         input_rows = read.snapshots
+        totals = read.totals if run.uncertainty_draws else None  # only the Monte Carlo needs them again
+        del read
     if result.cities.empty:  # the data was deleted after the run was started
         raise ScoringError(_no_data_message(run.period))
     with timer.stage(ScoreRun.Stage.WRITING, progress=55):
