@@ -9,6 +9,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
+from django.db import connection
 
 from accounts.selectors import snapshots_frame
 from core.periods import Period, parse_period
@@ -133,3 +134,65 @@ def test_a_run_scores_every_account_and_city_as_the_pure_engine_over_every_snaps
     assert (accounts["rank_in_category"].to_numpy() == reference["rank_in_category"].to_numpy()).all()
     assert (accounts["category"].to_numpy() == reference["category"].to_numpy()).all()
     assert (accounts["city_id"].to_numpy() == reference["city_id"].to_numpy()).all()
+
+
+@pytest.fixture
+def daily_quarter() -> dict[str, object]:
+    """Two accounts with one snapshot a day over 2012-Q1 (91 days): posts = the day of the month, fans
+    grow by one a day from 1000, replies only on Sundays; the second account stops after 15 March."""
+    city = CityFactory(name="长沙", province="湖南")
+    accounts = {"police": GovAccountFactory(city=city, category="police", screen_name="长沙警事"),
+                "press": GovAccountFactory(city=CityFactory(name="株洲", province="湖南"), category="press",
+                                           screen_name="株洲发布")}
+    rows = []
+    quarter = parse_period("2012-Q1")
+    for offset in range(quarter.days):
+        day = date.fromordinal(quarter.start.toordinal() + offset)
+        for name, account in accounts.items():
+            if name == "press" and day > date(2012, 3, 15):
+                continue
+            rows.append(SnapshotFactory.build(
+                account=account, period_start=day, period_end=day, fans=1000 + offset, posts=day.day,
+                original_posts=0, reposts=1, comments=0, likes=0, replies=1 if day.isoweekday() == 7 else 0,
+                last_post_on=day))
+    from accounts.models import Snapshot
+
+    Snapshot.objects.bulk_create(rows)
+    return accounts
+
+
+@pytest.mark.parametrize(
+    ("period", "posts", "fans", "reposts", "replies", "last_post", "days"),
+    [
+        # ISO week 10 of 2012: Monday 5 to Sunday 11 March; posts 5+…+11, fans on Sunday (offset 70).
+        ("2012-W10", 56, 1070, 7, 1, "2012-03-11", 7),
+        # February 2012: 29 days, posts 1+…+29 = 435, fans on the 29th (offset 59), four Sundays.
+        ("2012-02", 435, 1059, 29, 4, "2012-02-29", 29),
+        # The quarter: January 496 + February 435 + March 496; fans on 31 March (offset 90), 13 Sundays.
+        ("2012-Q1", 1427, 1090, 91, 13, "2012-03-31", 91),
+        ("2012-03-05", 5, 1064, 1, 0, "2012-03-05", 1),
+    ],
+)
+def test_runs_over_daily_data_total_each_week_month_or_quarter(daily_quarter, period, posts, fans, reposts,
+                                                               replies, last_post, days):
+    for in_database in (False, True) if connection.vendor == "postgresql" else (False,):
+        read = selectors.period_totals_read(period=parse_period(period), in_database=in_database)
+        police = read.totals.loc[daily_quarter["police"].pk]
+
+        assert (police["posts"], police["fans"], police["reposts"], police["replies"]) == (posts, fans, reposts,
+                                                                                         replies)
+        assert (police["last_post_on"], police["snapshots"], police["days"]) == (pd.Timestamp(last_post), days,
+                                                                                days)
+
+
+def test_a_quarterly_run_over_daily_data_scores_the_account_that_stopped_on_its_last_snapshot(daily_quarter):
+    run = services.score_run_start(scheme=ScoringScheme.objects.get(slug="bci-v1"), period=parse_period("2012-Q1"),
+                                   draws=0)
+    services.score_run_execute(run_id=run.pk, task_id=run.task_id, subtasks=False)
+    run = ScoreRun.objects.get(pk=run.pk)
+
+    assert run.status == ScoreRun.Status.SUCCEEDED and run.input_rows == 91 + 75
+    press = AccountScore.objects.get(run=run, account=daily_quarter["press"])
+    # bci-v1 flags an account inactive 14 days after its last post: the press account stopped on 15 March.
+    assert press.inactive is True
+    assert AccountScore.objects.get(run=run, account=daily_quarter["police"]).inactive is False
