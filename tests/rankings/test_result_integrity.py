@@ -9,6 +9,7 @@ import pandas as pd
 import psycopg2
 import pytest
 from django.db import IntegrityError, OperationalError, connection, transaction
+from django.utils import translation
 
 from accounts.models import GovAccount
 from core.periods import parse_period
@@ -58,7 +59,7 @@ def test_a_run_whose_account_was_deleted_while_it_ran_fails_naming_it_and_writes
     gone = accounts[2].pk
     accounts[2].delete()
 
-    with pytest.raises(ScoringError, match=rf"accounts .*ids {gone}\)"):
+    with translation.override("en"), pytest.raises(ScoringError, match=rf"accounts .*ids {gone}\)"):
         results_write(run=run, scheme=run.definition, result=result, previous_ranks=pd.Series(dtype="int64"))
 
     assert not AccountScore.objects.filter(run=run).exists() and not CityScore.objects.filter(run=run).exists()
@@ -74,7 +75,7 @@ def test_a_run_whose_city_was_deleted_while_it_ran_fails_naming_it():
     city_id = city.pk
     city.delete()
 
-    with pytest.raises(ScoringError, match=rf"cities .*ids {city_id}\)"):
+    with translation.override("en"), pytest.raises(ScoringError, match=rf"cities .*ids {city_id}\)"):
         results_write(run=run, scheme=run.definition, result=result, previous_ranks=pd.Series(dtype="int64"))
 
 
@@ -177,6 +178,6 @@ def test_a_writer_waits_for_a_deleting_session_and_then_fails_naming_the_deleted
     finally:
         other.close()
 
-    with pytest.raises(ScoringError, match=rf"accounts .*ids {gone}\)"):
+    with translation.override("en"), pytest.raises(ScoringError, match=rf"accounts .*ids {gone}\)"):
         results_write(run=run, scheme=run.definition, result=result, previous_ranks=pd.Series(dtype="int64"))
     assert not AccountScore.objects.filter(run=run).exists()
