@@ -5,6 +5,8 @@
         .venv/bin/python bench/score_run.py --keep-csv
     # one scheme, more repeats:  ... bench/score_run.py --schemes shifan-2012 --repeats 5
     # with cProfile of one extra run per scheme into bench/out/profile_run_<scheme>.txt:  ... --profile
+    # daily data (issue 12): one quarter of daily snapshots, 2012-Q3, run over that quarter; use a
+    # database of its own, loaded by (or reusing) bench/import_snapshots.py --daily:  ... --daily
 
 The script migrates the database and, when accounts_snapshot is empty, loads the national set with
 bench/import_snapshots.py's own steps (generate the CSV, or reuse the one --keep-csv kept; import it
