@@ -54,6 +54,7 @@ PERIOD_FORMATS: tuple[tuple[str, Promise], ...] = (
     ("2012-Q1", _("a quarter (also 2012年第1季度)")),
     ("2012", _("a year (also 2012年)")),
     ("2012-W05", _("an ISO week")),
+    ("2012-03-05", _("a day, for daily exports (also 2012年3月5日)")),
     ("2012-01-01/2012-01-15", _("any date range, both ends included")),
 )
 

@@ -6,11 +6,12 @@ Accepted forms (the import's `period` column, and the PERIOD argument of the com
     YYYY-Qn                  a quarter         2012-Q1     (also 2012Q1, 2012年第1季度)
     YYYY                     a year            2012        (also 2012年)
     YYYY-Www                 an ISO week       2012-W05
+    YYYY-MM-DD               a day             2012-03-05  (also 2012年3月5日): daily exports (日榜)
     YYYY-MM-DD/YYYY-MM-DD    any date range    2012-01-01/2012-01-15, both ends inclusive
 
 A Period knows its kind (year, half, quarter, month, ISO week, day, or any other range of days) from
-its dates, and the period of the same kind just before it. Halves and single days have no short text
-form: their label is the date range.
+its dates, and the period of the same kind just before it. Halves have no short text form: their label
+is the date range.
 
 This module imports no Django models so that scoring code can use it too.
 """
@@ -33,6 +34,7 @@ _MONTH = re.compile(r"^(\d{4})(?:-|年)(\d{1,2})月?$")
 _QUARTER = re.compile(r"^(\d{4})(?:-?Q|年第)([1-4])(?:季度)?$", re.IGNORECASE)
 _YEAR = re.compile(r"^(\d{4})年?$")
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
+_DAY = re.compile(r"^(\d{4})(?:-(\d{1,2})-(\d{1,2})|年(\d{1,2})月(\d{1,2})日)$")
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*(?:/|~|至)\s*(\d{4}-\d{2}-\d{2})$")
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -75,6 +77,10 @@ class Period:
     @classmethod
     def of_months(cls, year: int, first_month: int, count: int) -> Period:
         return cls(date(year, first_month, 1), _month_end(year, first_month + count - 1))
+
+    @classmethod
+    def of_day(cls, day: date) -> Period:
+        return cls(day, day)
 
     @classmethod
     def of_week(cls, year: int, week: int) -> Period:
@@ -132,6 +138,8 @@ class Period:
         if kind == PeriodKind.WEEK:
             iso_year, iso_week, _weekday = start.isocalendar()
             return f"{iso_year}-W{iso_week:02d}"
+        if kind == PeriodKind.DAY:
+            return start.isoformat()
         return f"{start.isoformat()}/{self.end.isoformat()}"
 
     def __str__(self) -> str:
@@ -167,6 +175,13 @@ def parse_period(text: object) -> Period:
         if end < start:
             raise PeriodError(_("the period “%(text)s” ends before it starts") % {"text": raw})
         return Period(start, end)
+    if match := _DAY.match(raw):
+        year, month, day = int(match[1]), int(match[2] or match[4]), int(match[3] or match[5])
+        _check_year(year, raw)
+        try:
+            return Period.of_day(date(year, month, day))
+        except ValueError:
+            raise PeriodError(_("“%(text)s” contains a date that does not exist") % {"text": raw}) from None
     if match := _MONTH.match(raw):
         year, month = int(match[1]), int(match[2])
         _check_year(year, raw)
@@ -189,6 +204,6 @@ def parse_period(text: object) -> Period:
         _check_year(year, raw)
         return Period.of_year(year)
     raise PeriodError(
-        _("“%(text)s” is not a period; use YYYY-MM, YYYY-Qn, YYYY, YYYY-Www or YYYY-MM-DD/YYYY-MM-DD")
+        _("“%(text)s” is not a period; use YYYY-MM, YYYY-Qn, YYYY, YYYY-Www, YYYY-MM-DD or YYYY-MM-DD/YYYY-MM-DD")
         % {"text": raw}
     )

@@ -166,12 +166,24 @@ class ScoreRun(models.Model):
         return [(str(labels.get(stage, stage)), ms) for stage, ms in self.timings.items()]
 
 
+# The result tables' foreign keys have no database constraint (db_constraint=False). A run writes up
+# to 180,000 account rows at once; with constraints PostgreSQL checked three deferred keys per row at
+# commit (2.3 s of a 7.5 s national run). Integrity is kept instead by (see docs/notes/perf.md):
+#   - writing: rankings.services.results.results_write checks every run, account and city a run's rows
+#     reference once, set-based, inside the writing transaction, holding an advisory lock shared;
+#   - deleting: Django's ORM cascades (on_delete=CASCADE) as before, and on PostgreSQL a statement
+#     trigger on accounts_govaccount, accounts_city and rankings_scorerun (migration 0003) takes that
+#     lock exclusively and refuses to delete a row that result rows still reference, as the
+#     constraint's own check did. The lock orders writers and deleters so neither misses the other.
+# The run keys need no index of their own: each table's unique constraint leads with the run.
+RESULT_KEY = {"on_delete": models.CASCADE, "db_constraint": False}
+
+
 class AccountScore(models.Model):
-    run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="account_scores")
-    account = models.ForeignKey(GovAccount, verbose_name=_("account"), on_delete=models.CASCADE,
-                                related_name="scores", db_index=False)
-    city = models.ForeignKey(City, verbose_name=_("city"), on_delete=models.CASCADE, related_name="+",
-                             db_index=False)
+    run = models.ForeignKey(ScoreRun, related_name="account_scores", db_index=False, **RESULT_KEY)
+    account = models.ForeignKey(GovAccount, verbose_name=_("account"), related_name="scores", db_index=False,
+                                **RESULT_KEY)
+    city = models.ForeignKey(City, verbose_name=_("city"), related_name="+", db_index=False, **RESULT_KEY)
     category = models.CharField(_("category"), max_length=16, choices=GovAccount.Category.choices)
     composite = models.FloatField(_("score"))
     rank_in_category = models.PositiveIntegerField(_("rank in category"))
@@ -190,9 +202,8 @@ class AccountScore(models.Model):
 
 
 class CityCategoryScore(models.Model):
-    run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="city_category_scores")
-    city = models.ForeignKey(City, verbose_name=_("city"), on_delete=models.CASCADE, related_name="+",
-                             db_index=False)
+    run = models.ForeignKey(ScoreRun, related_name="city_category_scores", db_index=False, **RESULT_KEY)
+    city = models.ForeignKey(City, verbose_name=_("city"), related_name="+", db_index=False, **RESULT_KEY)
     category = models.CharField(_("category"), max_length=16, choices=GovAccount.Category.choices)
     score = models.FloatField(_("score"))
     accounts = models.PositiveIntegerField(_("accounts"))
@@ -205,9 +216,8 @@ class CityCategoryScore(models.Model):
 
 
 class CityScore(models.Model):
-    run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="city_scores")
-    city = models.ForeignKey(City, verbose_name=_("city"), on_delete=models.CASCADE, related_name="scores",
-                             db_index=False)
+    run = models.ForeignKey(ScoreRun, related_name="city_scores", db_index=False, **RESULT_KEY)
+    city = models.ForeignKey(City, verbose_name=_("city"), related_name="scores", db_index=False, **RESULT_KEY)
     score = models.FloatField(_("score"))
     rank = models.PositiveIntegerField(_("rank"))
     previous_rank = models.PositiveIntegerField(_("previous rank"), null=True)

@@ -4,6 +4,7 @@ here: `from rankings import selectors`. Presentation (method text, charts) is ra
 - schemes.py   scheme_list, scheme_get, scheme_default_get (THE default scheme), NO_DEFAULT_SCHEME
 - runs.py      run_list, run_get, run_published_get/list, run_periods_published, snapshots_exist
 - rankings.py  city_ranking_list/get, account_ranking_list, run_provinces, home_ranking_get
+- totals.py    period_totals_read (the scoring input: aggregated in the database on PostgreSQL)
 """
 from rankings.selectors.rankings import (
     CityRanking,
@@ -31,11 +32,12 @@ from rankings.selectors.schemes import (
     scheme_get,
     scheme_list,
 )
+from rankings.selectors.totals import PeriodTotals, period_totals_read
 
 __all__ = [
-    "DEFAULT_BUILTIN_SLUG", "NO_DEFAULT_SCHEME", "CityRanking", "HomeRanking",
+    "DEFAULT_BUILTIN_SLUG", "NO_DEFAULT_SCHEME", "CityRanking", "HomeRanking", "PeriodTotals",
     "account_ranking_list", "city_provinces", "city_ranking_get", "city_ranking_list", "home_ranking_get",
-    "no_published_ranking_message", "run_get", "run_list", "run_periods_published", "run_published_get",
+    "no_published_ranking_message", "period_totals_read", "run_get", "run_list", "run_periods_published", "run_published_get",
     "run_published_list", "run_provinces", "scheme_default_get", "scheme_get", "scheme_list",
     "snapshots_exist",
 ]

@@ -24,12 +24,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.selectors import snapshots_frame
 from core.errors import INFRASTRUCTURE_ERRORS
 from core.periods import Period
 from rankings import dispatch, selectors
 from rankings.models import CityScore, ScoreRun, ScoringScheme
-from rankings.scoring.inputs import period_totals
 from rankings.scoring.pipeline import ScoreResult, score
 from rankings.scoring.schemes import Scheme
 from rankings.services.errors import ScoringError
@@ -129,7 +127,7 @@ def _monthly_schemes() -> list[ScoringScheme]:
 
 # --- Executing -------------------------------------------------------------------------------------------
 def score_run_execute(*, run_id: int, task_id: str | None = None, subtasks: bool = True) -> ScoreRun | None:
-    """Compute a run. Steps: claim → read snapshots → period totals + score → write results (one
+    """Compute a run. Steps: claim → read period totals (aggregated in the database on PostgreSQL) → score → write results (one
     transaction) → uncertainty (inline, or handed to Celery subtasks that finish the run) → publish if
     asked → succeeded. Returns None when the run was not claimable (finished, or owned by another task).
     subtasks=False keeps a large uncertainty analysis in this process instead of a chord of Celery
@@ -194,15 +192,13 @@ def _execute(run: ScoreRun, *, subtasks: bool) -> ScoreRun | None:
     timer = _StageTimer(run)
     scheme = Scheme.from_document(run.document)
     with timer.stage(ScoreRun.Stage.READING, progress=5):
-        snapshots = snapshots_frame(period_start=run.period_start, period_end=run.period_end,
-                                    custom_metrics=list(scheme.custom_metrics))
+        read = selectors.period_totals_read(period=run.period, custom_metrics=list(scheme.custom_metrics))
     with timer.stage(ScoreRun.Stage.SCORING, progress=30):
-        totals = period_totals(snapshots, period_start=pd.Timestamp(run.period_start),
-                               period_end=pd.Timestamp(run.period_end))
-        result = score(totals, scheme, period_end=pd.Timestamp(run.period_end))
-        fingerprint = _fingerprint(run, totals)
-        input_rows = len(snapshots)
-        del snapshots
+        result = score(read.totals, scheme, period_end=pd.Timestamp(run.period_end))
+        fingerprint = _fingerprint(run, read.totals)
+        input_rows = read.snapshots
+        totals = read.totals if run.uncertainty_draws else None  # only the Monte Carlo needs them again
+        del read
     if result.cities.empty:  # the data was deleted after the run was started
         raise ScoringError(_no_data_message(run.period))
     with timer.stage(ScoreRun.Stage.WRITING, progress=55):

@@ -45,7 +45,10 @@ def import_backend_killed() -> Iterator[list[int]]:
         session = server_session()
         cursor = session.cursor()
         while not stop.is_set():
-            cursor.execute("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = %s AND granted",
+            # pg_locks lists every database's locks: only the test database's import is a target (an
+            # import in another database on the same server once lost its backend to this watcher).
+            cursor.execute("SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND objid = %s AND granted "
+                           "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
                            [IMPORT_LOCK])
             row = cursor.fetchone()
             if row:

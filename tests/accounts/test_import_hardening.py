@@ -94,7 +94,7 @@ def test_a_quoted_cell_is_cut_to_50_characters(tmp_path: Path) -> None:
 def test_a_quoted_period_is_cut_to_50_characters(tmp_path: Path) -> None:
     problems = rejected(tmp_path, import_csv_text([{**ROW, "period": "2012-" + "1" * 1000}]))
     assert problems == [f"line 2, column period: “2012-{'1' * 45}…” is not a period; use YYYY-MM, YYYY-Qn, "
-                        "YYYY, YYYY-Www or YYYY-MM-DD/YYYY-MM-DD"]
+                        "YYYY, YYYY-Www, YYYY-MM-DD or YYYY-MM-DD/YYYY-MM-DD"]
 
 
 def test_a_long_header_is_cut_where_it_is_quoted(tmp_path: Path) -> None:

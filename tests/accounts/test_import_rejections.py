@@ -61,7 +61,7 @@ def test_a_column_given_twice_is_rejected(tmp_path: Path) -> None:
         ("account", " ", "this cell is empty; a value is required"),
         ("period", "2012-13", "month out of range in period “2012-13”"),
         ("period", "March 2012",
-         "“March 2012” is not a period; use YYYY-MM, YYYY-Qn, YYYY, YYYY-Www or YYYY-MM-DD/YYYY-MM-DD"),
+         "“March 2012” is not a period; use YYYY-MM, YYYY-Qn, YYYY, YYYY-Www, YYYY-MM-DD or YYYY-MM-DD/YYYY-MM-DD"),
         ("account", "长" * 129, f"“{'长' * 50}…” is longer than 128 characters"),  # quoted cut at 50
     ],
 )
@@ -157,8 +157,8 @@ def test_an_xlsx_row_with_values_beyond_the_header_is_rejected(tmp_path: Path) -
          "typed period into a date); format the column as Text and type the period, e.g. 2012-03 or "
          "2012-03-01/2012-03-31"),
         (datetime(1999, 12, 1), "year out of range in period “1999-12”"),
-        # Typed text stays text: a single day is not a period form.
-        ("2012-03-01", "“2012-03-01” is not a period; use YYYY-MM, YYYY-Qn, YYYY, YYYY-Www or YYYY-MM-DD/YYYY-MM-DD"),
+        # Typed text stays text: a typed day is a day (the daily form), so one that does not exist is refused.
+        ("2012-02-30", "“2012-02-30” contains a date that does not exist"),
     ],
     ids=["mid-month", "with-a-time", "year-out-of-range", "typed-day"],
 )

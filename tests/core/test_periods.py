@@ -80,8 +80,8 @@ def test_a_date_range_includes_both_ends(text: str) -> None:
         ("2021-W53", "week out of range in period “2021-W53”"),  # 2021 has only 52 ISO weeks
         ("2012-02-30/2012-03-01", "“2012-02-30/2012-03-01” contains a date that does not exist"),
         ("2012-03-01/2012-02-01", "the period “2012-03-01/2012-02-01” ends before it starts"),
-        ("2012-Q5", "“2012-Q5” is not a period; use YYYY-MM, YYYY-Qn, YYYY, YYYY-Www or YYYY-MM-DD/YYYY-MM-DD"),
-        ("March 2012", "“March 2012” is not a period; use YYYY-MM, YYYY-Qn, YYYY, YYYY-Www or YYYY-MM-DD/YYYY-MM-DD"),
+        ("2012-Q5", "“2012-Q5” is not a period; use YYYY-MM, YYYY-Qn, YYYY, YYYY-Www, YYYY-MM-DD or YYYY-MM-DD/YYYY-MM-DD"),
+        ("March 2012", "“March 2012” is not a period; use YYYY-MM, YYYY-Qn, YYYY, YYYY-Www, YYYY-MM-DD or YYYY-MM-DD/YYYY-MM-DD"),
     ],
 )
 def test_a_bad_period_is_rejected_with_a_message_naming_the_problem(text: str | None, message: str) -> None:
@@ -99,6 +99,7 @@ def test_a_bad_period_is_rejected_with_a_message_naming_the_problem(text: str | 
         (Period(date(2012, 2, 1), date(2012, 2, 29)), "2012-02"),
         (Period(date(2015, 12, 28), date(2016, 1, 3)), "2015-W53"),
         (Period(date(2012, 1, 1), date(2012, 1, 15)), "2012-01-01/2012-01-15"),
+        (Period(date(2012, 3, 5), date(2012, 3, 5)), "2012-03-05"),
     ],
 )
 def test_a_period_is_labelled_by_its_shortest_form(period: Period, label: str) -> None:
@@ -189,3 +190,17 @@ def test_the_previous_period_ends_the_day_before_and_is_of_the_same_kind(start: 
     previous = period.previous()
     assert previous.end == period.start - timedelta(days=1)
     assert previous.is_like(period)
+
+
+@pytest.mark.parametrize("text", ["2012-03-05", "2012-3-5", "2012年3月5日", "2012-03-05/2012-03-05"])
+def test_a_day_is_one_of_the_accepted_forms_for_daily_exports(text: str) -> None:
+    period = parse_period(text)
+
+    assert period == Period(date(2012, 3, 5), date(2012, 3, 5))
+    assert (period.kind, period.label, period.previous().label) == (PeriodKind.DAY, "2012-03-05", "2012-03-04")
+
+
+def test_a_day_that_does_not_exist_is_refused_as_such() -> None:
+    with translation.override("en"), pytest.raises(PeriodError) as raised:
+        parse_period("2013-02-29")
+    assert str(raised.value) == "“2013-02-29” contains a date that does not exist"
