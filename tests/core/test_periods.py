@@ -189,7 +189,18 @@ def test_the_previous_period_ends_the_day_before_and_is_of_the_same_kind(start: 
     period = Period(start, min(start + timedelta(days=days), date(2100, 12, 31)))
     previous = period.previous()
     assert previous.end == period.start - timedelta(days=1)
-    assert previous.is_like(period)
+    if period.kind == PeriodKind.RANGE:
+        # The N days before a range of N days may happen to be a calendar month (2001-02-01/2001-03-03
+        # comes after January 2001, found by Hypothesis): equally long is the promise, not a range.
+        assert previous.days == period.days
+    else:
+        assert previous.is_like(period)
+
+
+def test_the_days_before_a_range_may_be_a_calendar_month() -> None:
+    period = parse_period("2001-02-01/2001-03-03")
+    assert period.previous() == parse_period("2001-01")
+    assert period.previous().days == period.days == 31
 
 
 @pytest.mark.parametrize("text", ["2012-03-05", "2012-3-5", "2012年3月5日", "2012-03-05/2012-03-05"])
