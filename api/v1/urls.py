@@ -1,15 +1,25 @@
-"""/api/v1/: schemes, runs, rankings, and the OpenAPI schema with its Swagger UI."""
+"""/api/v1/: records, schemes, runs, rankings, imports, tokens, and the OpenAPI schema with its Swagger UI.
+
+A new group of endpoints (e.g. the award's) adds its routes in its own module and one line to
+`urlpatterns` below: `path("", include("api.v1.awards"))` (that module defines `urlpatterns`).
+"""
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from api.v1 import imports, records, tokens
 from api.v1 import rankings as api
 
 app_name = "api"
 
 router = DefaultRouter()
+router.register("cities", records.CityViewSet, basename="city")
+router.register("accounts", records.AccountViewSet, basename="account")
+router.register("snapshots", records.SnapshotViewSet, basename="snapshot")
 router.register("schemes", api.SchemeViewSet, basename="scheme")
 router.register("runs", api.RunViewSet, basename="run")
+router.register("imports", imports.ImportJobViewSet, basename="import")
+router.register("tokens", tokens.TokenViewSet, basename="token")
 
 urlpatterns = [
     path("runs/<int:run_id>/cities/", api.RunCityList.as_view(), name="run-cities"),

@@ -118,8 +118,8 @@ def test_anonymous_users_and_users_without_the_permission_cannot_start_or_publis
     run = ScoreRunFactory()
     body = {"scheme": "shifan-2012", "period": "2012-03"}
 
-    assert client.post("/api/v1/runs/", body, content_type="application/json").status_code == 403
-    assert client.post(f"/api/v1/runs/{run.pk}/publish/").status_code == 403
+    assert client.post("/api/v1/runs/", body, content_type="application/json").status_code == 401
+    assert client.post(f"/api/v1/runs/{run.pk}/publish/").status_code == 401
     client.force_login(User.objects.create_user("reader"))
     refused = client.post("/api/v1/runs/", body, content_type="application/json", **ENGLISH)
     assert refused.status_code == 403
@@ -352,6 +352,8 @@ def test_every_api_error_has_one_shape_in_the_requests_language(runner_client, l
 
 
 def test_an_anonymous_write_is_refused_in_chinese_by_default(client):
-    error = _error(client.post("/api/v1/runs/", {}, content_type="application/json"), 403)
+    response = client.post("/api/v1/runs/", {}, content_type="application/json")
+    error = _error(response, 401)
+    assert response["WWW-Authenticate"] == "Token"
 
     assert error == {"code": "not_authenticated", "message": "身份认证信息未提供。", "details": {}}
