@@ -1,0 +1,261 @@
+"""Reads of one city's standing in a run, as plain DataFrames (no HTML): the ranking table with its
+category scores, the city's categories against the national and province medians, its indicators as
+percentiles (strengths and weaknesses), its history, its accounts and the most similar cities.
+
+Pages (rankings.views) and the REST API both build on these. Every function issues a fixed number of
+queries whatever the number of cities: the run's rows are read in bulk (one query for the city scores,
+one for the category scores) and combined in pandas, never one query per city.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from django.db.models import Count
+
+from accounts.models import GovAccount
+from core.periods import Period
+from rankings.models import AccountScore, CityCategoryScore, CityScore, ScoreRun, ScoringScheme
+
+# The columns of city_ranking_frame (besides one column per category, named by its value).
+CITY_ID = "city_id"
+CITY = "city"
+CITY_EN = "city_en"
+PROVINCE = "province"
+LEVEL = "level"
+SCORE = "score"
+RANK = "rank"
+PREVIOUS_RANK = "previous_rank"
+RANK_CHANGE = "rank_change"
+IS_NEW = "is_new"
+MEDIAN_RANK = "median_rank"
+RANK_P05 = "rank_p05"
+RANK_P95 = "rank_p95"
+ACCOUNTS = "accounts"
+RANKING_COLUMNS = (CITY_ID, CITY, CITY_EN, PROVINCE, LEVEL, SCORE, RANK, PREVIOUS_RANK, RANK_CHANGE, IS_NEW,
+                   MEDIAN_RANK, RANK_P05, RANK_P95, ACCOUNTS)
+
+# The columns of city_categories_frame, city_indicators_frame and city_history_frame.
+CATEGORY = "category"
+NATIONAL_MEDIAN = "national_median"
+PROVINCE_MEDIAN = "province_median"
+INDICATOR = "indicator"
+VALUE = "value"
+PERCENTILE = "percentile"
+RUN_ID = "run_id"
+PERIOD = "period"
+PERIOD_START = "period_start"
+PERIOD_END = "period_end"
+
+SIMILAR_CITIES = 5
+STRENGTHS = 3
+
+
+def run_categories(run: ScoreRun) -> list[str]:
+    """The categories the run's scheme weighs (in the order GovAccount.Category declares them); none
+    for a scheme without category weights."""
+    weights = run.definition.category_weights or {}
+    return [category for category in GovAccount.Category.values if category in weights]
+
+
+def city_ranking_frame(*, run: ScoreRun, province: str | None = None) -> pd.DataFrame:
+    """The run's cities by rank (ties by city name): RANKING_COLUMNS plus one float column per category
+    of run_categories(run) (NaN where the city has no account of it). Two queries.
+
+    IS_NEW: the run has a previous ranking and the city was not in it (RANK_CHANGE is then NaN).
+    PREVIOUS_RANK and RANK_CHANGE are NaN when there was no previous ranking at all.
+    """
+    rows = CityScore.objects.filter(run=run)
+    if province:
+        rows = rows.filter(city__province=province)
+    records = list(rows.values_list(
+        "city_id", "city__name", "city__name_en", "city__province", "city__level", "score", "rank",
+        "previous_rank", "rank_change", "median_rank", "rank_p05", "rank_p95", "accounts",
+    ))
+    names = [column for column in RANKING_COLUMNS if column != IS_NEW]
+    cities = pd.DataFrame.from_records(records, columns=names)
+    for column in (SCORE, PREVIOUS_RANK, RANK_CHANGE, MEDIAN_RANK, RANK_P05, RANK_P95):
+        cities[column] = cities[column].astype("float64")
+    has_previous = bool(cities[PREVIOUS_RANK].notna().any())
+    cities.insert(names.index(RANK_CHANGE) + 1, IS_NEW, has_previous & cities[PREVIOUS_RANK].isna())
+    categories = category_scores_frame(run=run, city_ids=None if not province else cities[CITY_ID].tolist())
+    wide = categories.pivot(index=CITY_ID, columns=CATEGORY, values=SCORE) if len(categories) else None
+    for category in run_categories(run):
+        cities[category] = (cities[CITY_ID].map(wide[category]) if wide is not None and category in wide
+                            else np.nan)
+        cities[category] = cities[category].astype("float64")
+    return cities.sort_values([RANK, CITY, CITY_ID], kind="stable").reset_index(drop=True)
+
+
+def category_scores_frame(*, run: ScoreRun, city_ids: list[int] | None = None) -> pd.DataFrame:
+    """Every (city, category) score of the run: CITY_ID, CATEGORY, SCORE, ACCOUNTS. One query."""
+    rows = CityCategoryScore.objects.filter(run=run)
+    if city_ids is not None:
+        rows = rows.filter(city_id__in=city_ids)
+    records = list(rows.values_list("city_id", "category", "score", "accounts"))
+    frame = pd.DataFrame.from_records(records, columns=[CITY_ID, CATEGORY, SCORE, ACCOUNTS])
+    frame[SCORE] = frame[SCORE].astype("float64")
+    return frame
+
+
+def city_categories_frame(*, ranking: pd.DataFrame, run: ScoreRun, city_id: int) -> pd.DataFrame:
+    """The city's score in each category of the run beside the national median and its province's
+    median (over the ranked cities; a city with no account of a category counts as 0 there, as the
+    score does with missing_category zero). `ranking`: city_ranking_frame of the whole run. No query.
+
+    Columns: CATEGORY, SCORE, NATIONAL_MEDIAN, PROVINCE_MEDIAN; one row per run_categories(run).
+    """
+    categories = run_categories(run)
+    city = ranking.loc[ranking[CITY_ID] == city_id]
+    if city.empty or not categories:
+        return pd.DataFrame(columns=[CATEGORY, SCORE, NATIONAL_MEDIAN, PROVINCE_MEDIAN])
+    scores = ranking[categories].fillna(0.0)
+    in_province = ranking[PROVINCE] == city[PROVINCE].iloc[0]
+    return pd.DataFrame({
+        CATEGORY: categories,
+        SCORE: scores.loc[city.index[0]].to_numpy(dtype="float64"),
+        NATIONAL_MEDIAN: scores.median().to_numpy(dtype="float64"),
+        PROVINCE_MEDIAN: scores[in_province].median().to_numpy(dtype="float64"),
+    })
+
+
+def indicators_frame(*, run: ScoreRun) -> pd.DataFrame:
+    """Every city's indicator values as the run carried them to the city (CityScore.indicators):
+    index CITY_ID, one float column per indicator key of the scheme. One query."""
+    keys = list(run.definition.indicator_keys)
+    records = list(CityScore.objects.filter(run=run).values_list("city_id", "indicators"))
+    frame = pd.DataFrame.from_records([values or {} for _city, values in records],
+                                      index=pd.Index([city for city, _values in records], name=CITY_ID))
+    return frame.reindex(columns=keys).astype("float64")
+
+
+def city_indicators_frame(*, run: ScoreRun, city_id: int, indicators: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The city's value of each indicator and its percentile among all the run's cities (100: no
+    city is higher; ties share the mean percentile), best first. Columns: INDICATOR, VALUE,
+    PERCENTILE, NATIONAL_MEDIAN. One query (none when `indicators`, indicators_frame(run), is given).
+
+    Percentile = (rank among cities by value, ascending, ties averaged − 1) / (cities − 1) × 100; a
+    single city scores 100.
+    """
+    indicators = indicators_frame(run=run) if indicators is None else indicators
+    columns = [INDICATOR, VALUE, PERCENTILE, NATIONAL_MEDIAN]
+    if city_id not in indicators.index or indicators.empty:
+        return pd.DataFrame(columns=columns)
+    count = len(indicators)
+    ranks = indicators.rank(method="average")
+    percentiles = (ranks - 1.0) / (count - 1.0) * 100.0 if count > 1 else ranks * 0.0 + 100.0
+    frame = pd.DataFrame({
+        INDICATOR: indicators.columns,
+        VALUE: indicators.loc[city_id].to_numpy(dtype="float64"),
+        PERCENTILE: percentiles.loc[city_id].to_numpy(dtype="float64"),
+        NATIONAL_MEDIAN: indicators.median().to_numpy(dtype="float64"),
+    })
+    return frame.sort_values([PERCENTILE, INDICATOR], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def strengths_and_weaknesses(city_indicators: pd.DataFrame, *, count: int = STRENGTHS) -> tuple[pd.DataFrame,
+                                                                                                pd.DataFrame]:
+    """The `count` indicators where the city stands best (highest percentile) and worst (lowest, worst
+    first), from city_indicators_frame. With fewer than 2 × count indicators they split in half."""
+    known = city_indicators.dropna(subset=[PERCENTILE])
+    count = min(count, len(known) // 2) if len(known) < 2 * count else count
+    strengths = known.head(count)
+    weaknesses = known.tail(count).iloc[::-1] if count else known.head(0)
+    return strengths.reset_index(drop=True), weaknesses.reset_index(drop=True)
+
+
+def city_history_frame(*, city_id: int, scheme: ScoringScheme, period: Period) -> pd.DataFrame:
+    """The city's score and rank in every published run of `scheme` whose period is of the same kind
+    and length as `period` (months with months …), oldest first. One query.
+
+    Columns: RUN_ID, PERIOD (label), PERIOD_START, PERIOD_END, SCORE, RANK, RANK_CHANGE, RANK_P05,
+    RANK_P95, and CITIES (how many cities that run ranked).
+    """
+    rows = (CityScore.objects.filter(city_id=city_id, run__scheme=scheme, run__is_published=True)
+            .order_by("run__period_start", "run__period_end")
+            .values_list("run_id", "run__period_start", "run__period_end", "score", "rank", "rank_change",
+                         "rank_p05", "rank_p95", "run__cities_scored"))
+    records = [row for row in rows if Period(row[1], row[2]).is_like(period)]
+    frame = pd.DataFrame.from_records(
+        records, columns=[RUN_ID, PERIOD_START, PERIOD_END, SCORE, RANK, RANK_CHANGE, RANK_P05, RANK_P95, "cities"])
+    frame.insert(1, PERIOD, [Period(start, end).label for start, end in zip(frame[PERIOD_START], frame[PERIOD_END],
+                                                                            strict=True)])
+    for column in (SCORE, RANK_CHANGE, RANK_P05, RANK_P95):
+        frame[column] = frame[column].astype("float64")
+    return frame
+
+
+def similar_cities_frame(*, ranking: pd.DataFrame, city_id: int, limit: int = SIMILAR_CITIES) -> pd.DataFrame:
+    """The `limit` cities of the same administrative level whose score is nearest the city's (ties:
+    the better rank, then the name), nearest first; rows of `ranking` (city_ranking_frame) plus
+    "distance" (absolute score difference). Falls back to every level when the city's level has no
+    other city. No query."""
+    city = ranking.loc[ranking[CITY_ID] == city_id]
+    if city.empty:
+        return ranking.head(0).assign(distance=pd.Series(dtype="float64"))
+    others = ranking[ranking[CITY_ID] != city_id]
+    same_level = others[others[LEVEL] == city[LEVEL].iloc[0]]
+    pool = same_level if len(same_level) else others
+    pool = pool.assign(distance=(pool[SCORE] - city[SCORE].iloc[0]).abs())
+    return pool.sort_values(["distance", RANK, CITY], kind="stable").head(limit).reset_index(drop=True)
+
+
+def city_accounts_frame(*, run: ScoreRun, city_id: int) -> pd.DataFrame:
+    """The city's scored accounts: account_id, screen_name, category, composite, rank_in_category,
+    category_accounts (how many accounts the run ranked in that category), the flags empty_shell,
+    inactive (None: unknown), broadcast_only, reply_rate (NaN: no comments). By category (declared
+    order), then rank. Two queries."""
+    fields = ["account_id", "account__screen_name", "category", "composite", "rank_in_category",
+              "empty_shell", "inactive", "broadcast_only", "reply_rate"]
+    records = list(AccountScore.objects.filter(run=run, city_id=city_id).values_list(*fields))
+    accounts = pd.DataFrame.from_records(records, columns=fields).rename(
+        columns={"account__screen_name": "screen_name"})
+    sizes = category_sizes(run=run)
+    accounts["category_accounts"] = accounts["category"].map(sizes).astype("Int64")
+    accounts["reply_rate"] = accounts["reply_rate"].astype("float64")
+    order = {value: index for index, value in enumerate(GovAccount.Category.values)}
+    accounts["_order"] = accounts["category"].map(order)
+    return (accounts.sort_values(["_order", "rank_in_category", "screen_name"], kind="stable")
+            .drop(columns="_order").reset_index(drop=True))
+
+
+def category_sizes(*, run: ScoreRun) -> dict[str, int]:
+    """{category: number of accounts the run ranked in it}. One query."""
+    return dict(AccountScore.objects.filter(run=run).order_by().values_list("category")
+                .annotate(n=Count("id")).values_list("category", "n"))
+
+
+@dataclass(frozen=True)
+class CityBreakdown:
+    """Everything the city page (and the API's city breakdown) shows for one city in one run."""
+
+    run: ScoreRun
+    city_id: int
+    row: pd.Series  # the city's row of `ranking`
+    ranking: pd.DataFrame  # city_ranking_frame of the whole run
+    categories: pd.DataFrame  # city_categories_frame
+    indicators: pd.DataFrame  # city_indicators_frame
+    strengths: pd.DataFrame
+    weaknesses: pd.DataFrame
+    history: pd.DataFrame  # city_history_frame
+    similar: pd.DataFrame  # similar_cities_frame
+    accounts: pd.DataFrame  # city_accounts_frame
+
+
+def city_breakdown_get(*, run: ScoreRun, city_id: int) -> CityBreakdown | None:
+    """The city's breakdown in the run, or None if the run did not rank it. Six queries."""
+    ranking = city_ranking_frame(run=run)
+    rows = ranking.loc[ranking[CITY_ID] == city_id]
+    if rows.empty:
+        return None
+    indicators = city_indicators_frame(run=run, city_id=city_id)
+    strengths, weaknesses = strengths_and_weaknesses(indicators)
+    return CityBreakdown(
+        run=run, city_id=city_id, row=rows.iloc[0], ranking=ranking,
+        categories=city_categories_frame(ranking=ranking, run=run, city_id=city_id),
+        indicators=indicators, strengths=strengths, weaknesses=weaknesses,
+        history=city_history_frame(city_id=city_id, scheme=run.scheme, period=run.period),
+        similar=similar_cities_frame(ranking=ranking, city_id=city_id),
+        accounts=city_accounts_frame(run=run, city_id=city_id),
+    )
