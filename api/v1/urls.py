@@ -7,7 +7,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api.v1 import imports, records, tokens
+from api.v1 import breakdowns, imports, records, tokens
 from api.v1 import rankings as api
 
 app_name = "api"
@@ -24,7 +24,12 @@ router.register("tokens", tokens.TokenViewSet, basename="token")
 urlpatterns = [
     path("runs/<int:run_id>/cities/", api.RunCityList.as_view(), name="run-cities"),
     path("runs/<int:run_id>/accounts/", api.RunAccountList.as_view(), name="run-accounts"),
+    path("runs/<int:run_id>/cities/<int:city_id>/", breakdowns.RunCityBreakdown.as_view(), name="run-city"),
+    path("runs/<int:run_id>/leaderboards/<str:category>/", breakdowns.RunLeaderboard.as_view(),
+         name="run-leaderboard"),
     path("ranking/", api.RankingView.as_view(), name="ranking"),
+    path("ranking/cities/<int:city_id>/", breakdowns.RankingCityBreakdown.as_view(), name="ranking-city"),
+    path("accounts/<int:account_id>/history/", breakdowns.AccountHistory.as_view(), name="account-history"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
