@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -106,8 +107,14 @@ class AccountFilter(filters.FilterSet):
         return accounts.filter(_city_query("city__", value)) if value.strip() else accounts
 
 
+class IdFilter(filters.NumberFilter):
+    """A whole-number id (django-filter's NumberFilter takes decimals, which databases refuse when huge)."""
+
+    field_class = forms.IntegerField
+
+
 class SnapshotFilter(filters.FilterSet):
-    account = filters.NumberFilter(field_name="account_id", label=_("Account id"))
+    account = IdFilter(field_name="account_id", label=_("Account id"))
     city = filters.CharFilter(method="filter_city", label=_("A city id, or a city name (e.g. 长沙)"))
     province = filters.CharFilter(field_name="account__city__province", label=_("Province, e.g. 湖南"))
     category = filters.ChoiceFilter(field_name="account__category", choices=GovAccount.Category.choices)
