@@ -134,7 +134,7 @@ class CityBreakdownSerializer(serializers.Serializer):
     previous_rank = serializers.FloatField(allow_null=True)
     rank_change = serializers.FloatField(allow_null=True)
     is_new = serializers.BooleanField(help_text=_("Not in the previous ranking"))
-    rank_interval = RankIntervalSerializer(help_text=_("Median and 5-95 % ranks of the uncertainty analysis"))
+    rank_interval = RankIntervalSerializer(help_text=_("Median, 5th and 95th percentile ranks of the uncertainty analysis"))
     accounts = serializers.IntegerField()
     categories = CityCategorySerializer(many=True)
     indicators = CityIndicatorSerializer(many=True, help_text=_("Best percentile first"))
