@@ -90,3 +90,19 @@ def test_the_schema_says_a_run_may_have_no_user_and_the_ranking_answers_city_or_
     assert page["discriminator"]["propertyName"] == "level"
     assert sorted(page["discriminator"]["mapping"]) == ["account", "city"]
     assert {"400", "403", "404"} <= set(ranking)
+
+
+def test_the_main_endpoints_have_examples_and_the_docs_page_loads_nothing_from_the_internet(client, db):
+    document = client.get("/api/v1/schema/?format=json").json()
+    docs = client.get("/api/v1/docs/").content.decode()
+
+    def examples(path: str, method: str = "get", status: str = "200") -> dict:
+        return document["paths"][path][method]["responses"][status]["content"]["application/json"]["examples"]
+
+    assert "TheLatestPublishedCityRanking" in examples("/api/v1/ranking/")
+    assert examples("/api/v1/runs/{run_id}/cities/")
+    assert examples("/api/v1/ranking/cities/{city_id}/")
+    assert examples("/api/v1/imports/{id}/")
+    assert examples("/api/v1/tokens/", "post", "201")
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in docs
+    assert "https://" not in docs and "cdn" not in docs.lower()
