@@ -7,6 +7,11 @@ no run explicitly (/ranking/: "the latest published") may change when another ru
 they are cached for a shorter time (settings API_CACHE_SECONDS, API_LATEST_CACHE_SECONDS).
 A run that is replaced by a newer publication of its period becomes a draft again; caches may serve it
 until max-age runs out.
+
+The answer itself (the serialised data and its paging headers) is also kept in Django's cache under its
+ETag, so a repeated request for a published result costs one query (the run, whose visibility must be
+checked each time) instead of reading and serialising its rows again. Redis shares it between web
+processes; without Redis each process keeps its own.
 """
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from rest_framework import status
@@ -26,7 +32,7 @@ from rankings.models import ScoreRun
 def published_etag(request: Request, run: ScoreRun) -> str:
     published = run.published_at.isoformat() if run.published_at else ""
     renderer = getattr(request, "accepted_renderer", None)
-    asked = "|".join([request.get_full_path(), getattr(renderer, "format", "") or "", get_language() or ""])
+    asked = "|".join([request.build_absolute_uri(), getattr(renderer, "format", "") or "", get_language() or ""])
     digest = hashlib.sha256(f"{run.pk}|{published}|{asked}".encode()).hexdigest()[:32]
     return f'W/"{digest}"'
 
@@ -70,6 +76,24 @@ def _headers(response: Response, etag: str, *, latest: bool) -> None:
     patch_vary_headers(response, ["Accept", "Accept-Language"])
 
 
+CACHED_HEADERS = ("Link", "X-Total-Count")
+
+
 def conditional(view: Any, request: Request, run: ScoreRun, build: Any, *, latest: bool = False) -> Response:
-    """304 if the client's copy is current, else build() with the caching headers."""
-    return not_modified(request, run) or cache_published(request, build(), run, latest=latest)
+    """304 if the client's copy is current; else the answer kept under its ETag, or build() (then kept),
+    with the caching headers. Drafts are always built, never kept."""
+    if not run.is_published:
+        return cache_published(request, build(), run, latest=latest)
+    unchanged = not_modified(request, run)
+    if unchanged is not None:
+        return unchanged
+    key = "api:answer:" + published_etag(request, run)
+    kept = cache.get(key)
+    if kept is not None:
+        data, headers = kept
+        return cache_published(request, Response(data, headers=headers), run, latest=latest)
+    response = build()
+    if response.status_code == status.HTTP_200_OK:
+        headers = {name: response[name] for name in CACHED_HEADERS if response.has_header(name)}
+        cache.set(key, (response.data, headers), settings.API_CACHE_SECONDS)
+    return cache_published(request, response, run, latest=latest)

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 
 from rankings.models import ScoreRun
 from tests.factories import CityFactory, SnapshotFactory
@@ -240,6 +241,7 @@ def test_the_city_ranking_needs_the_same_few_queries_however_many_cities(
         city = CityFactory()
         CityScoreFactory(run=run, city=city, rank=4 + number)
         CityCategoryScoreFactory(run=run, city=city, category="tourism")
+    cache.clear()  # a published run's answer is kept under its ETag: these rows came after publication
     with django_assert_max_num_queries(3):
         assert client.get(f"/api/v1/runs/{run.pk}/cities/").json()["count"] == 53
 

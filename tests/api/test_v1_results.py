@@ -132,3 +132,20 @@ def test_a_schemes_versions_list_the_runs_that_used_each_and_its_document(client
     assert anonymous[0]["document"]["name"] == "renamed" and anonymous[1]["document"] == old.document
     assert [(row["version"], row["runs"]) for row in seen_by_runner] == [(3, 1), (1, 1)]
     assert client.get("/api/v1/schemes/nope/versions/").status_code == 404
+
+
+def test_a_repeated_published_answer_is_served_from_the_cache_with_one_query(client, django_assert_num_queries):
+    run = ranking_build(published=True)
+    url = f"/api/v1/runs/{run.pk}/cities/?page_size=2"
+    first = client.get(url)
+
+    with django_assert_num_queries(1):  # the run: its visibility is checked on every request
+        again = client.get(url)
+    client.get(url + "&format=csv")  # another format: another answer, kept too
+    with django_assert_num_queries(1):
+        as_csv = client.get(url + "&format=csv")
+
+    assert again.json() == first.json() and again["Link"] == first["Link"] and again["X-Total-Count"] == "3"
+    assert as_csv.content.decode("utf-8").lstrip("\ufeff").startswith("rank,city_id,city,")
+    ScoreRun.objects.filter(pk=run.pk).update(is_published=False)  # replaced: a draft again
+    assert client.get(url).status_code == 404
