@@ -294,6 +294,9 @@ REST_FRAMEWORK = {
 # "the latest published ranking" may change when a run is published, so it is kept for less. (api/caching.py)
 API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 3600)
 API_LATEST_CACHE_SECONDS = env_int("API_LATEST_CACHE_SECONDS", 60)
+# How long the API trusts its cached knowledge of which run a URL means and when it was published (a
+# replaced run may be served this much longer); 0 asks the database on every request.
+API_RUN_STATE_SECONDS = env_int("API_RUN_STATE_SECONDS", 5)
 SPECTACULAR_SETTINGS = {
     # https://drf-spectacular.readthedocs.io/en/latest/settings.html#self-contained-ui-installation
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -22,9 +22,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.models import GovAccount
-from api.caching import conditional
+from api.caching import published_answer
 from api.renderers import ExportableMixin
-from api.v1.rankings import RUN_ID, _query, _run_or_404
+from api.v1.rankings import RUN_ID, _query, _run_or_404, latest_key, latest_published_run
 from rankings import selectors
 from rankings.models import ScoreRun
 from rankings.selectors import accounts as account_selectors
@@ -196,28 +196,13 @@ class RunCityBreakdown(GenericAPIView):
     @extend_schema(summary=_("A city's breakdown in a run"), examples=[BREAKDOWN_EXAMPLE], parameters=[
         RUN_ID, OpenApiParameter("city_id", {"type": "integer", "minimum": 0}, OpenApiParameter.PATH)])
     def get(self, request: Request, run_id: int, city_id: int) -> Response:
-        run = _run_or_404(run_id, user=request.user)
-        return conditional(self, request, run, lambda: Response(city_breakdown_data(run, city_id)))
+        return published_answer(request, key=f"run:{run_id}", load_run=lambda: _run_or_404(run_id, user=request.user),
+                                build=lambda run: Response(city_breakdown_data(run, city_id)))
 
 
 class RankingQuery(serializers.Serializer):
     scheme = serializers.SlugField(required=False, help_text=_("Scheme slug (default: the default scheme)"))
     period = serializers.CharField(required=False, help_text=_("Period (default: the latest published)"))
-
-
-def _latest_published(request: Request) -> ScoreRun:
-    """The published run of ?scheme= (default: the default scheme) and ?period= (default: the latest),
-    validated as /ranking/ does."""
-    from api.v1.rankings import RankingQuerySerializer
-
-    params = _query(RankingQuerySerializer, request)
-    scheme = params.get("scheme") or selectors.scheme_default_get()
-    if scheme is None:
-        raise NotFound(selectors.NO_DEFAULT_SCHEME)
-    run = selectors.run_published_get(scheme=scheme, period=params.get("period"))
-    if run is None:
-        raise NotFound(selectors.no_published_ranking_message(scheme=scheme, period=params.get("period")))
-    return run
 
 
 class RankingCityBreakdown(GenericAPIView):
@@ -230,8 +215,8 @@ class RankingCityBreakdown(GenericAPIView):
                    parameters=[RankingQuery,
                                OpenApiParameter("city_id", {"type": "integer", "minimum": 0}, OpenApiParameter.PATH)])
     def get(self, request: Request, city_id: int) -> Response:
-        run = _latest_published(request)
-        return conditional(self, request, run, lambda: Response(city_breakdown_data(run, city_id)), latest=True)
+        return published_answer(request, key=latest_key(request), load_run=lambda: latest_published_run(request),
+                                build=lambda run: Response(city_breakdown_data(run, city_id)), latest=True)
 
 
 # --- leaderboards ----------------------------------------------------------------------------------------
@@ -271,9 +256,9 @@ class RunLeaderboard(ExportableMixin, GenericAPIView):
     def get(self, request: Request, run_id: int, category: str) -> Response:
         if category not in GovAccount.Category.values:
             raise NotFound(_("There is no category “%(category)s”.") % {"category": category[:50]})
-        province = _query(LeaderboardQuery, request).get("province")
-        run = _run_or_404(run_id, user=request.user)
-        return conditional(self, request, run, lambda: self._page(run, category, province))
+        return published_answer(
+            request, key=f"run:{run_id}", load_run=lambda: _run_or_404(run_id, user=request.user),
+            build=lambda run: self._page(run, category, _query(LeaderboardQuery, request).get("province")))
 
     def _page(self, run: ScoreRun, category: str, province: str | None) -> Response:
         frame = account_selectors.category_leaderboard_frame(run=run, category=category, province=province)

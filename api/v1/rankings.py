@@ -9,6 +9,7 @@ and serialise the result.
 """
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.db.models import Count, Max, Min
@@ -34,7 +35,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from accounts.models import GovAccount
-from api.caching import conditional
+from api.caching import published_answer
 from api.errors import Conflict, ErrorSerializer
 from api.renderers import ExportableMixin
 from core.periods import Period, PeriodError, parse_period
@@ -272,6 +273,25 @@ def _run_or_404(run_id: int, *, user: Any) -> ScoreRun:
     return run
 
 
+def latest_published_run(request: Request) -> ScoreRun:
+    """The published run of ?scheme= (default: the default scheme) and ?period= (default: the latest
+    published), or 400 for a bad parameter, 404 when there is none."""
+    params = _query(RankingQuerySerializer, request)
+    scheme = params.get("scheme") or selectors.scheme_default_get()
+    if scheme is None:
+        raise NotFound(selectors.NO_DEFAULT_SCHEME)
+    run = selectors.run_published_get(scheme=scheme, period=params.get("period"))
+    if run is None:
+        raise NotFound(selectors.no_published_ranking_message(scheme=scheme, period=params.get("period")))
+    return run
+
+
+def latest_key(request: Request) -> str:
+    """What "the latest published" of a request means, as a cache key (its scheme and period as given)."""
+    asked = "|".join(request.query_params.get(name, "") for name in ("scheme", "period"))
+    return "latest:" + hashlib.sha256(asked.encode()).hexdigest()[:24]
+
+
 # --- views --------------------------------------------------------------------------------------------
 @extend_schema_view(
     list=extend_schema(summary=_("Scoring schemes")),
@@ -327,8 +347,8 @@ class RunViewSet(ExportableMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """A published run never changes: ETag and Cache-Control, 304 for a current copy."""
-        run = self.get_object()
-        return conditional(self, request, run, lambda: Response(self.get_serializer(run).data))
+        return published_answer(request, key=f"run:{self.kwargs['pk']}"[:64], load_run=self.get_object,
+                                build=lambda run: Response(self.get_serializer(run).data))
 
     @extend_schema(
         summary=_("Start a score run"), request=RunCreateSerializer,
@@ -372,8 +392,13 @@ class RunCityList(ExportableMixin, ListAPIView):
     @extend_schema(summary=_("City ranking of a run"), parameters=[RUN_ID, CityQuerySerializer],
                    examples=[CITY_ROW_EXAMPLE])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        self.run = _run_or_404(self.kwargs["run_id"], user=request.user)
-        return conditional(self, request, self.run, lambda: super(RunCityList, self).get(request, *args, **kwargs))
+        def build(run: ScoreRun) -> Response:
+            self.run = run
+            return super(RunCityList, self).get(request, *args, **kwargs)
+
+        run_id = self.kwargs["run_id"]
+        return published_answer(request, key=f"run:{run_id}", build=build,
+                                load_run=lambda: _run_or_404(run_id, user=request.user))
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -392,9 +417,13 @@ class RunAccountList(ExportableMixin, ListAPIView):
 
     @extend_schema(summary=_("Account ranking of a run"), parameters=[RUN_ID, AccountQuerySerializer])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        self.run = _run_or_404(self.kwargs["run_id"], user=request.user)
-        return conditional(self, request, self.run,
-                           lambda: super(RunAccountList, self).get(request, *args, **kwargs))
+        def build(run: ScoreRun) -> Response:
+            self.run = run
+            return super(RunAccountList, self).get(request, *args, **kwargs)
+
+        run_id = self.kwargs["run_id"]
+        return published_answer(request, key=f"run:{run_id}", build=build,
+                                load_run=lambda: _run_or_404(run_id, user=request.user))
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -423,14 +452,9 @@ class RankingView(ExportableMixin, GenericAPIView):
                              description=_("No published ranking for that scheme and period, or no such page")),
     })
     def get(self, request: Request) -> Response:
-        params = _query(RankingQuerySerializer, request)
-        scheme = params.get("scheme") or selectors.scheme_default_get()
-        if scheme is None:
-            raise NotFound(selectors.NO_DEFAULT_SCHEME)
-        run = selectors.run_published_get(scheme=scheme, period=params.get("period"))
-        if run is None:
-            raise NotFound(selectors.no_published_ranking_message(scheme=scheme, period=params.get("period")))
-        return conditional(self, request, run, lambda: self._page(run, params), latest=True)
+        return published_answer(request, key=latest_key(request), load_run=lambda: latest_published_run(request),
+                                build=lambda run: self._page(run, _query(RankingQuerySerializer, request)),
+                                latest=True)
 
     def _page(self, run: ScoreRun, params: dict[str, Any]) -> Response:
         if params["level"] == "account":

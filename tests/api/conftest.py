@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Permission, User
-from django.core.cache import cache
 
 from api.services import token_create
-
-
-@pytest.fixture(autouse=True)
-def _answers_forgotten() -> None:
-    """Published answers are kept in the cache under their ETag (api/caching.py); each test starts empty."""
-    cache.clear()
 
 
 @pytest.fixture
