@@ -12,17 +12,20 @@ per process):
   latest published" of a scheme and period), for API_RUN_STATE_SECONDS (5): a repeated request needs no
   query to know what it asks for. A run replaced by a newer publication (a draft again) may so be
   served for those few seconds more, as proxies may serve it until max-age runs out;
-- the answer itself (the serialised data and its paging headers) under its ETag, for API_CACHE_SECONDS:
-  a repeated request does not read and serialise the rows again.
-Drafts are never kept: they are read, checked against the user and built on every request.
+- the answer itself (its rendered bytes, content type and headers) under its ETag, for API_CACHE_SECONDS:
+  a repeated request neither reads nor serialises nor renders the rows again.
+Drafts are never kept: they are read, checked against the user and built on every request. Nor is the
+browsable API's HTML page (it names the user and holds their CSRF token): it is `private, no-store`.
 """
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from rest_framework import status
@@ -31,7 +34,8 @@ from rest_framework.response import Response
 
 from rankings.models import ScoreRun
 
-CACHED_HEADERS = ("Link", "X-Total-Count")
+SHAREABLE_FORMATS = ("json", "csv", "xlsx")  # the same bytes for everyone
+CACHED_HEADERS = ("Content-Type", "Content-Disposition", "Link", "X-Total-Count")
 Stamp = tuple[int, str]  # (run id, publication time)
 
 
@@ -52,7 +56,7 @@ def _matches(header: str, etag: str) -> bool:
     return any(tag == "*" or tag.removeprefix("W/") == wanted for tag in (tag.strip() for tag in header.split(",")))
 
 
-def _headers(response: Response, etag: str, *, latest: bool) -> Response:
+def _headers(response: HttpResponse, etag: str, *, latest: bool) -> HttpResponse:
     seconds = settings.API_LATEST_CACHE_SECONDS if latest else settings.API_CACHE_SECONDS
     response["ETag"] = etag
     response["Cache-Control"] = f"public, max-age={seconds}"
@@ -60,8 +64,8 @@ def _headers(response: Response, etag: str, *, latest: bool) -> Response:
     return response
 
 
-def published_answer(request: Request, *, key: str, load_run: Callable[[], ScoreRun],
-                     build: Callable[[ScoreRun], Response], latest: bool = False) -> Response:
+def published_answer(view: Any, request: Request, *, key: str, load_run: Callable[[], ScoreRun],
+                     build: Callable[[ScoreRun], Response], latest: bool = False) -> HttpResponse:
     """The answer about the run that load_run() finds (it raises 404 for a run this user may not see).
 
     key names what the URL asks for ("run:7", or "latest:<scheme>:<period>") and keeps its publication
@@ -69,6 +73,10 @@ def published_answer(request: Request, *, key: str, load_run: Callable[[], Score
     the kept answer, else build(run) (then kept), with ETag and Cache-Control. A draft's answer is built
     every time, `private, no-store`.
     """
+    if getattr(request.accepted_renderer, "format", None) not in SHAREABLE_FORMATS:
+        response = build(load_run())
+        response["Cache-Control"] = "private, no-store"
+        return response
     stamp_key = f"api:stamp:{key}"
     stamp = cache.get(stamp_key)
     run = None
@@ -87,15 +95,26 @@ def published_answer(request: Request, *, key: str, load_run: Callable[[], Score
     answer_key = "api:answer:" + etag
     kept = cache.get(answer_key)
     if kept is not None:
-        data, headers = kept
-        return _headers(Response(data, headers=headers), etag, latest=latest)
+        content, headers = kept
+        return _headers(HttpResponse(content, headers=headers), etag, latest=latest)
     run = run or load_run()
     if _stamp(run) != stamp or not run.is_published:  # changed since the stamp was kept: start again
         cache.delete(stamp_key)
-        return published_answer(request, key=key, load_run=lambda: run, build=build, latest=latest)
+        return published_answer(view, request, key=key, load_run=lambda: run, build=build, latest=latest)
     response = build(run)
     if response.status_code != status.HTTP_200_OK:
         return response
-    cache.set(answer_key, (response.data, {name: response[name] for name in CACHED_HEADERS
-                                           if response.has_header(name)}), settings.API_CACHE_SECONDS)
+    _render(view, request, response)
+    cache.set(answer_key, (response.content, {name: response[name] for name in CACHED_HEADERS
+                                              if response.has_header(name)}), settings.API_CACHE_SECONDS)
     return _headers(response, etag, latest=latest)
+
+
+def _render(view: Any, request: Request, response: Response) -> None:
+    """Render now, as DRF would once the view returns (finalize_response), to keep the bytes."""
+    response.accepted_renderer = request.accepted_renderer
+    response.accepted_media_type = request.accepted_media_type
+    response.renderer_context = view.get_renderer_context()
+    for name, value in getattr(view, "export_headers", lambda _response: {})(response).items():
+        response[name] = value
+    response.render()

@@ -78,15 +78,20 @@ class ExportableMixin:
         chosen = [renderers.JSONRenderer(), renderers.BrowsableAPIRenderer(), CSVRenderer()]
         return [*chosen, XLSXRenderer()] if self.xlsx else chosen
 
+    def export_headers(self, response: Any) -> dict[str, str]:
+        """A download's file name, for a table format."""
+        renderer = getattr(response, "accepted_renderer", None)
+        if renderer is None or renderer.format not in EXPORT_FORMATS or response.status_code != 200:
+            return {}
+        return {"Content-Disposition": f'attachment; filename="{self.export_name}.{renderer.format}"'}
+
     def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().finalize_response(request, response, *args, **kwargs)
         if not isinstance(response, Response):
-            return response
-        export = response.accepted_renderer.format in EXPORT_FORMATS
-        if export and response.status_code >= 400:
+            return response  # an answer kept in the cache (api/caching.py): already rendered, headers kept
+        if response.accepted_renderer.format in EXPORT_FORMATS and response.status_code >= 400:
             response.accepted_renderer = renderers.JSONRenderer()
             response.accepted_media_type = response.accepted_renderer.media_type
-        elif export and response.status_code == 200:
-            response["Content-Disposition"] = (
-                f'attachment; filename="{self.export_name}.{response.accepted_renderer.format}"')
+        for name, value in self.export_headers(response).items():
+            response[name] = value
         return response

@@ -196,7 +196,7 @@ class RunCityBreakdown(GenericAPIView):
     @extend_schema(summary=_("A city's breakdown in a run"), examples=[BREAKDOWN_EXAMPLE], parameters=[
         RUN_ID, OpenApiParameter("city_id", {"type": "integer", "minimum": 0}, OpenApiParameter.PATH)])
     def get(self, request: Request, run_id: int, city_id: int) -> Response:
-        return published_answer(request, key=f"run:{run_id}", load_run=lambda: _run_or_404(run_id, user=request.user),
+        return published_answer(self, request, key=f"run:{run_id}", load_run=lambda: _run_or_404(run_id, user=request.user),
                                 build=lambda run: Response(city_breakdown_data(run, city_id)))
 
 
@@ -215,7 +215,7 @@ class RankingCityBreakdown(GenericAPIView):
                    parameters=[RankingQuery,
                                OpenApiParameter("city_id", {"type": "integer", "minimum": 0}, OpenApiParameter.PATH)])
     def get(self, request: Request, city_id: int) -> Response:
-        return published_answer(request, key=latest_key(request), load_run=lambda: latest_published_run(request),
+        return published_answer(self, request, key=latest_key(request), load_run=lambda: latest_published_run(request),
                                 build=lambda run: Response(city_breakdown_data(run, city_id)), latest=True)
 
 
@@ -257,7 +257,7 @@ class RunLeaderboard(ExportableMixin, GenericAPIView):
         if category not in GovAccount.Category.values:
             raise NotFound(_("There is no category “%(category)s”.") % {"category": category[:50]})
         return published_answer(
-            request, key=f"run:{run_id}", load_run=lambda: _run_or_404(run_id, user=request.user),
+            self, request, key=f"run:{run_id}", load_run=lambda: _run_or_404(run_id, user=request.user),
             build=lambda run: self._page(run, category, _query(LeaderboardQuery, request).get("province")))
 
     def _page(self, run: ScoreRun, category: str, province: str | None) -> Response:

@@ -347,7 +347,7 @@ class RunViewSet(ExportableMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """A published run never changes: ETag and Cache-Control, 304 for a current copy."""
-        return published_answer(request, key=f"run:{self.kwargs['pk']}"[:64], load_run=self.get_object,
+        return published_answer(self, request, key=f"run:{self.kwargs['pk']}"[:64], load_run=self.get_object,
                                 build=lambda run: Response(self.get_serializer(run).data))
 
     @extend_schema(
@@ -397,7 +397,7 @@ class RunCityList(ExportableMixin, ListAPIView):
             return super(RunCityList, self).get(request, *args, **kwargs)
 
         run_id = self.kwargs["run_id"]
-        return published_answer(request, key=f"run:{run_id}", build=build,
+        return published_answer(self, request, key=f"run:{run_id}", build=build,
                                 load_run=lambda: _run_or_404(run_id, user=request.user))
 
     def get_queryset(self):
@@ -422,7 +422,7 @@ class RunAccountList(ExportableMixin, ListAPIView):
             return super(RunAccountList, self).get(request, *args, **kwargs)
 
         run_id = self.kwargs["run_id"]
-        return published_answer(request, key=f"run:{run_id}", build=build,
+        return published_answer(self, request, key=f"run:{run_id}", build=build,
                                 load_run=lambda: _run_or_404(run_id, user=request.user))
 
     def get_queryset(self):
@@ -452,7 +452,7 @@ class RankingView(ExportableMixin, GenericAPIView):
                              description=_("No published ranking for that scheme and period, or no such page")),
     })
     def get(self, request: Request) -> Response:
-        return published_answer(request, key=latest_key(request), load_run=lambda: latest_published_run(request),
+        return published_answer(self, request, key=latest_key(request), load_run=lambda: latest_published_run(request),
                                 build=lambda run: self._page(run, _query(RankingQuerySerializer, request)),
                                 latest=True)
 

@@ -165,3 +165,28 @@ def test_a_replaced_run_is_hidden_again_once_its_stamp_expires(client, settings)
     ScoreRun.objects.filter(pk=run.pk).update(is_published=False)  # replaced: a draft again
 
     assert client.get(url).status_code == 404
+
+
+def test_the_browsable_api_page_is_never_kept_or_shared(client, staff, django_assert_max_num_queries):
+    run = ranking_build(published=True)
+    client.force_login(staff)
+
+    page = client.get(f"/api/v1/runs/{run.pk}/cities/", HTTP_ACCEPT="text/html")
+
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    assert page["Cache-Control"] == "private, no-store" and "ETag" not in page
+    assert b"staffer" in page.content  # the page names its user: it must not reach anyone else
+    client.logout()
+    anonymous = client.get(f"/api/v1/runs/{run.pk}/cities/", HTTP_ACCEPT="text/html")
+    assert b"staffer" not in anonymous.content
+
+
+def test_a_kept_csv_download_keeps_its_file_name(client):
+    run = ranking_build(published=True)
+    url = f"/api/v1/runs/{run.pk}/cities/?format=csv"
+
+    first, again = client.get(url), client.get(url)
+
+    assert again.content == first.content
+    assert again["Content-Disposition"] == first["Content-Disposition"] == 'attachment; filename="city-ranking.csv"'
+    assert again["Content-Type"] == "text/csv; charset=utf-8" and again["ETag"] == first["ETag"]
