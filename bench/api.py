@@ -14,8 +14,11 @@ Steps:
            throughput (requests/s) and the 50th/99th percentile latency of each URL.
 URLs, each measured twice (interleaved; the better of the two is reported, the other printed too):
   /bench/trivial/ (baseline: a DRF view with no query), /api/v1/runs/<id>/cities/ (a page of 100),
-  ?page_size=1000 (all the cities), /api/v1/ranking/ (the latest published, default scheme), and the
-  page of 100 again with If-None-Match (304).
+  ?page_size=1000 (all the cities), /api/v1/ranking/ (the latest published, default scheme), the
+  page of 100 again with If-None-Match (304); these are answered from the answers kept in the cache
+  (api/caching.py) after the first request. Then the page of 100 and all the cities with a new query
+  parameter on every request (?cold=<n>), so that nothing kept applies: the rows are read, serialised
+  and rendered each time.
 Goal (issue #11): the city ranking at >= 50 % of the trivial view's throughput, p99 < 50 ms. The load
 generator runs on the same machine as the server, so both share its cores: ratios, not absolute figures,
 are what compare across machines. Results go to docs/benchmarks.md.
@@ -144,8 +147,10 @@ def _get(port: int, path: str, headers: dict[str, str]) -> tuple[int, float, byt
 
 
 def _load(port: int, path: str, *, total: int, concurrency: int, headers: dict[str, str]) -> dict[str, float]:
+    cold = path.endswith("cold=")  # a new query each time: no kept answer, the rows are read and rendered
+    numbers = itertools.count()
     for _ in range(WARMUP):
-        _get(port, path, headers)
+        _get(port, path + (str(next(numbers)) if cold else ""), headers)
     tickets = itertools.count()  # next() on it is atomic under the GIL: each request is taken once
     latencies: list[float] = []
     statuses: set[int] = set()
@@ -154,7 +159,7 @@ def _load(port: int, path: str, *, total: int, concurrency: int, headers: dict[s
     def worker() -> None:
         mine = []
         while next(tickets) < total:
-            status, seconds, _body, _headers = _get(port, path, headers)
+            status, seconds, _body, _headers = _get(port, path + (str(next(numbers)) if cold else ""), headers)
             statuses.add(status)
             mine.append(seconds)
         with lock:
@@ -177,13 +182,14 @@ def _measure(arguments: argparse.Namespace, run_id: int) -> list[tuple[str, list
     page = f"/api/v1/runs/{run_id}/cities/"
     etag = _get(arguments.port, page, {})[3]["ETag"]
     urls = [("/bench/trivial/", {}), (page, {}), (page + "?page_size=1000", {}), ("/api/v1/ranking/", {}),
-            (page, {"If-None-Match": etag})]
+            (page, {"If-None-Match": etag}), (page + "?cold=", {}), (page + "?page_size=1000&cold=", {})]
     results: dict[int, list[dict[str, float]]] = {index: [] for index in range(len(urls))}
     for _round in range(2):
         for index, (path, headers) in enumerate(urls):
             results[index].append(_load(arguments.port, path, total=arguments.requests,
                                         concurrency=arguments.concurrency, headers=headers))
-    names = [path + (" (If-None-Match → 304)" if headers else "") for path, headers in urls]
+    names = [path.replace("cold=", "cold=<n> (never kept)") + (" (If-None-Match → 304)" if headers else "")
+             for path, headers in urls]
     return [(name, results[index]) for index, name in enumerate(names)]
 
 
