@@ -106,3 +106,12 @@ def test_a_job_is_seen_by_its_uploader_and_importers_only(client, upload, analys
     mine = client.get("/api/v1/imports/", **token_headers(analyst)).json()["results"]
     assert {row["file_name"] for row in mine} == {"march.csv", "someone-elses.csv"}  # an importer sees all
     assert client.get("/api/v1/imports/", **token_headers(staff)).json()["results"] == []
+
+
+def test_the_job_list_needs_the_same_few_queries_however_many_jobs(client, analyst, django_assert_max_num_queries):
+    headers = token_headers(analyst)
+    for number in range(25):
+        ImportJob.objects.create(file_name=f"{number}.csv", created_by=User.objects.create_user(f"u{number}"))
+    # token (with its owner), its last use, the permissions (user, groups), count, page (uploaders joined)
+    with django_assert_max_num_queries(6):
+        assert client.get("/api/v1/imports/", **headers).json()["count"] == 25

@@ -150,3 +150,15 @@ def test_token_users_are_throttled_per_user_with_429_and_retry_after(client, ana
     assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 60
     assert refused["Content-Type"] == "application/json"
     assert refused.json()["error"]["code"] == "throttled"
+
+
+def test_the_token_list_needs_the_same_few_queries_however_many_tokens(client, admin_user_,
+                                                                        django_assert_max_num_queries):
+    for number in range(3):
+        token_create(user=User.objects.create_user(f"owner{number}"), name="t")
+    client.force_login(admin_user_)
+    client.get("/api/v1/tokens/")
+    for number in range(20):
+        token_create(user=User.objects.create_user(f"more{number}"), name="t")
+    with django_assert_max_num_queries(4):  # session, user, count, page (owners joined)
+        assert client.get("/api/v1/tokens/").json()["count"] == 23
