@@ -11,6 +11,14 @@ queries, template rendering), as a logged-in superuser, --repeat times; the medi
 the median of /healthz (one `SELECT 1`) measured in the same run, so the ratio is what to compare
 across machines. Also reports the number of SQL queries per page. The ranking pages need a published
 run of the default scheme (bench/score_run.py leaves one in its database), else they are skipped.
+
+--http: the analyst pages under load, as in production: gunicorn (--workers, DEBUG=false, static files
+collected into a temporary STATIC_ROOT, the cache on REDIS_URL when set) on loopback, and a bounded
+load generator in this process (--concurrency threads, --requests requests per page, each on its own
+connection, no think time). Reports throughput and median/p99 latency per page next to a trivial
+template view (/login/, a form page) and /healthz on the same server in the same run:
+
+    DATABASE_URL=… REDIS_URL=redis://127.0.0.1:6379/3 .venv/bin/python bench/pages.py --http
 """
 from __future__ import annotations
 
@@ -43,6 +51,16 @@ PAGES = (
     "/api/v1/runs/{run}/cities/",
     "/api/v1/runs/{run}/accounts/?category=police",
     "/admin/rankings/scorerun/",
+    # The analyst pages (issue #10): {city} is the first-ranked city, {account} its first account.
+    "/?sort=score&order=asc&province=湖南",
+    "/?w=police:40,traffic:10,press:30,youth:10,tourism:10",
+    "/?export=csv",
+    "/cities/{city}/",
+    "/cities/compare/?cities={city},{city2}",
+    "/categories/police/",
+    "/categories/police/?province=湖南&sort=score&order=asc",
+    "/accounts/{account}/",
+    "/methodology/",
 )
 BASELINE = "/healthz"
 
@@ -50,9 +68,16 @@ BASELINE = "/healthz"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--http", action="store_true", help="load-test the analyst pages through gunicorn")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--requests", type=int, default=400)
     arguments = parser.parse_args()
     if "postgres" not in os.environ.get("DATABASE_URL", ""):
         sys.exit("Set DATABASE_URL to a PostgreSQL database holding the national set.")
+    if arguments.http:
+        _http(arguments)
+        return
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govweibo.settings")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
@@ -97,12 +122,112 @@ def _run(repeat: int) -> None:
     print(f"| `{BASELINE}` (baseline) | 200 | {base * 1000:.1f} | 1.0 | 1 |")
     published = ScoreRun.objects.filter(is_published=True, scheme__is_default=True).order_by("-period_end").first()
     for url in PAGES:
-        if "{run}" in url:
+        if "{" in url:
             if published is None:
                 continue
-            url = url.format(run=published.pk)
+            url = url.format(**_ids(published))
         seconds, queries, status = measure(url)
         print(f"| `{url}` | {status} | {seconds * 1000:.1f} | {seconds / base:.0f} | {queries} |")
+
+
+HTTP_PAGES = (
+    "/healthz",
+    "/login/",  # the trivial template view: a form in base.html, no data
+    "/",
+    "/?sort=score&order=asc&province=湖南",
+    "/cities/{city}/",
+    "/categories/police/",
+    "/accounts/{account}/",
+)
+
+
+def _http(arguments: argparse.Namespace) -> None:
+    """gunicorn on loopback, then each page under a bounded concurrent load."""
+    import concurrent.futures
+    import http.client
+    import socket
+    import subprocess
+    import tempfile
+    import urllib.parse
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govweibo.settings")
+    import django
+
+    django.setup()
+    from rankings.models import ScoreRun
+
+    published = ScoreRun.objects.filter(is_published=True, scheme__is_default=True).order_by("-period_end").first()
+    if published is None:
+        sys.exit("No published run of the default scheme: run compute_scores --publish first.")
+    ids = _ids(published)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    static = tempfile.mkdtemp(prefix="govweibo-static-")
+    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "bench-only-not-secret", "ALLOWED_HOSTS": "127.0.0.1",
+           "SECURE_SSL_REDIRECT": "false", "STATIC_ROOT": static}
+    python = sys.executable
+    subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    server = subprocess.Popen(
+        [str(Path(python).parent / "gunicorn"), "govweibo.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(arguments.workers), "--timeout", "120", "--log-level", "warning"], cwd=ROOT, env=env)
+    try:
+        _wait_for(port)
+
+        def fetch(path: str) -> float:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            started = time.perf_counter()
+            connection.request("GET", urllib.parse.quote(path, safe="/?=&,:"))
+            response = connection.getresponse()
+            response.read()
+            connection.close()
+            if response.status != 200:
+                raise RuntimeError(f"{path}: HTTP {response.status}")
+            return time.perf_counter() - started
+
+        print(f"gunicorn --workers {arguments.workers}; {arguments.concurrency} concurrent clients, "
+              f"{arguments.requests} requests per page (after 20 warm-up requests)\n")
+        print("| page | requests/s | × /login/ | median ms | p99 ms |")
+        print("|---|---:|---:|---:|---:|")
+        trivial = None
+        for template in HTTP_PAGES:
+            path = template.format(**ids)
+            for _ in range(20):
+                fetch(path)
+            started = time.perf_counter()
+            with concurrent.futures.ThreadPoolExecutor(arguments.concurrency) as pool:
+                latencies = sorted(pool.map(fetch, [path] * arguments.requests))
+            throughput = arguments.requests / (time.perf_counter() - started)
+            trivial = throughput if path == "/login/" else trivial
+            ratio = f"{throughput / trivial:.2f}" if trivial else "—"
+            p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
+            print(f"| `{path}` | {throughput:.0f} | {ratio} | {statistics.median(latencies) * 1000:.1f} | "
+                  f"{p99 * 1000:.1f} |")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_for(port: int) -> None:
+    import socket
+
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    sys.exit("gunicorn did not start")
+
+
+def _ids(run: object) -> dict[str, int]:
+    """{run}, {city} and {city2} (ranks 1 and 2), {account} (the first city's best account)."""
+    from rankings.models import AccountScore, CityScore
+
+    cities = list(CityScore.objects.filter(run=run).order_by("rank").values_list("city_id", flat=True)[:2])
+    account = AccountScore.objects.filter(run=run, city_id=cities[0]).order_by("rank_in_category").first()
+    return {"run": run.pk, "city": cities[0], "city2": cities[-1], "account": account.account_id}
 
 
 if __name__ == "__main__":

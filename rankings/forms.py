@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.periods import Period, PeriodError, parse_period
+from rankings.labels import scheme_label
 from rankings.models import ScoringScheme
 
 
@@ -28,7 +29,7 @@ class PeriodFormField(forms.CharField):
 
 class SchemeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: ScoringScheme) -> str:
-        return obj.name
+        return scheme_label(obj)
 
 
 class RunStartForm(forms.Form):
@@ -59,6 +60,6 @@ class RankingChoiceForm(forms.Form):
         self, *, schemes: list[ScoringScheme], periods: list[Period], initial: dict[str, str]
     ) -> None:
         super().__init__(initial=initial)
-        self.fields["scheme"].choices = [(scheme.slug, scheme.name) for scheme in schemes]
+        self.fields["scheme"].choices = [(scheme.slug, scheme_label(scheme)) for scheme in schemes]
         labels = [period.label for period in periods]
         self.fields["period"].choices = [("", _("Latest")), *zip(labels, labels, strict=False)]

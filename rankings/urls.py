@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from rankings import views
+from rankings import pages, views
 
 ranking_patterns = [
     path("runs/", views.run_list, name="run_list"),
@@ -11,5 +11,12 @@ ranking_patterns = [
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("cities/<int:city_id>/", pages.city_detail, name="city_detail"),
+    path("cities/compare/", pages.city_compare, name="city_compare"),
+    path("accounts/<int:account_id>/", pages.account_detail, name="account_detail"),
+    path("categories/<str:category>/", pages.category_detail, name="category_detail"),
+    path("methodology/", pages.methodology, name="methodology"),
+    path("methodology/<slug:slug>/", pages.methodology, name="methodology_scheme"),
+    path("methodology/<slug:slug>/v<int:version>/", pages.methodology, name="methodology_version"),
     path("rankings/", include((ranking_patterns, "rankings"))),
 ]

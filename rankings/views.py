@@ -8,6 +8,8 @@ shows published runs only. A draft's page is clearly labelled and refreshes itse
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 from functools import wraps
 
@@ -17,18 +19,21 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from accounts import selectors as account_selectors
+from accounts.models import GovAccount
 from core.periods import Period, PeriodError, parse_period
 from rankings import exporting, permissions, selectors, services
 from rankings.forms import RankingChoiceForm, RunStartForm
+from rankings.labels import scheme_name
 from rankings.models import ScoreRun, ScoringScheme
-from rankings.presentation.charts import CHART_CITIES, city_chart_html, score_distribution_html
+from rankings.presentation import charts, tables, whatif
 from rankings.presentation.method import run_method_get
+from rankings.selectors import cities as city_reads
 
-HOME_ROWS = 20
 ACCOUNTS_PER_PAGE = 50
 RUNS_PER_PAGE = 50
 REFRESH_SECONDS = 3
@@ -64,8 +69,13 @@ def home(request: HttpRequest) -> HttpResponse:
     scheme_slug, period_text = request.GET.get("scheme", "").strip(), request.GET.get("period", "").strip()
     period = _period_or_none(period_text)
     choice = selectors.home_ranking_get(
-        scheme_slug=scheme_slug, period_label=period.label if period else "", limit=HOME_ROWS,
+        scheme_slug=scheme_slug, period_label=period.label if period else "", rows=False,
     )
+    table = tables.ranking_table_get(run=choice.ranking.run, params=request.GET) if choice.ranking else None
+    if table is not None and "export" in request.GET:
+        response = _table_export_response(request, table)
+        if response is not None:
+            return response
     form = RankingChoiceForm(schemes=choice.schemes, periods=choice.periods, initial={
         "scheme": choice.scheme.slug if choice.scheme else "",
         "period": choice.period.label if choice.period else "",
@@ -76,6 +86,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "ranking": choice.ranking,
         "choice_form": form,
         "notices": _home_notices(choice, scheme_slug=scheme_slug, period_text=period_text, period=period),
+        "table": table,
+        "whatif": whatif.whatif_data(run=table.run, ranking=table.ranking) if table and table.total else None,
+        "chart": _table_chart(table) if table and len(table.frame) else "",
+        "chart_cities": min(len(table.frame), charts.CHART_CITIES) if table else 0,
     })
 
 
@@ -89,22 +103,27 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
     run = _run_or_404(request, run_id)
     if "format" in request.GET:
         return _export_response(request, run)
-    provinces = selectors.run_provinces(run=run)
-    province = request.GET.get("province") if request.GET.get("province") in provinces else None
-    ranking = selectors.city_ranking_get(run=run, province=province)
-    categories = [category.value for category in ranking.categories]
+    table = tables.ranking_table_get(run=run, params=request.GET) if run.is_succeeded else None
+    if table is not None and "export" in request.GET:
+        response = _table_export_response(request, table)
+        if response is not None:
+            return response
+    sizes = city_reads.category_sizes(run=run) if run.is_succeeded else {}
+    account_categories = [item for item in GovAccount.Category if item.value in sizes]
+    categories = [item.value for item in account_categories]
     category = request.GET.get("category") if request.GET.get("category") in categories else None
     category = category or (categories[0] if categories else None)
     accounts = Paginator(selectors.account_ranking_list(run=run, category=category), ACCOUNTS_PER_PAGE)
+    shown = len(table.frame) if table else 0
     return render(request, "rankings/run_detail.html", {
         "run": run,
-        "ranking": ranking,
-        "provinces": provinces,
-        "province": province,
+        "table": table,
+        "scheme_name": scheme_name(run),
+        "account_categories": account_categories,
         "method": run_method_get(run=run),
-        "chart": city_chart_html(ranking) if ranking.rows else "",
-        "distribution": score_distribution_html(ranking) if len(ranking.rows) > 1 else "",
-        "chart_cities": min(len(ranking.rows), CHART_CITIES),
+        "chart": _table_chart(table) if shown else "",
+        "distribution": charts.table_distribution_html(table) if shown > 1 else "",
+        "chart_cities": min(shown, charts.CHART_CITIES),
         "category": category,
         "accounts": accounts.get_page(request.GET.get("page")) if category else None,
         "refresh_seconds": None if run.finished else REFRESH_SECONDS,
@@ -229,3 +248,25 @@ def _export_response(request: HttpRequest, run: ScoreRun) -> HttpResponse:
     name = exporting.ranking_file_name(run=run, level=level, file_format=file_format)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def _table_export_response(request: HttpRequest, table: tables.RankingTable) -> HttpResponse | None:
+    """The table's rows as a CSV (UTF-8 with a BOM) or XLSX download; None (and a notice on the page)
+    for a format that is neither."""
+    file_format = request.GET.get("export", "")
+    if file_format not in tables.EXPORT_FORMATS:
+        table.notices.append(_("“%(value)s” is not a download format (csv or xlsx).") % {"value": _echo(file_format)})
+        return None
+    body = tables.ranking_table_export(table, file_format=file_format)
+    response = HttpResponse(body, content_type=exporting.CONTENT_TYPES[file_format])
+    name = tables.ranking_table_file_name(table, file_format=file_format)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _table_chart(table: tables.RankingTable) -> str:
+    """The table's chart, cached for a published run (city_reads.run_cached) per language and per the
+    parameters that choose its rows: rendering a Plotly figure costs more than reading the ranking."""
+    chosen = json.dumps([get_language(), table.sort, table.order, table.province, table.query], ensure_ascii=False)
+    key = "chart:" + hashlib.sha256(chosen.encode()).hexdigest()
+    return city_reads.run_cached(table.run, key, lambda: charts.table_chart_html(table))

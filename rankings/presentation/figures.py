@@ -102,3 +102,59 @@ def score_distribution_figure(
     )
     figure.update_yaxes(gridcolor="#e4e7eb")
     return figure
+
+
+def grouped_bars_figure(values: pd.DataFrame, *, value_title: str, height: int | None = None) -> go.Figure:
+    """One group of horizontal bars per row of `values` (its index: the row labels, top first), one bar
+    per column (its name: the legend). Used for a city's categories against the national and province
+    medians, and for the compare view's cities side by side."""
+    palette = [RED, GREY, "#9aa5b1", "#e07a5f", "#3d5a80"]
+    figure = go.Figure()
+    for number, column in enumerate(values.columns):
+        figure.add_trace(go.Bar(
+            x=values[column], y=[str(label) for label in values.index], orientation="h", name=str(column),
+            marker_color=palette[number % len(palette)],
+            hovertemplate="%{y} · " + str(column) + ": %{x:.2f}<extra></extra>",
+        ))
+    figure.update_yaxes(autorange="reversed")
+    figure.update_layout(
+        barmode="group", height=height or max(240, 30 * len(values) * max(1, len(values.columns)) // 2 + 110),
+        margin={"l": 10, "r": 10, "t": 10, "b": 40}, plot_bgcolor="#fff", font={"family": FONT},
+        legend={"orientation": "h", "y": -0.15}, xaxis_title=value_title,
+    )
+    figure.update_xaxes(gridcolor="#e4e7eb")
+    return figure
+
+
+def history_figure(history: pd.DataFrame, *, period: str, score: str, rank: str,
+                   score_label: str, rank_label: str) -> go.Figure:
+    """A score line (left axis) and a rank line (right axis, rank 1 at the top) over periods.
+
+    Column contract: `period` (str labels, oldest first), `score` (float), `rank` (int)."""
+    figure = make_subplots(specs=[[{"secondary_y": True}]])
+    figure.add_trace(go.Scatter(x=history[period], y=history[score], mode="lines+markers", name=score_label,
+                                line={"color": RED}), secondary_y=False)
+    figure.add_trace(go.Scatter(x=history[period], y=history[rank], mode="lines+markers", name=rank_label,
+                                line={"color": GREY, "dash": "dot"}), secondary_y=True)
+    figure.update_yaxes(title_text=score_label, secondary_y=False, gridcolor="#e4e7eb")
+    figure.update_yaxes(title_text=rank_label, secondary_y=True, autorange="reversed", showgrid=False)
+    figure.update_xaxes(type="category")
+    figure.update_layout(height=280, margin={"l": 10, "r": 10, "t": 10, "b": 40}, plot_bgcolor="#fff",
+                         font={"family": FONT}, legend={"orientation": "h", "y": -0.25})
+    return figure
+
+
+def metrics_figure(metrics: pd.DataFrame, *, period: str, columns: dict[str, str]) -> go.Figure:
+    """One line per metric over periods (`columns`: column -> legend label), log scale when the
+    metrics differ by orders of magnitude (fans against replies)."""
+    figure = go.Figure()
+    for column, label in columns.items():
+        figure.add_trace(go.Scatter(x=metrics[period], y=metrics[column], mode="lines+markers", name=label))
+    values = metrics[list(columns)].to_numpy(dtype="float64")
+    positive = values[values > 0]
+    log = bool(len(positive) and positive.max() / positive.min() > 1000)
+    figure.update_yaxes(type="log" if log else "linear", gridcolor="#e4e7eb")
+    figure.update_xaxes(type="category")
+    figure.update_layout(height=300, margin={"l": 10, "r": 10, "t": 10, "b": 40}, plot_bgcolor="#fff",
+                         font={"family": FONT}, legend={"orientation": "h", "y": -0.2})
+    return figure

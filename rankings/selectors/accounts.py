@@ -16,6 +16,7 @@ from accounts.models import SNAPSHOT_COUNT_FIELDS, SNAPSHOT_OPTIONAL_COUNT_FIELD
 from core.bulk import query_frame
 from core.periods import Period
 from rankings.models import AccountScore, ScoreRun, ScoringScheme
+from rankings.selectors.cities import run_cached
 
 FLAG_COLUMNS = ("empty_shell", "inactive", "broadcast_only", "reply_rate")
 LEADERBOARD_COLUMNS = ("account_id", "screen_name", "city_id", "city", "city_en", "province", "composite",
@@ -26,6 +27,14 @@ METRIC_COLUMNS = (*SNAPSHOT_COUNT_FIELDS, *SNAPSHOT_OPTIONAL_COUNT_FIELDS)
 
 
 def category_leaderboard_frame(*, run: ScoreRun, category: str, province: str | None = None) -> pd.DataFrame:
+    """The run's accounts of `category`, see _category_leaderboard_frame; a published run's national
+    leaderboard comes from the cache after its first read (cities.run_cached)."""
+    if province:
+        return _category_leaderboard_frame(run=run, category=category, province=province)
+    return run_cached(run, f"leaderboard:{category}", lambda: _category_leaderboard_frame(run=run, category=category))
+
+
+def _category_leaderboard_frame(*, run: ScoreRun, category: str, province: str | None = None) -> pd.DataFrame:
     """The run's accounts of `category` by rank in category (national ranks, kept when a province is
     chosen), then screen name. LEADERBOARD_COLUMNS, then one float column per indicator key of the
     scheme (its normalised value). inactive is None when unknown, reply_rate NaN without comments.
@@ -51,11 +60,13 @@ def account_history_frame(*, account_id: int, scheme: ScoringScheme) -> pd.DataF
     """The account's score and rank in category in every published run of `scheme`, oldest period
     first: HISTORY_COLUMNS, then raw__<key> and <key> (normalised) for each indicator key of the
     runs' documents, and the flags. Two queries (the scores, the size of each run's category)."""
-    rows = list(AccountScore.objects.filter(account_id=account_id, run__scheme=scheme, run__is_published=True)
+    # Through the scheme's published run ids, so that the unique (run, account) index finds each row.
+    runs = ScoreRun.objects.filter(scheme=scheme, is_published=True).values("id")
+    rows = list(AccountScore.objects.filter(run_id__in=runs, account_id=account_id)
                 .order_by("run__period_start", "run__period_end")
                 .values_list("run_id", "run__period_start", "run__period_end", "category", "composite",
                              "rank_in_category", "raw", "normalized", *FLAG_COLUMNS))
-    sizes = _category_sizes(run_ids=[row[0] for row in rows])
+    sizes = _category_sizes(run_ids=[row[0] for row in rows], categories={row[3] for row in rows})
     records = []
     for run_id, start, end, category, composite, rank, raw, normalized, *flags in rows:
         record = {"run_id": run_id, "period": Period(start, end).label, "period_start": start, "period_end": end,
@@ -86,8 +97,9 @@ def account_get(*, account_id: int) -> GovAccount | None:
     return GovAccount.objects.select_related("city").filter(pk=account_id).first()
 
 
-def _category_sizes(*, run_ids: list[int]) -> dict[tuple[int, str], int]:
-    rows = (AccountScore.objects.filter(run_id__in=run_ids).order_by().values_list("run_id", "category")
+def _category_sizes(*, run_ids: list[int], categories: set[str]) -> dict[tuple[int, str], int]:
+    """{(run id, category): accounts ranked}, counted on the (run, category, rank) index."""
+    rows = (AccountScore.objects.filter(run_id__in=run_ids, category__in=categories).order_by().values_list("run_id", "category")
             .annotate(n=Count("id")))
     return {(run_id, category): n for run_id, category, n in rows}
 

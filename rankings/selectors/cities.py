@@ -8,10 +8,13 @@ one for the category scores) and combined in pandas, never one query per city.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
+from django.core.cache import cache
 from django.db.models import Count
 
 from accounts.models import GovAccount
@@ -48,8 +51,24 @@ PERIOD = "period"
 PERIOD_START = "period_start"
 PERIOD_END = "period_end"
 
+T = TypeVar("T")
 SIMILAR_CITIES = 5
 STRENGTHS = 3
+CACHE_SECONDS = 3600
+
+
+def run_cached(run: ScoreRun, name: str, build: Callable[[], T]) -> T:
+    """build(), kept in the cache (Redis in production) when the run is published and done: its
+    results never change then. The key names the run's id, when it finished and when it was published,
+    so a re-executed or re-published run is read afresh. Any other run is read every time."""
+    if not (run.is_published and run.stage == ScoreRun.Stage.DONE and run.finished_at and run.published_at):
+        return build()
+    key = f"govweibo:pages:1:{run.pk}:{run.finished_at.timestamp()}:{run.published_at.timestamp()}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
 
 
 def run_categories(run: ScoreRun) -> list[str]:
@@ -60,6 +79,14 @@ def run_categories(run: ScoreRun) -> list[str]:
 
 
 def city_ranking_frame(*, run: ScoreRun, province: str | None = None) -> pd.DataFrame:
+    """The run's cities by rank (ties by city name), see _city_ranking_frame; a published run's whole
+    ranking comes from the cache after its first read (run_cached)."""
+    if province:
+        return _city_ranking_frame(run=run, province=province)
+    return run_cached(run, "ranking", lambda: _city_ranking_frame(run=run))
+
+
+def _city_ranking_frame(*, run: ScoreRun, province: str | None = None) -> pd.DataFrame:
     """The run's cities by rank (ties by city name): RANKING_COLUMNS plus one float column per category
     of run_categories(run) (NaN where the city has no account of it). Two queries.
 
@@ -122,7 +149,11 @@ def city_categories_frame(*, ranking: pd.DataFrame, run: ScoreRun, city_id: int)
 
 def indicators_frame(*, run: ScoreRun) -> pd.DataFrame:
     """Every city's indicator values as the run carried them to the city (CityScore.indicators):
-    index CITY_ID, one float column per indicator key of the scheme. One query."""
+    index CITY_ID, one float column per indicator key of the scheme. One query (cached: run_cached)."""
+    return run_cached(run, "indicators", lambda: _indicators_frame(run=run))
+
+
+def _indicators_frame(*, run: ScoreRun) -> pd.DataFrame:
     keys = list(run.definition.indicator_keys)
     records = list(CityScore.objects.filter(run=run).values_list("city_id", "indicators"))
     frame = pd.DataFrame.from_records([values or {} for _city, values in records],
@@ -172,7 +203,9 @@ def city_history_frame(*, city_id: int, scheme: ScoringScheme, period: Period) -
     Columns: RUN_ID, PERIOD (label), PERIOD_START, PERIOD_END, SCORE, RANK, RANK_CHANGE, RANK_P05,
     RANK_P95, and CITIES (how many cities that run ranked).
     """
-    rows = (CityScore.objects.filter(city_id=city_id, run__scheme=scheme, run__is_published=True)
+    # Through the scheme's published run ids: the unique (run, city) index then finds each row.
+    runs = ScoreRun.objects.filter(scheme=scheme, is_published=True).values("id")
+    rows = (CityScore.objects.filter(run_id__in=runs, city_id=city_id)
             .order_by("run__period_start", "run__period_end")
             .values_list("run_id", "run__period_start", "run__period_end", "score", "rank", "rank_change",
                          "rank_p05", "rank_p95", "run__cities_scored"))
@@ -202,16 +235,25 @@ def similar_cities_frame(*, ranking: pd.DataFrame, city_id: int, limit: int = SI
 
 
 def city_accounts_frame(*, run: ScoreRun, city_id: int) -> pd.DataFrame:
+    """The city's scored accounts, see _city_accounts_frame (cached for a published run: run_cached)."""
+    return run_cached(run, f"accounts:{city_id}", lambda: _city_accounts_frame(run=run, city_id=city_id))
+
+
+def _city_accounts_frame(*, run: ScoreRun, city_id: int) -> pd.DataFrame:
     """The city's scored accounts: account_id, screen_name, category, composite, rank_in_category,
     category_accounts (how many accounts the run ranked in that category), the flags empty_shell,
     inactive (None: unknown), broadcast_only, reply_rate (NaN: no comments). By category (declared
     order), then rank. Two queries."""
     fields = ["account_id", "account__screen_name", "category", "composite", "rank_in_category",
               "empty_shell", "inactive", "broadcast_only", "reply_rate"]
-    records = list(AccountScore.objects.filter(run=run, city_id=city_id).values_list(*fields))
+    # Through the city's accounts (GovAccount's city index, then the unique (run, account) index): the
+    # account scores have no index on their city, and a run has 180,000 of them nationally. The scored
+    # city must match too; an account re-filed to another city since the run drops out of the list.
+    records = list(AccountScore.objects.filter(run=run, account__city_id=city_id, city_id=city_id)
+                   .values_list(*fields))
     accounts = pd.DataFrame.from_records(records, columns=fields).rename(
         columns={"account__screen_name": "screen_name"})
-    sizes = category_sizes(run=run)
+    sizes = category_sizes(run=run, categories=set(accounts["category"]))
     accounts["category_accounts"] = accounts["category"].map(sizes).astype("Int64")
     accounts["reply_rate"] = accounts["reply_rate"].astype("float64")
     order = {value: index for index, value in enumerate(GovAccount.Category.values)}
@@ -220,9 +262,20 @@ def city_accounts_frame(*, run: ScoreRun, city_id: int) -> pd.DataFrame:
             .drop(columns="_order").reset_index(drop=True))
 
 
-def category_sizes(*, run: ScoreRun) -> dict[str, int]:
-    """{category: number of accounts the run ranked in it}. One query."""
-    return dict(AccountScore.objects.filter(run=run).order_by().values_list("category")
+def category_sizes(*, run: ScoreRun, categories: set[str] | None = None) -> dict[str, int]:
+    """{category: number of accounts the run ranked in it} (only `categories` when given). One query,
+    none for a published run read before (run_cached)."""
+    if run.is_published:
+        sizes = run_cached(run, "category_sizes", lambda: _category_sizes(run=run))
+        return sizes if categories is None else {key: value for key, value in sizes.items() if key in categories}
+    return _category_sizes(run=run, categories=categories)
+
+
+def _category_sizes(*, run: ScoreRun, categories: set[str] | None = None) -> dict[str, int]:
+    rows = AccountScore.objects.filter(run=run)
+    if categories is not None:
+        rows = rows.filter(category__in=categories)
+    return dict(rows.order_by().values_list("category")
                 .annotate(n=Count("id")).values_list("category", "n"))
 
 

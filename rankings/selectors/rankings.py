@@ -117,9 +117,12 @@ class HomeRanking:
     ranking: CityRanking | None  # None: no published ranking for that choice
 
 
-def home_ranking_get(*, scheme_slug: str = "", period_label: str = "", limit: int) -> HomeRanking:
+def home_ranking_get(
+    *, scheme_slug: str = "", period_label: str = "", limit: int | None = None, rows: bool = True
+) -> HomeRanking:
     """The published ranking of the chosen scheme (default: the default scheme) and period (default:
-    the latest), top `limit` cities. An unknown scheme or period falls back to the default.
+    the latest), top `limit` cities (every city when None; none, and no query for them, when `rows` is
+    False: the caller reads the rows its own way). An unknown scheme or period falls back to the default.
 
     One query without schemes, three with: the schemes, the scheme's published runs, the rows.
     """
@@ -133,5 +136,10 @@ def home_ranking_get(*, scheme_slug: str = "", period_label: str = "", limit: in
     run = next((item for item in runs if period in (None, item.period)), None)
     return HomeRanking(
         schemes=schemes, scheme=scheme, periods=periods, period=period,
-        ranking=city_ranking_get(run=run, limit=limit) if run else None,
+        ranking=(city_ranking_get(run=run, limit=limit) if rows else _without_rows(run)) if run else None,
     )
+
+
+def _without_rows(run: ScoreRun) -> CityRanking:
+    return CityRanking(run=run, scheme_name=scheme_name(run), rows=[], categories=[], has_previous=False,
+                       has_intervals=False)

@@ -147,3 +147,20 @@ def test_an_accounts_history_and_metrics_come_per_period(run, django_assert_num_
                    ].values.tolist() == [["2012-03", 85.555, 1, 2, 1000.0, 85.555]]
     assert metrics[["period", "fans"]].values.tolist() == [["2012-02", 1000], ["2012-03", 1200]]
     assert isinstance(metrics, pd.DataFrame)
+
+
+def test_a_published_finished_runs_ranking_is_read_once_then_cached_and_a_draft_never(django_assert_num_queries):
+    from django.utils import timezone
+
+    published = ranking_build(published=True, finished_at=timezone.now())
+    with django_assert_num_queries(2):
+        first = city_reads.city_ranking_frame(run=published)
+    with django_assert_num_queries(0):
+        again = city_reads.city_ranking_frame(run=published)
+    pd.testing.assert_frame_equal(first, again)
+
+    draft = ScoreRunFactory(finished_at=timezone.now())  # succeeded, not published
+    CityScoreFactory(run=draft, city=CityFactory(name="岳阳"), rank=1)
+    city_reads.city_ranking_frame(run=draft)
+    with django_assert_num_queries(2):
+        city_reads.city_ranking_frame(run=draft)

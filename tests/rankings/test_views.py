@@ -71,16 +71,18 @@ def test_the_home_page_shows_the_latest_published_ranking_of_the_default_scheme(
     response = client.get(reverse("home"))
 
     html = response.content.decode()
-    ranking = response.context["ranking"]
-    assert ranking.run == run
-    assert [row.city.name for row in ranking.rows] == ["长沙", "株洲", "武汉"]
-    assert [category.value for category in ranking.categories] == ["police", "traffic", "press"]
-    assert ranking.rows[0].category_cells == [85.555, None, 75.0]
+    assert response.context["ranking"].run == run
+    table = response.context["table"]
+    assert [row.city for row in table.rows] == ["长沙", "株洲", "武汉"]
+    # Every category the scheme weighs is a column, even one no city has an account in.
+    assert [value for value, _label in table.categories] == ["police", "traffic", "press", "youth", "tourism"]
+    assert table.rows[0].categories == [85.555, None, 75.0, None, None]
     assert "城市排行榜" in html
     assert '<td class="num score">81.23</td>' in html
-    assert '<th scope="col" class="num" data-category="police">公安</th>' in html
+    assert 'data-column="police"' in html and ">公安</a>" in html
     assert "▲2" in html and "▼1" in html and 'class="rank-new"' in html
-    assert '<td class="num interval">1–2</td>' in html
+    assert '<td class="num interval col-extra">1–2</td>' in html
+    assert f'href="/cities/{table.rows[0].city_id}/?scheme=demo&amp;period=2012-03"' in html
     assert f'href="/rankings/{run.pk}/"' in html
 
 
@@ -89,10 +91,10 @@ def test_the_home_page_never_shows_an_unpublished_run_even_a_newer_one(client, s
     newer = ScoreRunFactory(scheme=scheme, **APRIL)
     CityScoreFactory(run=newer, city=CityFactory(name="岳阳"), rank=1)
 
-    ranking = client.get(reverse("home")).context["ranking"]
+    response = client.get(reverse("home"))
 
-    assert ranking.run == published
-    assert "岳阳" not in [row.city.name for row in ranking.rows]
+    assert response.context["ranking"].run == published
+    assert "岳阳" not in [row.city for row in response.context["table"].rows]
 
 
 def test_the_home_page_form_chooses_another_scheme_and_an_earlier_published_period(client, scheme):
@@ -176,7 +178,8 @@ def test_the_home_page_needs_the_same_queries_for_3_or_43_cities(client, scheme)
     few = _queries(client, reverse("home"))
     _more_cities(run, 40)
 
-    assert _queries(client, reverse("home")) == few <= 6 + 3  # the overview's, then schemes, runs, rows
+    # the overview's, then schemes, runs, the cities and their category scores
+    assert _queries(client, reverse("home")) == few <= 6 + 4
 
 
 # --- a run's page ------------------------------------------------------------------------------------------
@@ -189,7 +192,7 @@ def test_any_run_has_a_page_and_an_unpublished_one_says_so(client, runner, schem
     html = response.content.decode()
     assert 'id="unpublished-badge"' in html and 'id="not-published-note"' in html
     assert 'http-equiv="refresh"' not in html
-    assert [row.city.name for row in response.context["ranking"].rows] == ["长沙", "株洲", "武汉"]
+    assert [row.city for row in response.context["table"].rows] == ["长沙", "株洲", "武汉"]
     assert client.get(reverse("rankings:run_detail", args=[999999])).status_code == 404
 
 
@@ -262,7 +265,8 @@ def test_the_run_page_needs_the_same_queries_for_3_or_43_cities(client):
     few = _queries(client, url)
     _more_cities(run, 40)
 
-    assert _queries(client, url) == few <= 5  # run, provinces, cities, account count, account page
+    # run, cities, their category scores, category sizes, account count, account page
+    assert _queries(client, url) == few <= 6
 
 
 def test_the_run_page_narrows_the_city_ranking_to_a_province_keeping_national_ranks(client):
@@ -270,11 +274,12 @@ def test_the_run_page_narrows_the_city_ranking_to_a_province_keeping_national_ra
     url = reverse("rankings:run_detail", args=[run.pk])
 
     hubei = client.get(url, {"province": "湖北"})
-    rows = [(row.rank, row.city.name) for row in hubei.context["ranking"].rows]
+    rows = [(row.rank, row.city) for row in hubei.context["table"].rows]
     assert rows == [(3, "武汉")]
     assert '<option value="湖北" selected>' in hubei.content.decode()
-    unknown = client.get(url, {"province": "火星"})  # not a province of this run: the whole ranking
-    assert [row.city.name for row in unknown.context["ranking"].rows] == ["长沙", "株洲", "武汉"]
+    unknown = client.get(url, {"province": "火星"})  # not a province of this run: the whole ranking, and a notice
+    assert [row.city for row in unknown.context["table"].rows] == ["长沙", "株洲", "武汉"]
+    assert "火星" in unknown.context["table"].notices[0]
 
 
 def test_only_users_allowed_to_run_scores_see_the_publish_button(client, runner):
