@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
 
@@ -41,3 +42,16 @@ class DocumentedErrorsSchema(AutoSchema):
             if code not in bodies:
                 bodies[code] = self._get_response_for_code(response, code, direction=direction)
         return bodies
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """Documents api.authentication.ApiTokenAuthentication (registered by being defined: this module is
+    loaded as the schema class)."""
+
+    target_class = "api.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: AutoSchema) -> dict[str, str]:
+        return {"type": "apiKey", "in": "header", "name": "Authorization",
+                "description": str(_("“Token gw_…”: create one at /api/v1/tokens/, in the admin or with "
+                                     "manage.py api_token"))}

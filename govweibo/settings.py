@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "accounts",
     "rankings",
     "awards",
+    "api",  # API tokens (hashed) for scripts
     "demo",  # demo data and setup_demo: sits on top of every app
 ]
 
@@ -270,9 +271,13 @@ GOVWEIBO_IMPORT_DIR = Path(env_str("GOVWEIBO_IMPORT_DIR", str(VAR_DIR / "imports
 
 # --- REST API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    # Session only: HTTP Basic sent a password with every request and bypassed the login lockout.
-    # (API tokens come with a later version of the API.)
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Tokens for scripts (stored hashed, api.models), the session for the browsable API. No HTTP Basic: it
+    # sent a password with every request and bypassed the login lockout. The token class comes first so an
+    # unauthenticated request gets 401 with WWW-Authenticate: Token rather than a bare 403.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonRateThrottle", "api.throttling.UserRateThrottle"],
     # Requests per client (address when anonymous, user when signed in); api.throttling reads these
     # at request time. Over the rate: 429 with Retry-After.
@@ -284,11 +289,21 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": 1 if BEHIND_PROXY else 0,
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend", "api.filtering.StableOrderingFilter",
+    ],
+    # Stable pages of 100 (page_size up to 1000), 10,000 rows per CSV/XLSX download, Link headers.
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "api.schema.DocumentedErrorsSchema",  # every error answer documented
 }
+# Published results never change: clients and proxies may keep them this long (seconds). An answer for
+# "the latest published ranking" may change when a run is published, so it is kept for less. (api/caching.py)
+API_CACHE_SECONDS = env_int("API_CACHE_SECONDS", 3600)
+API_LATEST_CACHE_SECONDS = env_int("API_LATEST_CACHE_SECONDS", 60)
+# How long the API trusts its cached knowledge of which run a URL means and when it was published (a
+# replaced run may be served this much longer); 0 asks the database on every request.
+API_RUN_STATE_SECONDS = env_int("API_RUN_STATE_SECONDS", 5)
 SPECTACULAR_SETTINGS = {
     # https://drf-spectacular.readthedocs.io/en/latest/settings.html#self-contained-ui-installation
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -110,6 +110,16 @@ def runner() -> User:
 
 
 @pytest.fixture(autouse=True)
+def _api_cache_empty() -> None:
+    """The API keeps published answers and run stamps in the cache (api/caching.py). Test databases reuse
+    ids from test to test, so each test starts with an empty cache (a run #1 of an earlier test is not this
+    test's run #1)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _api_unthrottled(settings) -> None:
     """The API's request rates are off in tests: the whole suite calls it from one address within a minute.
 

@@ -154,7 +154,7 @@ def test_the_api_ignores_http_basic_credentials(client, runner):
 
     response = client.post("/api/v1/runs/", body, content_type="application/json", **_basic("runner", PASSWORD))
 
-    assert response.status_code == 403
+    assert response.status_code == 401 and response["WWW-Authenticate"] == "Token"  # a token, not a password
     assert response.json()["error"]["code"] == "not_authenticated"
     assert not ScoreRun.objects.exists()
 

@@ -9,13 +9,16 @@ and serialise the result.
 """
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+from django.db.models import Count, Max, Min
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     PolymorphicProxySerializer,
@@ -32,7 +35,9 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from accounts.models import GovAccount
+from api.caching import published_answer
 from api.errors import Conflict, ErrorSerializer
+from api.renderers import ExportableMixin
 from core.periods import Period, PeriodError, parse_period
 from rankings import selectors, services
 from rankings.forms import PeriodFormField
@@ -51,6 +56,20 @@ class CanRunScoresOrReadOnly(permissions.BasePermission):
 
 # The URL pattern <int:run_id> matches digits only: a negative id is not an API URL.
 RUN_ID = OpenApiParameter("run_id", {"type": "integer", "minimum": 0}, OpenApiParameter.PATH)
+
+
+CITY_ROW_EXAMPLE = OpenApiExample("A city's row", response_only=True, value={
+    "rank": 1, "city_id": 12, "city": "长沙", "city_en": "Changsha", "province": "湖南", "score": 81.23,
+    "previous_rank": 3, "rank_change": 2, "median_rank": 1.0, "rank_p05": 1.0, "rank_p95": 2.0, "accounts": 2,
+    "category_scores": {"police": 85.56, "traffic": None, "press": 75.0, "youth": None, "tourism": None,
+                        "other": None},
+    "indicators": {"fans": 90.13, "activity": 70.0, "spread": 80.56},
+})
+RANKING_EXAMPLE = OpenApiExample("The latest published city ranking", response_only=True, value={
+    "count": 1, "next": None, "previous": None, "level": "city",
+    "run": {"id": 7, "scheme": "shifan-2012", "period": "2012-03", "status": "succeeded", "is_published": True},
+    "results": [CITY_ROW_EXAMPLE.value],
+})
 
 
 # --- fields and serializers ----------------------------------------------------------------------------
@@ -91,6 +110,15 @@ class SchemeSerializer(serializers.ModelSerializer):
 class SchemeDetailSerializer(SchemeSerializer):
     class Meta(SchemeSerializer.Meta):
         fields = [*SchemeSerializer.Meta.fields, "document"]
+
+
+class SchemeVersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    current = serializers.BooleanField(help_text=_("The scheme's version today"))
+    runs = serializers.IntegerField(help_text=_("Runs that used this version (visible to you)"))
+    first_run_at = serializers.DateTimeField(allow_null=True)
+    last_run_at = serializers.DateTimeField(allow_null=True)
+    document = serializers.JSONField(help_text=_("The scheme document of this version"))
 
 
 class RunSerializer(serializers.ModelSerializer):
@@ -245,15 +273,56 @@ def _run_or_404(run_id: int, *, user: Any) -> ScoreRun:
     return run
 
 
+def latest_published_run(request: Request) -> ScoreRun:
+    """The published run of ?scheme= (default: the default scheme) and ?period= (default: the latest
+    published), or 400 for a bad parameter, 404 when there is none."""
+    params = _query(RankingQuerySerializer, request)
+    scheme = params.get("scheme") or selectors.scheme_default_get()
+    if scheme is None:
+        raise NotFound(selectors.NO_DEFAULT_SCHEME)
+    run = selectors.run_published_get(scheme=scheme, period=params.get("period"))
+    if run is None:
+        raise NotFound(selectors.no_published_ranking_message(scheme=scheme, period=params.get("period")))
+    return run
+
+
+def latest_key(request: Request) -> str:
+    """What "the latest published" of a request means, as a cache key (its scheme and period as given)."""
+    asked = "|".join(request.query_params.get(name, "") for name in ("scheme", "period"))
+    return "latest:" + hashlib.sha256(asked.encode()).hexdigest()[:24]
+
+
 # --- views --------------------------------------------------------------------------------------------
 @extend_schema_view(
     list=extend_schema(summary=_("Scoring schemes")),
     retrieve=extend_schema(summary=_("One scoring scheme, with its document")),
 )
-class SchemeViewSet(viewsets.ReadOnlyModelViewSet):
+class SchemeViewSet(ExportableMixin, viewsets.ReadOnlyModelViewSet):
     queryset = ScoringScheme.objects.all()
     lookup_field = "slug"
     serializer_class = SchemeSerializer
+    export_name = "schemes"
+
+    @extend_schema(summary=_("The versions of a scheme that runs have used, newest first"),
+                   responses=SchemeVersionSerializer(many=True))
+    @action(detail=True, pagination_class=None)
+    def versions(self, request: Request, slug: str) -> Response:
+        """Each version with the runs that used it (the published ones, or every run for those who see
+        drafts) and the scheme document as it was; the current version is listed even before any run."""
+        scheme = self.get_object()
+        runs = runs_visible_to(request.user, selectors.run_list().filter(scheme=scheme))
+        used = {row["scheme_version"]: row for row in runs.order_by().values("scheme_version").annotate(
+            runs=Count("id"), first_run_at=Min("created_at"), last_run_at=Max("created_at"), latest=Max("id"))}
+        documents = dict(ScoreRun.objects.filter(pk__in=[row["latest"] for row in used.values()])
+                         .values_list("scheme_version", "document"))
+        versions = [{"version": version, "current": version == scheme.version, "runs": row["runs"],
+                     "first_run_at": row["first_run_at"], "last_run_at": row["last_run_at"],
+                     "document": documents.get(version)} for version, row in used.items()]
+        if scheme.version not in used:
+            versions.append({"version": scheme.version, "current": True, "runs": 0, "first_run_at": None,
+                             "last_run_at": None, "document": scheme.document})
+        versions.sort(key=lambda row: row["version"], reverse=True)
+        return Response(SchemeVersionSerializer(versions, many=True).data)
 
     def get_queryset(self):
         return selectors.scheme_list()
@@ -266,14 +335,20 @@ class SchemeViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(summary=_("Score runs, newest first")),
     retrieve=extend_schema(summary=_("One score run: status, stage, progress, weights, warnings")),
 )
-class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class RunViewSet(ExportableMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = ScoreRun.objects.all()
     serializer_class = RunSerializer
     filterset_class = RunFilter
     permission_classes = [CanRunScoresOrReadOnly]
+    export_name = "runs"
 
     def get_queryset(self):
         return runs_visible_to(self.request.user, selectors.run_list())
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """A published run never changes: ETag and Cache-Control, 304 for a current copy."""
+        return published_answer(self, request, key=f"run:{self.kwargs['pk']}"[:64], load_run=self.get_object,
+                                build=lambda run: Response(self.get_serializer(run).data))
 
     @extend_schema(
         summary=_("Start a score run"), request=RunCreateSerializer,
@@ -306,44 +381,58 @@ class RunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         return Response(self.get_serializer(selectors.run_get(run_id=run.pk)).data)
 
 
-class RunCityList(ListAPIView):
+class RunCityList(ExportableMixin, ListAPIView):
     """A run's city ranking by rank, with category scores, indicators and rank intervals."""
 
     queryset = CityScore.objects.none()  # for the schema; rows come from the selector
     serializer_class = CityRankingSerializer
+    export_name = "city-ranking"
+    xlsx = True
 
-    @extend_schema(summary=_("City ranking of a run"), parameters=[RUN_ID, CityQuerySerializer])
+    @extend_schema(summary=_("City ranking of a run"), parameters=[RUN_ID, CityQuerySerializer],
+                   examples=[CITY_ROW_EXAMPLE])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+        def build(run: ScoreRun) -> Response:
+            self.run = run
+            return super(RunCityList, self).get(request, *args, **kwargs)
+
+        run_id = self.kwargs["run_id"]
+        return published_answer(self, request, key=f"run:{run_id}", build=build,
+                                load_run=lambda: _run_or_404(run_id, user=request.user))
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
         params = _query(CityQuerySerializer, self.request)
-        run = _run_or_404(self.kwargs["run_id"], user=self.request.user)
-        return selectors.city_ranking_list(run=run, province=params.get("province"))
+        return selectors.city_ranking_list(run=self.run, province=params.get("province"))
 
 
-class RunAccountList(ListAPIView):
+class RunAccountList(ExportableMixin, ListAPIView):
     """A run's accounts by category, then rank in category, with their diagnostic flags."""
 
     queryset = AccountScore.objects.none()  # for the schema; rows come from the selector
     serializer_class = AccountRankingSerializer
+    export_name = "account-ranking"
+    xlsx = True
 
     @extend_schema(summary=_("Account ranking of a run"), parameters=[RUN_ID, AccountQuerySerializer])
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().get(request, *args, **kwargs)
+        def build(run: ScoreRun) -> Response:
+            self.run = run
+            return super(RunAccountList, self).get(request, *args, **kwargs)
+
+        run_id = self.kwargs["run_id"]
+        return published_answer(self, request, key=f"run:{run_id}", build=build,
+                                load_run=lambda: _run_or_404(run_id, user=request.user))
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
         params = _query(AccountQuerySerializer, self.request)
-        return selectors.account_ranking_list(
-            run=_run_or_404(self.kwargs["run_id"], user=self.request.user), category=params.get("category"), city=params.get("city"),
-        )
+        return selectors.account_ranking_list(run=self.run, category=params.get("category"), city=params.get("city"))
 
 
-class RankingView(GenericAPIView):
+class RankingView(ExportableMixin, GenericAPIView):
     """The published ranking of a scheme (default: the default scheme) and period (default: the latest).
 
     The response is a page of rows (cities or accounts, as `level` says) with the run they come from.
@@ -351,8 +440,11 @@ class RankingView(GenericAPIView):
     """
 
     queryset = CityScore.objects.none()  # for the schema; rows come from the selectors
+    export_name = "ranking"
+    xlsx = True
 
-    @extend_schema(summary=_("The published ranking"), parameters=[RankingQuerySerializer], responses={
+    @extend_schema(summary=_("The published ranking"), parameters=[RankingQuerySerializer], examples=[
+        RANKING_EXAMPLE], responses={
         200: PolymorphicProxySerializer(
             component_name="RankingPage", resource_type_field_name="level",
             serializers={"city": CityRankingPageSerializer, "account": AccountRankingPageSerializer}),
@@ -360,13 +452,11 @@ class RankingView(GenericAPIView):
                              description=_("No published ranking for that scheme and period, or no such page")),
     })
     def get(self, request: Request) -> Response:
-        params = _query(RankingQuerySerializer, request)
-        scheme = params.get("scheme") or selectors.scheme_default_get()
-        if scheme is None:
-            raise NotFound(selectors.NO_DEFAULT_SCHEME)
-        run = selectors.run_published_get(scheme=scheme, period=params.get("period"))
-        if run is None:
-            raise NotFound(selectors.no_published_ranking_message(scheme=scheme, period=params.get("period")))
+        return published_answer(self, request, key=latest_key(request), load_run=lambda: latest_published_run(request),
+                                build=lambda run: self._page(run, _query(RankingQuerySerializer, request)),
+                                latest=True)
+
+    def _page(self, run: ScoreRun, params: dict[str, Any]) -> Response:
         if params["level"] == "account":
             rows = selectors.account_ranking_list(run=run, category=params.get("category"),
                                                   city=params.get("city"))

@@ -1,20 +1,35 @@
-"""/api/v1/: schemes, runs, rankings, and the OpenAPI schema with its Swagger UI."""
+"""/api/v1/: records, schemes, runs, rankings, imports, tokens, and the OpenAPI schema with its Swagger UI.
+
+A new group of endpoints (e.g. the award's) adds its routes in its own module and one line to
+`urlpatterns` below: `path("", include("api.v1.awards"))` (that module defines `urlpatterns`).
+"""
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from api.v1 import breakdowns, imports, records, tokens
 from api.v1 import rankings as api
 
 app_name = "api"
 
 router = DefaultRouter()
+router.register("cities", records.CityViewSet, basename="city")
+router.register("accounts", records.AccountViewSet, basename="account")
+router.register("snapshots", records.SnapshotViewSet, basename="snapshot")
 router.register("schemes", api.SchemeViewSet, basename="scheme")
 router.register("runs", api.RunViewSet, basename="run")
+router.register("imports", imports.ImportJobViewSet, basename="import")
+router.register("tokens", tokens.TokenViewSet, basename="token")
 
 urlpatterns = [
     path("runs/<int:run_id>/cities/", api.RunCityList.as_view(), name="run-cities"),
     path("runs/<int:run_id>/accounts/", api.RunAccountList.as_view(), name="run-accounts"),
+    path("runs/<int:run_id>/cities/<int:city_id>/", breakdowns.RunCityBreakdown.as_view(), name="run-city"),
+    path("runs/<int:run_id>/leaderboards/<str:category>/", breakdowns.RunLeaderboard.as_view(),
+         name="run-leaderboard"),
     path("ranking/", api.RankingView.as_view(), name="ranking"),
+    path("ranking/cities/<int:city_id>/", breakdowns.RankingCityBreakdown.as_view(), name="ranking-city"),
+    path("accounts/<int:account_id>/history/", breakdowns.AccountHistory.as_view(), name="account-history"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,
