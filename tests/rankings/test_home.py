@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import City, GovAccount, Snapshot, SnapshotImport
@@ -102,14 +103,34 @@ def test_an_empty_database_renders_the_page_with_zeros(client):
 def test_the_home_page_needs_the_same_few_queries_however_much_data_there_is(
     client, hunan_and_hubei, django_assert_num_queries
 ):
-    # Counts, period span, last import, by category, top provinces (6), the schemes and the default
-    # scheme's published runs (2; no ranking is published here): 8 queries.
-    with django_assert_num_queries(8):
+    # The newest ids (1), counts, period span, last import, by category, top provinces (6), the schemes
+    # and the default scheme's published runs (2; no ranking is published here): 9 queries.
+    with django_assert_num_queries(9):
         client.get(reverse("home"))
     for number in range(30):
         _account(f"more-{number}", City.objects.get(name="武汉"), GovAccount.Category.YOUTH)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(reverse("home"))
+    # Nothing changed since: the overview is kept, only the newest ids are asked for (1 + 2).
+    with django_assert_num_queries(3):
+        client.get(reverse("home"))
+
+
+def test_the_kept_overview_is_counted_again_as_soon_as_a_snapshot_account_or_import_arrives(
+    client, hunan_and_hubei
+):
+    assert client.get(reverse("home")).context["overview"].snapshots == 5
+    _snapshot(hunan_and_hubei["武汉发布"], date(2012, 4, 1), date(2012, 4, 30))
+    overview = client.get(reverse("home")).context["overview"]
+    assert (overview.snapshots, overview.last_period_end) == (6, date(2012, 4, 30))
+    _account("武汉交警", City.objects.get(name="武汉"), GovAccount.Category.TRAFFIC)
+    assert client.get(reverse("home")).context["overview"].accounts == 5
+
+
+def test_the_kept_overview_is_kept_per_language(client, hunan_and_hubei):
+    assert client.get(reverse("home")).context["overview"].by_category[0].label == "公安"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert client.get(reverse("home")).context["overview"].by_category[0].label == "Police"
 
 
 def test_the_home_page_is_chinese_by_default(client, hunan_and_hubei):
