@@ -83,9 +83,11 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files served locally: the API docs work on an offline intranet
+    "simple_history",  # audit of award inputs: who, when, old → new, entry path (docs/notes/awards-core.md)
     "axes",  # login lockout after repeated wrong passwords (every login path goes through authenticate())
     "accounts",
     "rankings",
+    "awards",
     "demo",  # demo data and setup_demo: sits on top of every app
 ]
 
@@ -97,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Admin-site edits of award inputs record their user in the history; services set it themselves.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Before any view (and CSRF's process_view) reads the body: oversized bodies are refused unread.
     "govweibo.middleware.RequestSizeLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -141,6 +145,9 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Award inputs change only through awards.services (their rules, their audit); the admin's history
+# pages show the past but never revert to it. https://django-simple-history.readthedocs.io/
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Redis, Celery, cache ---------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")

@@ -1,0 +1,73 @@
+"""The awards services' errors: the application error (core.errors.AppError) named for its subject.
+
+Messages are translated (Chinese by default) and name the round, row, cell or field and the reason;
+values the user typed are echoed truncated (`shown`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from core.errors import AppError
+
+ECHO_LIMIT = 40
+
+
+def shown(value: object) -> str:
+    """A value the user gave, as it may be echoed in a message: one line, at most 40 characters."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 1] + "…"
+
+
+class AwardError(AppError):
+    """A round request that cannot be carried out."""
+
+
+class AwardPermissionDenied(AwardError):
+    """The user may not do this (views answer 403)."""
+
+
+class QuorumNotMet(AwardError):
+    """Closing refused: `candidates` lists the names of those with too few expert scores."""
+
+    def __init__(self, message: object, *, candidates: list[str]) -> None:
+        self.candidates = candidates
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One refused grid cell or file row. key: ("score", candidate_id, expert_id) or
+    ("tally", candidate_id, source); message: translated, naming the cell and the reason."""
+
+    key: tuple
+    message: str
+
+
+class CellErrors(AwardError):
+    """Some cells were refused; nothing was saved. `errors`: one CellError per refused cell."""
+
+    def __init__(self, errors: list[CellError]) -> None:
+        self.errors = errors
+        super().__init__(errors[0].message, messages=[error.message for error in errors])
+
+
+@dataclass(frozen=True)
+class CellChange:
+    """A cell someone else changed after the version an admin loaded."""
+
+    key: tuple
+    label: str
+    user: Any
+    when: datetime
+
+
+class VersionConflict(AwardError):
+    """The round's inputs changed since the version the grid loaded; nothing was saved.
+    `cells` names the cells changed since then (newest first), `version` is the current version."""
+
+    def __init__(self, message: object, *, cells: list[CellChange], version: int) -> None:
+        self.cells = cells
+        self.version = version
+        super().__init__(message, messages=[str(message), *[change.label for change in cells]])
