@@ -51,10 +51,10 @@ class CorrectionForm(forms.Form):
     source = forms.CharField(label=_("Netizen source"), max_length=128, required=False)
     votes = forms.CharField(label=_("New vote count"), max_length=20, required=False)
 
-    def __init__(self, *args: Any, round: AwardRound, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, award_round: AwardRound, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["expert"].queryset = round.experts.all()
-        self.fields["candidate"].queryset = round.candidates.all()
+        self.fields["expert"].queryset = award_round.experts.all()
+        self.fields["candidate"].queryset = award_round.candidates.all()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

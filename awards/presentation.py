@@ -210,9 +210,9 @@ def grid_mark_errors(grid: Grid, errors: list[Any]) -> Grid:
 
 
 # --- the round page ------------------------------------------------------------------------------------
-def weighted_frame(results: pd.DataFrame, round: AwardRound) -> pd.DataFrame:
+def weighted_frame(results: pd.DataFrame, award_round: AwardRound) -> pd.DataFrame:
     """results with each component multiplied by its weight: w_r·R, w_e·E, w_n·N (they add up to final)."""
-    w_r, w_e, w_n = (float(weight) for weight in round.weights)
+    w_r, w_e, w_n = (float(weight) for weight in award_round.weights)
     return results.assign(
         ranking_part=results["ranking_score"].fillna(0) * w_r,
         expert_part=results["expert_score"].fillna(0) * w_e,
@@ -220,13 +220,13 @@ def weighted_frame(results: pd.DataFrame, round: AwardRound) -> pd.DataFrame:
     )
 
 
-def components_chart_html(results: pd.DataFrame, round: AwardRound) -> str:
+def components_chart_html(results: pd.DataFrame, award_round: AwardRound) -> str:
     """Each candidate's final score as a stacked horizontal bar of its three weighted parts, best on top."""
     if results.empty:
         return ""
-    parts = weighted_frame(results, round)
+    parts = weighted_frame(results, award_round)
     names = parts["candidate"].tolist()
-    w_r, w_e, w_n = (float(weight) for weight in round.weights)
+    w_r, w_e, w_n = (float(weight) for weight in award_round.weights)
     figure = go.Figure()
     for column, label, colour in (
         ("ranking_part", _("Ranking × %(weight)s") % {"weight": f"{w_r:g}"}, RED),
@@ -247,20 +247,20 @@ def components_chart_html(results: pd.DataFrame, round: AwardRound) -> str:
     return figure.to_html(full_html=False, include_plotlyjs=False, div_id="components-chart", config=PLOTLY_CONFIG)
 
 
-def method_facts(round: AwardRound) -> list[tuple[str, str]]:
+def method_facts(award_round: AwardRound) -> list[tuple[str, str]]:
     """The round's settings as (label, value) pairs, for the method section."""
-    w_r, w_e, w_n = round.weights
-    if round.aggregation == AwardRound.Aggregation.TRIMMED:
+    w_r, w_e, w_n = award_round.weights
+    if award_round.aggregation == AwardRound.Aggregation.TRIMMED:
         aggregation = _("trimmed mean: the %(k)s highest and %(k)s lowest scores dropped (needs at least "
-                        "%(n)s scores)") % {"k": round.trim, "n": 2 * round.trim + 1}
+                        "%(n)s scores)") % {"k": award_round.trim, "n": 2 * award_round.trim + 1}
     else:
         aggregation = _("mean of the expert scores")
     return [
         (_("Weights (ranking / experts / netizens)"), f"{w_r:g} / {w_e:g} / {w_n:g}"),
         (_("Expert score E"), aggregation),
-        (_("Quorum"), _("%(n)s expert scores per candidate") % {"n": round.quorum}),
-        (_("Candidates"), _("every candidate ranked %(n)s or better (ties all in)") % {"n": round.candidates_n}),
-        (_("Shortlist"), _("the first %(n)s by final score") % {"n": round.shortlist_size}),
+        (_("Quorum"), _("%(n)s expert scores per candidate") % {"n": award_round.quorum}),
+        (_("Candidates"), _("every candidate ranked %(n)s or better (ties all in)") % {"n": award_round.candidates_n}),
+        (_("Shortlist"), _("the first %(n)s by final score") % {"n": award_round.shortlist_size}),
     ]
 
 
@@ -269,10 +269,10 @@ EXPORT_COLUMNS = ["rank", "candidate", "province", "final", "ranking_score", "ex
                   "experts", "shortlisted"]
 
 
-def export_headers(round: AwardRound) -> dict[str, str]:
+def export_headers(award_round: AwardRound) -> dict[str, str]:
     return {
         "rank": _("Rank"),
-        "candidate": pgettext("award export", "City") if round.kind == AwardRound.Kind.CITY
+        "candidate": pgettext("award export", "City") if award_round.kind == AwardRound.Kind.CITY
         else pgettext("award export", "Account"),
         "province": _("Province"),
         "final": _("Final score"),
@@ -284,16 +284,16 @@ def export_headers(round: AwardRound) -> dict[str, str]:
     }
 
 
-def results_export(results: pd.DataFrame, *, round: AwardRound, file_format: str) -> bytes:
+def results_export(results: pd.DataFrame, *, award_round: AwardRound, file_format: str) -> bytes:
     """The result table as CSV (UTF-8 with a BOM, for Excel) or XLSX, through core/spreadsheets (formula
     escaping), numbers to 4 decimals, headers in the active language."""
     table = results.reindex(columns=EXPORT_COLUMNS).copy()
     for column in ("final", "ranking_score", "expert_score", "netizen_score"):
         table[column] = table[column].astype("float64").round(EXPORT_DECIMALS)
     table["shortlisted"] = table["shortlisted"].map({True: _("yes"), False: _("no")})
-    table = table.rename(columns=export_headers(round))
+    table = table.rename(columns=export_headers(award_round))
     if file_format == "xlsx":
-        return xlsx_bytes(table, sheet_name=round.slug)
+        return xlsx_bytes(table, sheet_name=award_round.slug)
     return csv_bytes(table, bom=True)
 
 

@@ -1,8 +1,9 @@
-"""/api/v1/: schemes, runs, rankings, and the OpenAPI schema with its Swagger UI."""
+"""/api/v1/: schemes, runs, rankings, award rounds, and the OpenAPI schema with its Swagger UI."""
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from api.v1 import awards as award_api
 from api.v1 import rankings as api
 
 app_name = "api"
@@ -10,6 +11,7 @@ app_name = "api"
 router = DefaultRouter()
 router.register("schemes", api.SchemeViewSet, basename="scheme")
 router.register("runs", api.RunViewSet, basename="run")
+router.register("awards/rounds", award_api.AwardRoundViewSet, basename="award-round")
 
 urlpatterns = [
     path("runs/<int:run_id>/cities/", api.RunCityList.as_view(), name="run-cities"),

@@ -41,13 +41,13 @@ class Entry:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def my_scores(request: HttpRequest, slug: str) -> HttpResponse:
-    round = round_or_404(request, slug)
-    expert = selectors.expert_for_user(round=round, user=request.user)
+    award_round = round_or_404(request, slug)
+    expert = selectors.expert_for_user(award_round=award_round, user=request.user)
     if expert is None or not user_can_score(request.user, expert):
         raise PermissionDenied(_("You are not an expert of this round."))
-    entries = _entries(expert, round)
+    entries = _entries(expert, award_round)
     if request.method == "POST":
-        response = _save(request, round, expert, entries)
+        response = _save(request, award_round, expert, entries)
         if response is not None:
             return response
         status = 400
@@ -55,13 +55,13 @@ def my_scores(request: HttpRequest, slug: str) -> HttpResponse:
         status = 200
     submitted = expert.submitted_at is not None
     return render(request, "awards/my_scores.html", {
-        "round": round,
+        "round": award_round,
         "expert": expert,
         "entries": entries,
-        "editable": round.accepts_scores,
+        "editable": award_round.accepts_scores,
         "submitted": submitted,
         "to_score": sum(1 for entry in entries if not entry.recused and not entry.original_score),
-        "panel": selectors.score_matrix(round=round, user=request.user) if submitted else None,
+        "panel": selectors.score_matrix(award_round=award_round, user=request.user) if submitted else None,
         "errors": [f"{entry.candidate.name}: {entry.error}" for entry in entries if entry.error],
     }, status=status)
 
@@ -70,16 +70,16 @@ def my_scores(request: HttpRequest, slug: str) -> HttpResponse:
 @manager_required
 def progress(request: HttpRequest, slug: str) -> HttpResponse:
     """Each expert's scored / to score, and whether they have submitted."""
-    round = round_or_404(request, slug)
+    award_round = round_or_404(request, slug)
     return render(request, "awards/progress.html", {
-        "round": round, "progress": selectors.expert_progress(round=round),
+        "round": award_round, "progress": selectors.expert_progress(award_round=award_round),
     })
 
 
-def _entries(expert: Expert, round: AwardRound) -> list[Entry]:
+def _entries(expert: Expert, award_round: AwardRound) -> list[Entry]:
     own = {score.candidate_id: score for score in expert.scores.all()}
     entries = []
-    for candidate in round.candidates.all():
+    for candidate in award_round.candidates.all():
         score = own.get(candidate.pk)
         text = presentation.cell_text(score.score) if score else ""
         comment = score.comment if score else ""
@@ -88,7 +88,7 @@ def _entries(expert: Expert, round: AwardRound) -> list[Entry]:
     return entries
 
 
-def _save(request: HttpRequest, round: AwardRound, expert: Expert, entries: list[Entry]) -> HttpResponse | None:
+def _save(request: HttpRequest, award_round: AwardRound, expert: Expert, entries: list[Entry]) -> HttpResponse | None:
     """Save the changed scores (all or nothing), then submit if asked. None: refused, show the page."""
     cells = []
     for entry in entries:
@@ -120,4 +120,4 @@ def _save(request: HttpRequest, round: AwardRound, expert: Expert, entries: list
         messages.success(request, _("Your scores are submitted. Thank you."))
     else:
         messages.success(request, _("Saved %(count)s score(s).") % {"count": len(cells)})
-    return redirect("awards:my_scores", slug=round.slug)
+    return redirect("awards:my_scores", slug=award_round.slug)

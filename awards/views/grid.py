@@ -24,22 +24,22 @@ from rankings.views import post_else_redirect
 @require_http_methods(["GET", "HEAD", "POST"])
 @manager_required
 def grid(request: HttpRequest, slug: str) -> HttpResponse:
-    round = round_or_404(request, slug)
+    award_round = round_or_404(request, slug)
     if request.method == "POST":
-        return _grid_save(request, round)
-    return _grid_page(request, round, grid=_fresh_grid(request, round))
+        return _grid_save(request, award_round)
+    return _grid_page(request, award_round, grid=_fresh_grid(request, award_round))
 
 
 @post_else_redirect(lambda slug: reverse("awards:grid", args=[slug]) + "#add-expert")
 @manager_required
 def expert_add(request: HttpRequest, slug: str) -> HttpResponse:
     """Add an expert (a new column of the grid)."""
-    round = round_or_404(request, slug)
+    award_round = round_or_404(request, slug)
     form = ExpertForm(request.POST)
     if form.is_valid():
         try:
             expert = services.expert_create(
-                user=request.user, round=round, name=form.cleaned_data["name"],
+                user=request.user, award_round=award_round, name=form.cleaned_data["name"],
                 province=form.cleaned_data["province"], affiliation=form.cleaned_data["affiliation"],
                 expert_user=form.cleaned_data["username"], via=EntryPath.GRID,
             )
@@ -47,42 +47,42 @@ def expert_add(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Expert “%(name)s” added.") % {"name": expert.name})
-            return redirect("awards:grid", slug=round.slug)
-    return _grid_page(request, round, grid=_fresh_grid(request, round), expert_form=form, status=400)
+            return redirect("awards:grid", slug=award_round.slug)
+    return _grid_page(request, award_round, grid=_fresh_grid(request, award_round), expert_form=form, status=400)
 
 
-def _fresh_grid(request: HttpRequest, round: AwardRound, *, extra_sources: list[str] = ()) -> presentation.Grid:
-    matrix = selectors.score_matrix(round=round, user=request.user)
+def _fresh_grid(request: HttpRequest, award_round: AwardRound, *, extra_sources: list[str] = ()) -> presentation.Grid:
+    matrix = selectors.score_matrix(award_round=award_round, user=request.user)
     return presentation.grid_build(matrix, extra_sources=extra_sources)
 
 
-def _grid_save(request: HttpRequest, round: AwardRound) -> HttpResponse:
+def _grid_save(request: HttpRequest, award_round: AwardRound) -> HttpResponse:
     posted = presentation.grid_read(request.POST)
     if posted.version is None:
         messages.error(request, _("The grid was sent without its version: reload the page and try again."))
-        return redirect("awards:grid", slug=round.slug)
+        return redirect("awards:grid", slug=award_round.slug)
     if not posted.scores and not posted.tallies:
         messages.info(request, _("Nothing changed: nothing to save."))
-        return redirect("awards:grid", slug=round.slug)
+        return redirect("awards:grid", slug=award_round.slug)
     try:
-        saved = services.cells_save(user=request.user, round=round, expected_version=posted.version,
+        saved = services.cells_save(user=request.user, award_round=award_round, expected_version=posted.version,
                                     scores=posted.scores, tallies=posted.tallies, via=EntryPath.GRID)
     except VersionConflict as conflict:
-        grid = presentation.grid_overlay(_fresh_grid(request, round, extra_sources=posted.new_sources), posted)
-        return _grid_page(request, round, grid=grid, conflict=_conflict_lines(conflict, posted), status=409)
+        grid = presentation.grid_overlay(_fresh_grid(request, award_round, extra_sources=posted.new_sources), posted)
+        return _grid_page(request, award_round, grid=grid, conflict=_conflict_lines(conflict, posted), status=409)
     except CellErrors as error:
-        grid = presentation.grid_overlay(_fresh_grid(request, round, extra_sources=posted.new_sources), posted)
+        grid = presentation.grid_overlay(_fresh_grid(request, award_round, extra_sources=posted.new_sources), posted)
         grid.version = posted.version
-        return _grid_page(request, round, grid=presentation.grid_mark_errors(grid, error.errors), status=400)
+        return _grid_page(request, award_round, grid=presentation.grid_mark_errors(grid, error.errors), status=400)
     except AwardError as error:
-        grid = presentation.grid_overlay(_fresh_grid(request, round, extra_sources=posted.new_sources), posted)
+        grid = presentation.grid_overlay(_fresh_grid(request, award_round, extra_sources=posted.new_sources), posted)
         grid.version = posted.version
         grid.errors.append(str(error))
-        return _grid_page(request, round, grid=grid, status=400)
+        return _grid_page(request, award_round, grid=grid, status=400)
     messages.success(request, _("Saved: %(created)s new, %(updated)s changed, %(deleted)s cleared (version "
                                 "%(version)s).") % {"created": saved.created, "updated": saved.updated,
                                                    "deleted": saved.deleted, "version": saved.version})
-    return redirect("awards:grid", slug=round.slug)
+    return redirect("awards:grid", slug=award_round.slug)
 
 
 def _conflict_lines(conflict: VersionConflict, posted: presentation.GridPost) -> list[str]:
@@ -100,15 +100,15 @@ def _conflict_lines(conflict: VersionConflict, posted: presentation.GridPost) ->
     return lines
 
 
-def _grid_page(request: HttpRequest, round: AwardRound, *, grid: presentation.Grid,
+def _grid_page(request: HttpRequest, award_round: AwardRound, *, grid: presentation.Grid,
                expert_form: ExpertForm | None = None, conflict: list[str] | None = None,
                status: int = 200) -> HttpResponse:
     return render(request, "awards/grid.html", {
-        "round": round,
+        "round": award_round,
         "grid": grid,
         "errors": grid.errors,
         "conflict": conflict,
-        "editable": round.accepts_scores,
+        "editable": award_round.accepts_scores,
         "expert_form": expert_form or ExpertForm(),
-        "candidate_label": _("City") if round.kind == AwardRound.Kind.CITY else _("Account"),
+        "candidate_label": _("City") if award_round.kind == AwardRound.Kind.CITY else _("Account"),
     }, status=status)

@@ -41,24 +41,24 @@ def round_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """`?format=csv|xlsx` downloads the result table instead."""
-    round = round_or_404(request, slug)
-    results = selectors.round_results(round=round)
+    award_round = round_or_404(request, slug)
+    results = selectors.round_results(award_round=award_round)
     if "format" in request.GET:
-        return _export_response(request, round, results)
-    return _round_page(request, round, results)
+        return _export_response(request, award_round, results)
+    return _round_page(request, award_round, results)
 
 
 @post_else_redirect(lambda slug: reverse("awards:round_detail", args=[slug]) + "#status")
 @manager_required
 def round_status(request: HttpRequest, slug: str) -> HttpResponse:
     """Open voting (draft → voting), close (voting → closed, refused below quorum) or publish."""
-    round = round_or_404(request, slug)
+    award_round = round_or_404(request, slug)
     form = StatusForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Unknown status change."))
     action = form.cleaned_data["action"]
     try:
-        STATUS_ACTIONS[action](user=request.user, round=round, via=EntryPath.GRID)
+        STATUS_ACTIONS[action](user=request.user, award_round=award_round, via=EntryPath.GRID)
     except AwardError as error:
         messages.error(request, str(error))
     else:
@@ -67,15 +67,15 @@ def round_status(request: HttpRequest, slug: str) -> HttpResponse:
             "close": _("The round is closed: no more scores or votes."),
             "publish": _("The round is published: its inputs and result are frozen."),
         }[action])
-    return redirect(reverse("awards:round_detail", args=[round.slug]) + "#status")
+    return redirect(reverse("awards:round_detail", args=[award_round.slug]) + "#status")
 
 
 @post_else_redirect(lambda slug: reverse("awards:round_detail", args=[slug]) + "#corrections")
 @manager_required
 def round_correct(request: HttpRequest, slug: str) -> HttpResponse:
     """A correction of a published round: a reason, optionally one score or tally; a new result version."""
-    round = round_or_404(request, slug)
-    form = CorrectionForm(request.POST, round=round)
+    award_round = round_or_404(request, slug)
+    form = CorrectionForm(request.POST, award_round=award_round)
     if form.is_valid():
         data = form.cleaned_data
         scores = [ScoreCell(candidate_id=data["candidate"].pk, expert_id=data["expert"].pk, score=data["score"])] \
@@ -83,7 +83,7 @@ def round_correct(request: HttpRequest, slug: str) -> HttpResponse:
         tallies = [TallyCell(candidate_id=data["candidate"].pk, source=data["source"], votes=data["votes"])] \
             if data.get("source") else []
         try:
-            result = services.round_correct(user=request.user, round=round, reason=data["reason"],
+            result = services.round_correct(user=request.user, award_round=award_round, reason=data["reason"],
                                             scores=scores, tallies=tallies, via=EntryPath.GRID)
         except CellErrors as error:
             for cell_error in error.errors:
@@ -93,15 +93,15 @@ def round_correct(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("Correction recorded: the result is now version %(version)s.")
                              % {"version": result.version})
-            return redirect(reverse("awards:round_detail", args=[round.slug]) + "#corrections")
-    return _round_page(request, round, selectors.round_results(round=round), correction_form=form, status=400)
+            return redirect(reverse("awards:round_detail", args=[award_round.slug]) + "#corrections")
+    return _round_page(request, award_round, selectors.round_results(award_round=award_round), correction_form=form, status=400)
 
 
 @post_else_redirect(lambda slug, candidate_id: reverse("awards:round_detail", args=[slug]) + "#shortlist")
 @manager_required
 def citation_save(request: HttpRequest, slug: str, candidate_id: int) -> HttpResponse:
-    round = round_or_404(request, slug)
-    candidate = round.candidates.filter(pk=candidate_id).first()
+    award_round = round_or_404(request, slug)
+    candidate = award_round.candidates.filter(pk=candidate_id).first()
     if candidate is None:
         raise Http404(_("This round has no such candidate."))
     form = CitationForm(request.POST)
@@ -115,68 +115,68 @@ def citation_save(request: HttpRequest, slug: str, candidate_id: int) -> HttpRes
             messages.success(request, _("Citation of %(name)s saved.") % {"name": candidate.name})
     else:
         messages.error(request, " ".join(form.errors.get("text", [])))
-    return redirect(reverse("awards:round_detail", args=[round.slug]) + f"#citation-{candidate.pk}")
+    return redirect(reverse("awards:round_detail", args=[award_round.slug]) + f"#citation-{candidate.pk}")
 
 
 @require_safe
 def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     """Every change of the round's inputs, settings and status: who, when, old → new, from where."""
-    round = round_or_404(request, slug)
+    award_round = round_or_404(request, slug)
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={request.path}")
-    if not user_can_see_audit(request.user, round):
+    if not user_can_see_audit(request.user, award_round):
         raise PermissionDenied(_("Only staff and panel admins may read the audit log."))
     return render(request, "awards/audit_log.html", {
-        "round": round, "entries": selectors.round_audit_log(round=round),
+        "round": award_round, "entries": selectors.round_audit_log(award_round=award_round),
     })
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
-def _round_page(request: HttpRequest, round: AwardRound, results, *, correction_form: CorrectionForm | None = None,
+def _round_page(request: HttpRequest, award_round: AwardRound, results, *, correction_form: CorrectionForm | None = None,
                 status: int = 200) -> HttpResponse:
     can_manage = user_can_manage_rounds(request.user)
     rows = [{key: None if isinstance(value, float) and math.isnan(value) else value for key, value in row.items()}
             for row in results.to_dict("records")]
-    candidates = {candidate.pk: candidate for candidate in round.candidates.all()}
+    candidates = {candidate.pk: candidate for candidate in award_round.candidates.all()}
     for row in rows:
         row["object"] = candidates.get(row["candidate_id"])
-    versions = list(selectors.round_result_versions(round=round)) if round.is_published else []
-    matrix = selectors.score_matrix(round=round, user=request.user) if round.is_published else None
+    versions = list(selectors.round_result_versions(award_round=award_round)) if award_round.is_published else []
+    matrix = selectors.score_matrix(award_round=award_round, user=request.user) if award_round.is_published else None
     return render(request, "awards/round_detail.html", {
-        "round": round,
+        "round": award_round,
         "rows": rows,
         "shortlist": [row for row in rows if row["shortlisted"]],
-        "chart": presentation.components_chart_html(results, round),
-        "method": presentation.method_facts(round),
+        "chart": presentation.components_chart_html(results, award_round),
+        "method": presentation.method_facts(award_round),
         "can_manage": can_manage,
-        "can_edit_citations": can_manage and not round.is_published,
-        "can_see_audit": user_can_see_audit(request.user, round),
+        "can_edit_citations": can_manage and not award_round.is_published,
+        "can_see_audit": user_can_see_audit(request.user, award_round),
         "current": versions[0] if versions else None,
         "original": versions[-1] if len(versions) > 1 else None,
         "corrections": [version for version in versions if version.is_correction],
         "matrix": matrix,
         "matrix_lines": presentation.matrix_lines(matrix) if matrix else [],
-        "correction_form": correction_form or (CorrectionForm(round=round) if can_manage and round.is_published
+        "correction_form": correction_form or (CorrectionForm(award_round=award_round) if can_manage and award_round.is_published
                                                else None),
-        "status_actions": _status_actions(round) if can_manage else [],
+        "status_actions": _status_actions(award_round) if can_manage else [],
         "export_formats": presentation.EXPORT_FORMATS,
     }, status=status)
 
 
-def _status_actions(round: AwardRound) -> list[tuple[str, str]]:
+def _status_actions(award_round: AwardRound) -> list[tuple[str, str]]:
     """The status change a panel admin may press now: (action, button text)."""
     return {
         AwardRound.Status.DRAFT: [("open", _("Open voting"))],
         AwardRound.Status.VOTING: [("close", _("Close the round"))],
         AwardRound.Status.CLOSED: [("publish", _("Publish the result"))],
-    }.get(round.status, [])
+    }.get(award_round.status, [])
 
 
-def _export_response(request: HttpRequest, round: AwardRound, results) -> HttpResponse:
+def _export_response(request: HttpRequest, award_round: AwardRound, results) -> HttpResponse:
     file_format = request.GET.get("format")
     if file_format not in presentation.EXPORT_FORMATS:
         return HttpResponseBadRequest(_("Unknown export: use format=csv or xlsx."))
-    body = presentation.results_export(results, round=round, file_format=file_format)
+    body = presentation.results_export(results, award_round=award_round, file_format=file_format)
     response = HttpResponse(body, content_type=presentation.CONTENT_TYPES[file_format])
     response["Content-Disposition"] = f'attachment; filename="{round.slug}.{file_format}"'
     return response
