@@ -1,0 +1,126 @@
+"""Experts of a round, and candidates' citations (颁奖词)."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import City
+from awards.models import AwardRound, Candidate, Expert, ExpertScore
+from awards.services.common import (
+    audited,
+    bump_version,
+    history_user,
+    lock_round,
+    require_inputs_open,
+    require_manager,
+)
+from awards.services.errors import AwardError, shown
+
+NAME_LIMIT, AFFILIATION_LIMIT, PROVINCE_LIMIT = 64, 128, 32
+EDITABLE = ("name", "affiliation", "province", "city", "expert_user")
+
+
+def _clean(award_round: AwardRound, fields: dict[str, Any], *, expert: Expert | None = None) -> dict[str, Any]:
+    """Validate an expert's fields (all problems at once)."""
+    problems, clean = [], {}
+    name = " ".join(str(fields.get("name") or "").split())
+    if not name or len(name) > NAME_LIMIT:
+        problems.append(_("An expert needs a name of 1 to %(limit)s characters.") % {"limit": NAME_LIMIT})
+    elif award_round.experts.filter(name=name).exclude(pk=getattr(expert, "pk", None)).exists():
+        problems.append(_("This round has an expert named “%(name)s” already.") % {"name": shown(name)})
+    province = " ".join(str(fields.get("province") or "").split())
+    if not province or len(province) > PROVINCE_LIMIT:
+        problems.append(_("An expert needs a home province (for conflicts of interest, 回避)."))
+    affiliation = " ".join(str(fields.get("affiliation") or "").split())
+    if len(affiliation) > AFFILIATION_LIMIT:
+        problems.append(_("An affiliation has at most %(limit)s characters.") % {"limit": AFFILIATION_LIMIT})
+    city = fields.get("city")
+    if city is not None and not isinstance(city, City):
+        city = City.objects.filter(pk=city).first()
+        if city is None:
+            problems.append(_("There is no such home city."))
+    if city is not None and province and city.province != province:
+        problems.append(_("The home city %(city)s is in %(city_province)s, not in %(province)s.")
+                        % {"city": city.name, "city_province": city.province, "province": province})
+    user = fields.get("expert_user")
+    if user is not None and award_round.experts.filter(user=user).exclude(pk=getattr(expert, "pk", None)).exists():
+        problems.append(_("The user %(user)s is an expert of this round already.") % {"user": user})
+    if problems:
+        raise AwardError(problems[0], messages=problems)
+    clean.update(name=name, province=province, affiliation=affiliation, city=city, user=user)
+    return clean
+
+
+def expert_create(*, user: Any, award_round: AwardRound, name: str, province: str, affiliation: str = "",
+                  city: City | int | None = None, expert_user: Any = None, via: str) -> Expert:
+    require_manager(user)
+    with transaction.atomic():
+        locked = lock_round(award_round)
+        require_inputs_open(locked)
+        clean = _clean(locked, {"name": name, "province": province, "affiliation": affiliation, "city": city,
+                                "expert_user": expert_user})
+        expert = Expert(round=locked, **clean)
+        audited(expert, user=history_user(user), via=via).save()
+        bump_version(locked)
+    return expert
+
+
+def expert_update(*, user: Any, expert: Expert, via: str, **fields: Any) -> Expert:
+    """Change an expert; refused when a new home province would make a score they gave a conflict."""
+    require_manager(user)
+    unknown = sorted(set(fields) - set(EDITABLE))
+    if unknown:
+        raise AwardError(_("These expert fields cannot be changed: %(fields)s.") % {"fields": ", ".join(unknown)})
+    with transaction.atomic():
+        locked = lock_round(expert.round)
+        require_inputs_open(locked)
+        expert = Expert.objects.get(pk=expert.pk)
+        current = {"name": expert.name, "province": expert.province, "affiliation": expert.affiliation,
+                   "city": expert.city, "expert_user": expert.user}
+        clean = _clean(locked, {**current, **fields}, expert=expert)
+        conflicts = list(ExpertScore.objects.filter(expert=expert, candidate__province=clean["province"])
+                         .values_list("candidate__name", flat=True))
+        if conflicts:
+            raise AwardError(_("%(expert)s has scored candidates of %(province)s (%(names)s): delete those scores "
+                               "before making it their home province (回避).")
+                             % {"expert": expert.name, "province": clean["province"], "names": "、".join(conflicts)})
+        for key, value in clean.items():
+            setattr(expert, key, value)
+        audited(expert, user=history_user(user), via=via).save()
+        bump_version(locked)
+    return expert
+
+
+def expert_delete(*, user: Any, expert: Expert, via: str) -> None:
+    """Delete an expert and their scores (each deletion recorded in the history)."""
+    require_manager(user)
+    with transaction.atomic():
+        locked = lock_round(expert.round)
+        require_inputs_open(locked)
+        version = bump_version(locked)
+        for score in ExpertScore.objects.filter(expert=expert):
+            score.round_version = version
+            audited(score, user=history_user(user), via=via).delete()
+        audited(Expert.objects.get(pk=expert.pk), user=history_user(user), via=via).delete()
+
+
+CITATION_LIMIT = 2000
+
+
+def citation_save(*, user: Any, candidate: Candidate, text: str, via: str) -> Candidate:
+    """The 颁奖词 of a candidate, editable by panel admins until the round is published."""
+    require_manager(user)
+    text = (text or "").strip()
+    if len(text) > CITATION_LIMIT:
+        raise AwardError(_("A citation has at most %(limit)s characters.") % {"limit": CITATION_LIMIT})
+    with transaction.atomic():
+        locked = lock_round(candidate.round)
+        if locked.is_published:
+            raise AwardError(_("Round %(round)s is published: its citations can no longer change.")
+                             % {"round": locked.slug})
+        candidate = Candidate.objects.get(pk=candidate.pk)
+        candidate.citation = text
+        audited(candidate, user=history_user(user), via=via).save()
+    return candidate
