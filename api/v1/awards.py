@@ -25,7 +25,13 @@ from awards import selectors, services
 from awards.models import AwardRound, EntryPath
 from awards.permissions import user_can_manage_rounds
 from awards.services import ScoreCell, TallyCell
-from awards.services.errors import AwardError, AwardPermissionDenied, CellErrors, QuorumNotMet, VersionConflict
+from awards.services.errors import (
+    AwardError,
+    AwardPermissionDenied,
+    CellErrors,
+    QuorumNotMet,
+    VersionConflict,
+)
 
 
 class IsPanelAdminOrReadOnly(permissions.BasePermission):

@@ -7,7 +7,14 @@ round logged in; the audit log needs staff or a panel admin.
 """
 from awards.views.experts import my_scores, progress
 from awards.views.grid import expert_add, grid
-from awards.views.rounds import audit_log, citation_save, round_correct, round_detail, round_list, round_status
+from awards.views.rounds import (
+           audit_log,
+           citation_save,
+           round_correct,
+           round_detail,
+           round_list,
+           round_status,
+)
 
 __all__ = ["audit_log", "citation_save", "expert_add", "grid", "my_scores", "progress", "round_correct",
            "round_detail", "round_list", "round_status"]

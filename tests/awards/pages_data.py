@@ -6,9 +6,10 @@ experts, two of them recused from five candidates each (湖南, 广东); the las
 """
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 
 from awards import services
 from awards.models import AwardRound, EntryPath
@@ -46,12 +47,27 @@ def published_run(count: int = len(CITIES)) -> ScoreRun:
     return run
 
 
+def role_groups() -> dict[str, Group]:
+    """The role groups the awards migration creates (a transactional test's flush removed them: made
+    again here from the migration's own table of roles)."""
+    roles = importlib.import_module("awards.migrations.0002_roles").ROLES
+    groups = {}
+    for name, codenames in roles.items():
+        group, created = Group.objects.get_or_create(name=name)
+        if created:
+            for app_label, codename in codenames:
+                group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        groups[name] = group
+    return groups
+
+
 def users() -> dict[str, User]:
     """One user per role (analyst, expert, panel), a superuser and a user with no role."""
     made = {}
+    groups = role_groups()
     for key, group in ROLES.items():
         user = User.objects.create_user(key, password=PASSWORD)
-        user.groups.add(Group.objects.get(name=group))
+        user.groups.add(groups[group])
         made[key] = user
     made["superuser"] = User.objects.create_superuser("root", password=PASSWORD)
     made["nobody"] = User.objects.create_user("nobody", password=PASSWORD)
