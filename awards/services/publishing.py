@@ -16,21 +16,12 @@ from django.utils.translation import gettext as _
 
 from awards.models import AwardRound, Expert, RoundResult
 from awards.selectors.results import results_compute, results_to_rows, round_inputs
+from awards.selectors.rounds import expert_label
 from awards.services.cells import ScoreCell, TallyCell, cells_apply
 from awards.services.common import audited, history_user, lock_round, require_manager, require_status
 from awards.services.errors import AwardError
 
 REASON_LIMIT = 2000
-
-
-def expert_label(position: int) -> str:
-    """专家 A, B, … Z, AA, AB …: the anonymous name of the expert at this 0-based position."""
-    letters = ""
-    position += 1
-    while position:
-        position, remainder = divmod(position - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
 
 
 def round_inputs_document(award_round: AwardRound) -> dict[str, Any]:
