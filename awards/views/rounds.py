@@ -121,9 +121,9 @@ def citation_save(request: HttpRequest, slug: str, candidate_id: int) -> HttpRes
 @require_safe
 def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     """Every change of the round's inputs, settings and status: who, when, old → new, from where."""
-    award_round = round_or_404(request, slug)
     if not request.user.is_authenticated:
         return redirect(f"{reverse('login')}?next={request.path}")
+    award_round = round_or_404(request, slug)
     if not user_can_see_audit(request.user, award_round):
         raise PermissionDenied(_("Only staff and panel admins may read the audit log."))
     return render(request, "awards/audit_log.html", {

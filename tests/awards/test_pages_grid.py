@@ -62,7 +62,7 @@ def test_the_grid_has_a_row_per_candidate_a_column_per_expert_and_source_and_rec
     assert [name for _kind, name in headers] == [name for name, _ in pages_data.EXPERTS] + ["微博投票"]
     # 李研究员 (湖南) is recused from the five 湖南 candidates: shown 回避, with no input to type in.
     li, changsha = _ids(draft, "李研究员", "长沙")
-    assert f"score-{li}-{changsha}" not in body
+    assert f'name="score-{li}-{changsha}"' not in body
     assert body.count('<td data-recused data-label="') == 10  # 李研究员 × 5 湖南, 陈教授 × 5 广东
     wang, _ = _ids(draft, "王教授", "长沙")
     assert f'name="score-{wang}-{changsha}" value="24"' in body  # 20 + 4 × rank 1

@@ -45,7 +45,7 @@ DRAFT_PAGES = {
     "detail":        ([404,     404,    200,     200,    200,   200]),
     "grid":          (["login", 403,    403,     403,    200,   200]),
     "progress":      (["login", 403,    403,     403,    200,   200]),
-    "audit":         (["login", 403,    200,     403,    200,   200]),
+    "audit":         (["login", 404,    200,     403,    200,   200]),
     "my-scores":     (["login", 404,    403,     200,    403,   403]),
 }
 PATHS = {"detail": "", "grid": "grid/", "progress": "progress/", "audit": "audit/", "my-scores": "my-scores/"}

@@ -161,7 +161,6 @@ def test_a_correction_needs_a_reason_lists_itself_and_keeps_the_original(people)
 
 def test_the_audit_log_lists_grid_saves_with_who_and_from_where(people):
     award_round = pages_data.round_build()
-    client = _client(people, "panel")
     wang = award_round.experts.get(name="王教授")
     changsha = award_round.candidates.get(name="长沙")
     services.cells_save(user=people["panel"], award_round=award_round, expected_version=award_round.version,
