@@ -226,12 +226,12 @@ def components_chart_html(results: pd.DataFrame, award_round: AwardRound) -> str
         return ""
     parts = weighted_frame(results, award_round)
     names = parts["candidate"].tolist()
-    w_r, w_e, w_n = (float(weight) for weight in award_round.weights)
+    w_r, w_e, w_n = weights_text(award_round)
     figure = go.Figure()
     for column, label, colour in (
-        ("ranking_part", _("Ranking × %(weight)s") % {"weight": f"{w_r:g}"}, RED),
-        ("expert_part", _("Experts × %(weight)s") % {"weight": f"{w_e:g}"}, BLUE),
-        ("netizen_part", _("Netizens × %(weight)s") % {"weight": f"{w_n:g}"}, GOLD),
+        ("ranking_part", _("Ranking × %(weight)s") % {"weight": w_r}, RED),
+        ("expert_part", _("Experts × %(weight)s") % {"weight": w_e}, BLUE),
+        ("netizen_part", _("Netizens × %(weight)s") % {"weight": w_n}, GOLD),
     ):
         figure.add_trace(go.Bar(
             x=parts[column].round(2), y=names, orientation="h", name=label, marker_color=colour,
@@ -247,16 +247,28 @@ def components_chart_html(results: pd.DataFrame, award_round: AwardRound) -> str
     return figure.to_html(full_html=False, include_plotlyjs=False, div_id="components-chart", config=PLOTLY_CONFIG)
 
 
+def weights_text(award_round: AwardRound) -> tuple[str, str, str]:
+    """The round's three weights as written: 0.6, 0.25, 0.15 (no trailing zeros)."""
+    return tuple(cell_text(Decimal(str(weight))) for weight in award_round.weights)
+
+
+def method_text(award_round: AwardRound) -> str:
+    """The combination in one line with the round's weights (the API's `method`)."""
+    w_r, w_e, w_n = weights_text(award_round)
+    return _("R = composite ÷ best composite × 100; E = %(aggregation)s; N = mean over sources of votes ÷ the "
+             "source's largest tally × 100; final = %(r)s·R + %(e)s·E + %(n)s·N; ties broken by R, then E.") % {
+        "aggregation": dict(method_facts(award_round))[_("Expert score E")], "r": w_r, "e": w_e, "n": w_n}
+
+
 def method_facts(award_round: AwardRound) -> list[tuple[str, str]]:
     """The round's settings as (label, value) pairs, for the method section."""
-    w_r, w_e, w_n = award_round.weights
     if award_round.aggregation == AwardRound.Aggregation.TRIMMED:
         aggregation = _("trimmed mean: the %(k)s highest and %(k)s lowest scores dropped (needs at least "
                         "%(n)s scores)") % {"k": award_round.trim, "n": 2 * award_round.trim + 1}
     else:
         aggregation = _("mean of the expert scores")
     return [
-        (_("Weights (ranking / experts / netizens)"), f"{w_r:g} / {w_e:g} / {w_n:g}"),
+        (_("Weights (ranking / experts / netizens)"), " / ".join(weights_text(award_round))),
         (_("Expert score E"), aggregation),
         (_("Quorum"), _("%(n)s expert scores per candidate") % {"n": award_round.quorum}),
         (_("Candidates"), _("every candidate ranked %(n)s or better (ties all in)") % {"n": award_round.candidates_n}),

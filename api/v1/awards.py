@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.errors import Conflict, ErrorSerializer
-from awards import selectors, services
+from awards import presentation, selectors, services
 from awards.models import AwardRound, EntryPath
 from awards.permissions import user_can_manage_rounds
 from awards.services import ScoreCell, TallyCell
@@ -95,11 +95,7 @@ class RoundDetailSerializer(RoundSerializer):
         return award_round._api_versions
 
     def get_method(self, award_round: AwardRound) -> str:
-        w_r, w_e, w_n = award_round.weights
-        return (f"R = composite / max composite × 100; E = {award_round.aggregation}"
-                + (f" (trim {award_round.trim})" if award_round.aggregation == AwardRound.Aggregation.TRIMMED else "")
-                + " of the expert scores; N = mean over sources of votes / source max × 100; "
-                + f"final = {w_r:g}·R + {w_e:g}·E + {w_n:g}·N; ties by R, then E")
+        return presentation.method_text(award_round)
 
     def get_fingerprint(self, award_round: AwardRound) -> str | None:
         versions = self._versions(award_round)

@@ -148,6 +148,7 @@ def _round_page(request: HttpRequest, award_round: AwardRound, results, *, corre
         "shortlist": [row for row in rows if row["shortlisted"]],
         "chart": presentation.components_chart_html(results, award_round),
         "method": presentation.method_facts(award_round),
+        "weights": presentation.weights_text(award_round),
         "can_manage": can_manage,
         "can_edit_citations": can_manage and not award_round.is_published,
         "can_see_audit": user_can_see_audit(request.user, award_round),
@@ -178,5 +179,5 @@ def _export_response(request: HttpRequest, award_round: AwardRound, results) -> 
         return HttpResponseBadRequest(_("Unknown export: use format=csv or xlsx."))
     body = presentation.results_export(results, award_round=award_round, file_format=file_format)
     response = HttpResponse(body, content_type=presentation.CONTENT_TYPES[file_format])
-    response["Content-Disposition"] = f'attachment; filename="{round.slug}.{file_format}"'
+    response["Content-Disposition"] = f'attachment; filename="{award_round.slug}.{file_format}"'
     return response

@@ -57,7 +57,7 @@ def test_an_expert_sees_only_their_own_candidates_and_no_other_score_until_they_
     body = response.content.decode()
     assert 'id="submitted-badge"' in body and 'id="panel-scores"' in body
     panel = re.search(r'id="panel-scores".*?</table>', body, re.S).group(0)
-    assert "专家 A" in panel and "王教授" not in panel
+    assert "Expert A" in panel and "王教授" not in panel
 
 
 def test_a_bad_score_on_the_expert_page_saves_nothing_and_names_the_candidate(people, voting):

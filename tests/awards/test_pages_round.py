@@ -54,7 +54,7 @@ def test_the_published_page_shows_the_shortlist_in_order_with_r_e_n_and_final(pe
     assert shortlist[9] == ["10", "珠海", "90.00", "64.00", "100.00", "85.00"]
     candidates = _table_rows(body, "candidate-table")
     assert [row[1] for row in candidates] == pages_data.expected_order()
-    assert candidates[-1][1:7] == ["长沙", "100.00", "24.00", "100.00", "81.00", "6"]  # 李研究员 recused
+    assert candidates[-1][1:7] == ["长沙", "100.00", "24.00", "100.00", "81.00", "7"]  # 8 experts, 李研究员 recused
     assert "Final = 0.6·R + 0.25·E + 0.15·N; ties are broken by R, then by E." in body
     assert 'id="components-chart"' in body and "vendor/plotly/plotly.min.js" in body
 
@@ -66,7 +66,7 @@ def test_after_publication_the_fingerprint_and_the_anonymised_matrix_are_shown(p
     assert f'<code class="fingerprint" id="fingerprint">{result.fingerprint}</code>' in body
     matrix = re.search(r'<table[^>]*id="matrix-table".*?</table>', body, re.S).group(0)
     headers = re.findall(r'<th scope="col" class="num">([^<]+)</th>', matrix)
-    assert headers[:8] == [f"专家 {letter}" for letter in "ABCDEFGH"] and headers[8] == "微博投票"
+    assert headers[:8] == [f"Expert {letter}" for letter in "ABCDEFGH"] and headers[8] == "微博投票"
     for name, _province in pages_data.EXPERTS:
         assert name not in body  # anonymised for the public
     assert matrix.count("回避") == 10
@@ -80,7 +80,7 @@ def test_the_result_downloads_as_csv_with_four_decimals_and_as_excel(people):
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0] == ["Rank", "City", "Province", "Final score", "Ranking score", "Expert score", "Netizen score",
                        "Experts", "Shortlisted"]
-    assert rows[1] == ["1", "南通", "江苏", "88.6", "81.0", "100.0", "100.0", "7", "yes"]
+    assert rows[1] == ["1", "南通", "江苏", "88.6", "81.0", "100.0", "100.0", "8", "yes"]
     assert rows[20][1] == "长沙" and rows[20][8] == "no"
     xlsx = client.get(f"/awards/{award_round.slug}/", {"format": "xlsx"})
     assert xlsx.content[:2] == b"PK"
