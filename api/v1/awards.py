@@ -53,6 +53,8 @@ class DetailedConflict(Conflict):
 
 # --- serializers ---------------------------------------------------------------------------------------
 class RoundSerializer(serializers.ModelSerializer):
+    # Text, not an enum: the schema's enum name "status" is taken by the score runs' statuses.
+    status = serializers.CharField(read_only=True, help_text=_("draft, voting, closed or published"))
     run = serializers.IntegerField(source="run_id", read_only=True)
     period = serializers.CharField(source="run.period_label", read_only=True)
     weights = serializers.SerializerMethodField(help_text=_("ranking, experts, netizens; they sum to 1"))

@@ -8,7 +8,7 @@
 //   - inline errors as you type or paste (not a number, out of range, a recused cell), and a summary that
 //     names each bad cell by candidate and column; the form is not sent while any cell is wrong;
 //   - marks on changed cells, a warning before leaving with unsaved changes, and a new source column.
-// Every text comes translated from the page (data-msg-* attributes on the grid).
+// Every text comes translated from the page (data-msg-* attributes on the grid, {name} placeholders).
 (function () {
   "use strict";
   var table = document.getElementById("award-grid");
@@ -21,7 +21,7 @@
   function msg(name, values) {
     var text = table.getAttribute("data-msg-" + name) || name;
     Object.keys(values || {}).forEach(function (key) {
-      text = text.split("%(" + key + ")s").join(String(values[key]));
+      text = text.split("{" + key + "}").join(String(values[key]));
     });
     return text;
   }

@@ -82,7 +82,7 @@ def test_a_round_from_pasted_scores_to_the_published_shortlist(live_server, brow
     # The bad value is marked in its cell and listed above the grid; recused cells stay 回避.
     bad_cell = page.locator(f'input[name="score-{wang.pk}-{nanjing.pk}"]')
     assert bad_cell.get_attribute("aria-invalid") == "true"
-    assert BAD in page.locator("td.invalid .cell-error").inner_text()
+    assert page.locator("td.invalid .cell-error").inner_text() == f"“{BAD}”不是数字。"
     assert page.locator("td[data-recused]").count() == 10
     # Saving is refused while a cell is wrong: the page stays, the error list shows.
     page.click("#grid-save")
