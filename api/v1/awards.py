@@ -197,6 +197,12 @@ class AwardRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def get_serializer_class(self):
         return RoundSerializer if self.action == "list" else RoundDetailSerializer
 
+    def _results_visible(self, award_round: AwardRound) -> AwardRound:
+        """Results before publication are for drafts readers: an expert would see the others' scores."""
+        if not presentation.results_visible(self.request.user, award_round):
+            raise exceptions.PermissionDenied(str(presentation.SEALED))
+        return award_round
+
     def get_object(self) -> AwardRound:
         try:
             return selectors.round_get_visible(user=self.request.user, slug=self.kwargs["slug"])
@@ -208,13 +214,13 @@ class AwardRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                    responses={200: ResultRowSerializer(many=True)})
     @action(detail=True, methods=["get"])
     def candidates(self, request: Request, slug: str) -> Response:
-        award_round = self.get_object()
+        award_round = self._results_visible(self.get_object())
         return Response(ResultRowSerializer(_rows(selectors.round_results(award_round=award_round)), many=True).data)
 
     @extend_schema(summary=_("The shortlist, with citations"), responses={200: ShortlistRowSerializer(many=True)})
     @action(detail=True, methods=["get"])
     def shortlist(self, request: Request, slug: str) -> Response:
-        award_round = self.get_object()
+        award_round = self._results_visible(self.get_object())
         rows = [row for row in _rows(selectors.round_results(award_round=award_round)) if row["shortlisted"]]
         citations = dict(award_round.candidates.values_list("pk", "citation"))
         for row in rows:

@@ -42,6 +42,11 @@ def round_list(request: HttpRequest) -> HttpResponse:
 def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """`?format=csv|xlsx` downloads the result table instead."""
     award_round = round_or_404(request, slug)
+    if not presentation.results_visible(request.user, award_round):
+        # An expert of a round still voting: the results would tell them the others' scores (sealed).
+        if "format" in request.GET:
+            raise PermissionDenied(presentation.SEALED)
+        return _round_page(request, award_round, None)
     results = selectors.round_results(award_round=award_round)
     if "format" in request.GET:
         return _export_response(request, award_round, results)
@@ -135,6 +140,12 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
 def _round_page(request: HttpRequest, award_round: AwardRound, results, *, correction_form: CorrectionForm | None = None,
                 status: int = 200) -> HttpResponse:
     can_manage = user_can_manage_rounds(request.user)
+    if results is None:
+        return render(request, "awards/round_detail.html", {
+            "round": award_round, "sealed": presentation.SEALED, "method": presentation.method_facts(award_round),
+            "weights": presentation.weights_text(award_round),
+            "expert": selectors.expert_for_user(award_round=award_round, user=request.user),
+        })
     rows = [{key: None if isinstance(value, float) and math.isnan(value) else value for key, value in row.items()}
             for row in results.to_dict("records")]
     candidates = {candidate.pk: candidate for candidate in award_round.candidates.all()}
@@ -160,6 +171,7 @@ def _round_page(request: HttpRequest, award_round: AwardRound, results, *, corre
         "correction_form": correction_form or (CorrectionForm(award_round=award_round) if can_manage and award_round.is_published
                                                else None),
         "status_actions": _status_actions(award_round) if can_manage else [],
+        "expert": selectors.expert_for_user(award_round=award_round, user=request.user),
         "export_formats": presentation.EXPORT_FORMATS,
     }, status=status)
 

@@ -87,3 +87,13 @@ def test_the_progress_page_counts_scored_and_to_score_per_expert(people, voting)
     assert rows["王教授"] == "20" and rows["李研究员"] == "15" and rows["周老师"] == "0"
     zhou = re.search(r'<tr data-expert="周老师">(.*?)</tr>', body, re.S).group(1)
     assert re.findall(r'<td class="num">(\d+)</td>', zhou) == ["0", "20", "0"]
+
+
+def test_an_expert_sees_the_round_page_but_not_its_results_before_publication(people, voting):
+    client = _client(people, "expert")
+    body = client.get(f"/awards/{voting.slug}/").content.decode()
+    assert 'id="sealed"' in body and 'id="my-scores-link"' in body
+    assert 'id="shortlist-table"' not in body and 'id="candidate-table"' not in body
+    assert client.get(f"/awards/{voting.slug}/", {"format": "csv"}).status_code == 403
+    panel = _client(people, "panel").get(f"/awards/{voting.slug}/").content.decode()
+    assert 'id="shortlist-table"' in panel and 'id="sealed"' not in panel

@@ -163,5 +163,8 @@ def test_a_round_from_pasted_scores_to_the_published_shortlist(live_server, brow
     page.locator("#components-chart .main-svg").first.wait_for()  # plotly.js (served locally) drew the chart
     assert page.locator("#matrix-table").is_visible()
     page.screenshot(path=SCREENSHOTS["round"], full_page=True)
+    page.set_viewport_size(PHONE)  # the public page on a phone: tables scroll in their boxes
+    page.reload()
+    _fits(page, PHONE["width"])
     award_round.refresh_from_db()
     assert award_round.status == AwardRound.Status.PUBLISHED
