@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from awards.models import AwardRound, Candidate, Expert, ExpertScore, NetizenTally
+from awards.models import AwardRound, Candidate, EntryPath, Expert, ExpertScore, NetizenTally
 from awards.permissions import user_can_score
 from awards.services.common import (
     audited,
@@ -201,8 +201,11 @@ def _plan_tally(plan: _Plan, state: _RoundCells, award_round: AwardRound, candid
         plan.update_tallies.append(existing)
 
 
-def cells_write(award_round: AwardRound, plan: _Plan, *, user: Any, via: str) -> CellsSaved:
-    """Inside the caller's transaction, with the round locked: write the plan under a new version."""
+def cells_write(award_round: AwardRound, plan: _Plan, *, user: Any, via: str,
+                reason: str | None = None) -> CellsSaved:
+    """Inside the caller's transaction, with the round locked: write the plan under a new version.
+    The history records `reason` (default: the entry path `via`)."""
+    via = (reason or via)[:100]
     if not (plan.create or plan.update_scores or plan.update_tallies or plan.delete):
         return CellsSaved(version=award_round.version)
     version = bump_version(award_round)
@@ -229,14 +232,16 @@ def cells_write(award_round: AwardRound, plan: _Plan, *, user: Any, via: str) ->
 
 
 def cells_apply(award_round: AwardRound, scores: list[ScoreCell], tallies: list[TallyCell], *, user: Any,
-                via: str) -> CellsSaved:
+                via: str, reason: str | None = None) -> CellsSaved:
     """Validate and write, inside the caller's transaction with the round locked; CellErrors if any cell
     is refused (then nothing is written)."""
+    if via not in EntryPath.values:
+        raise ValueError(f"unknown entry path {via!r}: use an awards.models.EntryPath value")
     state = _RoundCells(award_round)
     plan, errors = cells_plan(award_round, state, list(scores), list(tallies), via=via)
     if errors:
         raise CellErrors(errors)
-    return cells_write(award_round, plan, user=user, via=via)
+    return cells_write(award_round, plan, user=user, via=via, reason=reason)
 
 
 def cells_save(*, user: Any, award_round: AwardRound, expected_version: int, scores: list[ScoreCell] = (),
@@ -244,11 +249,15 @@ def cells_save(*, user: Any, award_round: AwardRound, expected_version: int, sco
     """The grid's save: all cells or none, and only if nobody changed the round's inputs since
     `expected_version` (else VersionConflict naming the cells changed since)."""
     require_manager(user)
+    try:
+        expected_version = int(expected_version)
+    except (TypeError, ValueError):
+        raise AwardError(_("The version of the grid you loaded is missing; reload the page.")) from None
     with transaction.atomic():
         locked = lock_round(award_round)
         require_inputs_open(locked)
-        if int(expected_version) != locked.version:
-            raise _conflict(locked, int(expected_version))
+        if expected_version != locked.version:
+            raise _conflict(locked, expected_version)
         saved = cells_apply(locked, scores, tallies, user=user, via=via)
     award_round.version = saved.version
     return saved

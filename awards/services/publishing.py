@@ -95,7 +95,7 @@ def round_correct(*, user: Any, award_round: AwardRound, reason: str, scores: li
     with transaction.atomic():
         locked = lock_round(award_round)
         require_status(locked, AwardRound.Status.PUBLISHED, action=_("a correction"))
-        saved = cells_apply(locked, scores, tallies, user=user, via=f"{via} · correction")
+        saved = cells_apply(locked, scores, tallies, user=user, via=via, reason=f"{via} · correction")
         if not (saved.created or saved.updated or saved.deleted):
             raise AwardError(_("The correction changes nothing: every cell already has that value."))
         latest = locked.results.order_by("-version").first()

@@ -8,7 +8,10 @@ The one "set up the demo" step that `make run` (the README's first command) runs
    GOVWEIBO_DEMO_PASSWORD, default "govweibo-demo"); with DEBUG off, never create a default-password
    account: say how to run createsuperuser instead;
 3. compute and publish the default scheme's ranking of the demo data (the data's last two months and
-   its last year), after reloading the built-in schemes.
+   its last year), after reloading the built-in schemes;
+4. create and publish the demo award round (2012年度政务微博示范奖, slug shifan-2012) on that year's
+   published ranking, with seven demo experts and three netizen vote sources (demo/award.py); skipped
+   when the round exists (a published round is frozen: it is never recreated, even with --force).
 
 Running it twice changes nothing.
 """
@@ -74,6 +77,7 @@ class Command(LocalizedCommand):
         self._import_demo_snapshots(force=force)
         self._ensure_admin()
         self._publish_ranking(force=force)
+        self._publish_award_round()
 
     # Step 1 -----------------------------------------------------------------------------------------
     def _import_demo_snapshots(self, *, force: bool) -> None:
@@ -138,3 +142,27 @@ class Command(LocalizedCommand):
             # Inline: setup is one synchronous step, whether or not a worker is running yet.
             call_command("compute_scores", scheme=scheme.slug, period=period, publish=True, inline=True,
                          stdout=self.stdout, stderr=self.stderr)
+
+    # Step 4 -----------------------------------------------------------------------------------------
+    def _publish_award_round(self) -> None:
+        from awards.models import AwardRound
+        from demo.award import DEMO_ROUND_SLUG, demo_round_publish
+        from rankings.models import ScoreRun
+        from rankings.selectors import scheme_default_get
+
+        if AwardRound.objects.filter(slug=DEMO_ROUND_SLUG).exists():
+            self.stdout.write(_("The demo award round “%(slug)s” exists already; skipping.") % {"slug": DEMO_ROUND_SLUG})
+            return
+        scheme = scheme_default_get()
+        last = Snapshot.objects.aggregate(last=Max("period_end"))["last"]
+        if scheme is None or last is None:
+            return
+        run = (ScoreRun.objects.filter(scheme=scheme, is_published=True).for_period(Period.of_year(last.year))
+               .order_by("-published_at").first())
+        if run is None:
+            return
+        award_round = demo_round_publish(run=run)
+        shortlist = award_round.results.get().rows[: award_round.shortlist_size]
+        self.stdout.write(self.style.SUCCESS(
+            _("Published the demo award round %(name)s: shortlist %(names)s. See http://127.0.0.1:8000/awards/")
+            % {"name": award_round.name, "names": "、".join(row["candidate"] for row in shortlist)}))

@@ -1,0 +1,320 @@
+"""File import of expert scores or netizen tallies (CSV in UTF-8/GB18030/UTF-16, or XLSX).
+
+The file is read by the snapshot importer's reader (accounts.importing.reading: encoding detection,
+hostile-size bounds, line numbers as a spreadsheet shows them) and its problems are reported as its
+RowErrors in one ImportFailed: each problem its own message with line and column, nothing written.
+
+The kind of file is told by its headers:
+- expert scores: expert, expert_province, candidate (or city / account), score, comment
+  (专家, 专家省份, 城市 or 账号, 评分, 评语); an expert is created the first time the file names them;
+- netizen tallies: candidate (or city / account), votes, source (城市 or 账号, 票数, 来源).
+An optional province (省份) column settles a city name that two provinces share.
+The values go through the same validation and the same write as the grid (awards.services.cells).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.importing.errors import EMPTY_FILE, HEADER_ONLY, ErrorLog, Message, ReadError
+from accounts.importing.reading import open_binary, read_table
+from awards.models import AwardRound, Candidate, EntryPath, Expert
+from awards.services.cells import CellsSaved, ScoreCell, TallyCell, cells_apply
+from awards.services.common import audited, history_user, lock_round, require_inputs_open, require_manager
+from awards.services.validation import (
+    CellProblem,
+    check_not_recused,
+    is_blank,
+    parse_comment,
+    parse_score,
+    parse_source,
+    parse_votes,
+)
+
+SCORES, TALLIES = "scores", "tallies"
+# Accepted headers per column (compared case-insensitively, spaces trimmed).
+HEADERS = {
+    "expert": ("expert", "专家"),
+    "expert_province": ("expert_province", "专家省份"),
+    "candidate": ("candidate", "city", "account", "候选", "城市", "账号"),
+    "score": ("score", "评分"),
+    "comment": ("comment", "评语"),
+    "votes": ("votes", "票数"),
+    "source": ("source", "来源"),
+    "province": ("province", "省份"),
+}
+REQUIRED = {SCORES: ("expert", "candidate", "score"), TALLIES: ("candidate", "votes", "source")}
+
+UNKNOWN_KIND = _("the headers name neither expert scores (expert, candidate, score) nor netizen tallies "
+                 "(candidate, votes, source); found: %(found)s")
+BOTH_KINDS = _("a file holds expert scores or netizen tallies, not both: import them as two files")
+MISSING_COLUMN = _("the column “%(name)s” is missing")
+DUPLICATE_COLUMN = _("the column “%(name)s” appears twice")
+NOT_A_CANDIDATE = _("“%(value)s” is not a candidate of this round")
+AMBIGUOUS = _("“%(value)s” names candidates in several provinces (%(provinces)s): add a province column")
+REQUIRED_VALUE = _("this cell is empty but required")
+EXPERT_PROVINCE_NEEDED = _("“%(value)s” is a new expert: give their home province (专家省份)")
+EXPERT_PROVINCE_DIFFERS = _("the expert %(name)s's home province is %(province)s, not “%(value)s”")
+DUPLICATE_ROW = _("this row repeats line %(line)s (the same %(what)s)")
+REASON = "%(reason)s"
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    kind: str                 # "scores" or "tallies"
+    rows: int
+    experts_created: int
+    saved: CellsSaved
+    encoding: str
+    voting_opened: bool
+
+
+def _column_map(header: list[str], errors: ErrorLog) -> tuple[str | None, dict[str, tuple[int, str]]]:
+    """(kind, {column: (position, header as written)}); problems go to `errors` (line 1)."""
+    found: dict[str, tuple[int, str]] = {}
+    for position, name in enumerate(header):
+        key = next((column for column, names in HEADERS.items() if name.strip().lower() in names), None)
+        if key is None:
+            continue
+        if key in found:
+            errors.add(1, name, Message(DUPLICATE_COLUMN, name=name))
+        found[key] = (position, name)
+    has_scores, has_tallies = "score" in found, "votes" in found
+    if has_scores and has_tallies:
+        errors.add(1, None, BOTH_KINDS)
+        return None, found
+    if not has_scores and not has_tallies:
+        errors.add(1, None, Message(UNKNOWN_KIND, found=", ".join(header)[:200] or "—"))
+        return None, found
+    kind = SCORES if has_scores else TALLIES
+    for column in REQUIRED[kind]:
+        if column not in found:
+            errors.add(1, None, Message(MISSING_COLUMN, name=HEADERS[column][0]))
+    return kind, found
+
+
+class _Candidates:
+    """A candidate's name (and province) in the file → the candidate, with the reason when it is not one."""
+
+    def __init__(self, award_round: AwardRound) -> None:
+        self.by_name: dict[str, list[Candidate]] = {}
+        for candidate in Candidate.objects.filter(round=award_round):
+            self.by_name.setdefault(candidate.name, []).append(candidate)
+
+    def find(self, name: str, province: str) -> Candidate:
+        matches = self.by_name.get(name, [])
+        if province:
+            matches = [candidate for candidate in matches if candidate.province == province]
+        if not matches:
+            raise CellProblem(str(Message(NOT_A_CANDIDATE, value=name if not province else f"{province} {name}")))
+        if len(matches) > 1:
+            raise CellProblem(str(Message(AMBIGUOUS, value=name,
+                                          provinces="、".join(sorted(c.province for c in matches)))))
+        return matches[0]
+
+
+def _rows(table, errors: ErrorLog) -> list[tuple[int, list[str]]]:
+    """Every data row as (line, trimmed texts); rows the reader had to leave out are problems."""
+    rows = []
+    for chunk in table.chunks():
+        for line, values in zip(chunk.lines.tolist(), chunk.cells.itertuples(index=False), strict=True):
+            rows.append((int(line), ["" if value is None or value != value else str(value).strip()
+                                     for value in values]))
+        for problem in chunk.problems:
+            errors.add(problem.line, problem.column, problem.message)
+    return rows
+
+
+def round_import(*, user: Any, award_round: AwardRound, source: str | Path | IO[bytes], file_name: str,
+                 via: str = EntryPath.FILE, encoding: str | None = None) -> ImportSummary:
+    """Import a file of expert scores or netizen tallies into the round, all or nothing.
+
+    Steps: read the file (the snapshot importer's reader); tell its kind by the headers; check every row
+    (candidate, expert, value, recusal, duplicates) and collect every problem with its line and column;
+    then, in one transaction: create the new experts, write the cells as the grid does, open the voting
+    if the round was a draft. Raises ImportFailed (accounts.importing) listing the problems.
+    """
+    require_manager(user)
+    errors = ErrorLog()
+    with open_binary(source) as stream:
+        try:
+            table = read_table(stream, file_name=file_name, encoding=encoding)
+            if not table.header:
+                errors.add(None, None, EMPTY_FILE)
+                raise errors.failure()
+            kind, columns = _column_map(table.header, errors)
+            if errors:
+                raise errors.failure()
+            rows = _rows(table, errors)
+        except ReadError as error:
+            errors.add(error.error.line, error.error.column, error.error.message)
+            raise errors.failure() from None
+    if not rows and not errors:
+        errors.add(None, None, HEADER_ONLY)
+    if errors:
+        raise errors.failure()
+    with transaction.atomic():
+        locked = lock_round(award_round)
+        require_inputs_open(locked)
+        check = _ScoreRows if kind == SCORES else _TallyRows
+        plan = check(locked, columns, errors)
+        for line, values in rows:
+            plan.row(line, values)
+        if errors:
+            raise errors.failure()
+        experts_created = plan.create_experts(user=user, via=via)
+        saved = cells_apply(locked, plan.scores(), plan.tallies(), user=user, via=via)
+        opened = locked.status == AwardRound.Status.DRAFT
+        if opened:
+            locked.status, locked.voting_opened_at = AwardRound.Status.VOTING, timezone.now()
+            audited(locked, user=history_user(user), via=via).save()
+    return ImportSummary(kind=kind, rows=len(rows), experts_created=experts_created, saved=saved,
+                         encoding=table.encoding, voting_opened=opened)
+
+
+class _FileRows:
+    """Checks rows one by one, reporting each problem at its line and column."""
+
+    def __init__(self, award_round: AwardRound, columns: dict[str, tuple[int, str]], errors: ErrorLog) -> None:
+        self.round, self.columns, self.errors = award_round, columns, errors
+        self.candidates = _Candidates(award_round)
+        self.seen: dict[tuple, int] = {}
+
+    def value(self, values: list[str], column: str) -> str:
+        position = self.columns.get(column, (None,))[0]
+        return values[position] if position is not None and position < len(values) else ""
+
+    def header(self, column: str) -> str:
+        return self.columns[column][1]
+
+    def problem(self, line: int, column: str | None, reason: object) -> None:
+        self.errors.add(line, self.header(column) if column else None, Message(REASON, reason=str(reason)))
+
+    def required(self, line: int, values: list[str], column: str) -> str | None:
+        text = self.value(values, column)
+        if is_blank(text):
+            self.errors.add(line, self.header(column), REQUIRED_VALUE)
+            return None
+        return text
+
+    def candidate(self, line: int, values: list[str]) -> Candidate | None:
+        name = self.required(line, values, "candidate")
+        if name is None:
+            return None
+        try:
+            return self.candidates.find(name, self.value(values, "province"))
+        except CellProblem as problem:
+            self.problem(line, "candidate", problem)
+            return None
+
+    def once(self, line: int, key: tuple, what: object) -> bool:
+        if key in self.seen:
+            self.errors.add(line, None, Message(DUPLICATE_ROW, line=self.seen[key], what=what))
+            return False
+        self.seen[key] = line
+        return True
+
+    def create_experts(self, *, user: Any, via: str) -> int:
+        return 0
+
+    def scores(self) -> list[ScoreCell]:
+        return []
+
+    def tallies(self) -> list[TallyCell]:
+        return []
+
+
+class _ScoreRows(_FileRows):
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.experts = {expert.name: expert for expert in Expert.objects.filter(round=self.round)}
+        self.new_experts: dict[str, Expert] = {}
+        self.cells: list[tuple[Expert, Candidate, Any, str | None]] = []
+
+    def expert(self, line: int, values: list[str]) -> Expert | None:
+        name = self.required(line, values, "expert")
+        if name is None:
+            return None
+        name = " ".join(name.split())
+        province = " ".join(self.value(values, "expert_province").split())
+        expert = self.experts.get(name) or self.new_experts.get(name)
+        if expert is None:
+            if not province:
+                column = "expert_province" if "expert_province" in self.columns else "expert"
+                self.errors.add(line, self.header(column), Message(EXPERT_PROVINCE_NEEDED, value=name))
+                return None
+            if len(name) > 64 or len(province) > 32:
+                self.errors.add(line, self.header("expert"), Message(REASON, reason=_("a name or province is too long")))
+                return None
+            expert = self.new_experts[name] = Expert(round=self.round, name=name, province=province)
+        elif province and province != expert.province:
+            self.errors.add(line, self.header("expert_province"),
+                            Message(EXPERT_PROVINCE_DIFFERS, name=name, province=expert.province, value=province))
+            return None
+        return expert
+
+    def row(self, line: int, values: list[str]) -> None:
+        expert, candidate = self.expert(line, values), self.candidate(line, values)
+        text = self.required(line, values, "score")
+        if text is not None:
+            try:
+                score = parse_score(text)
+            except CellProblem as problem:
+                self.problem(line, "score", problem)
+                score = None
+        comment = None
+        if "comment" in self.columns:
+            try:
+                comment = parse_comment(self.value(values, "comment"))
+            except CellProblem as problem:
+                self.problem(line, "comment", problem)
+        if expert is None or candidate is None:
+            return
+        try:
+            check_not_recused(expert, candidate)
+        except CellProblem as problem:
+            self.problem(line, "candidate", problem)
+            return
+        if text is not None and score is not None and self.once(line, ("score", expert.name, candidate.pk),
+                                                                 _("expert and candidate")):
+            self.cells.append((expert, candidate, score, comment))
+
+    def create_experts(self, *, user: Any, via: str) -> int:
+        for expert in self.new_experts.values():
+            audited(expert, user=history_user(user), via=via).save()
+        return len(self.new_experts)
+
+    def scores(self) -> list[ScoreCell]:
+        return [ScoreCell(candidate.pk, expert.pk, score, comment) for expert, candidate, score, comment in self.cells]
+
+
+class _TallyRows(_FileRows):
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.cells: list[TallyCell] = []
+
+    def row(self, line: int, values: list[str]) -> None:
+        candidate = self.candidate(line, values)
+        votes = source = None
+        text = self.required(line, values, "votes")
+        if text is not None:
+            try:
+                votes = parse_votes(text)
+            except CellProblem as problem:
+                self.problem(line, "votes", problem)
+        try:
+            source = parse_source(self.value(values, "source"))
+        except CellProblem as problem:
+            self.problem(line, "source", problem)
+        if candidate is None or votes is None or source is None:
+            return
+        if self.once(line, ("tally", candidate.pk, source), _("candidate and source")):
+            self.cells.append(TallyCell(candidate.pk, source, votes))
+
+    def tallies(self) -> list[TallyCell]:
+        return self.cells
