@@ -1,6 +1,6 @@
 """What the award pages show, built from the selectors' data: the entry grid (and reading its form back
 into the cells services.cells_save takes), the stacked chart of each candidate's weighted components,
-the method text with the round's own weights, and the CSV/XLSX download of the result table.
+and the method text with the round's own weights (the downloads are awards.exporting's).
 
 Pages and the API read the same frame (selectors.round_results), so the numbers agree everywhere.
 """
@@ -16,22 +16,14 @@ import pandas as pd
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.utils.translation import pgettext
 
 from awards.models import AwardRound
 from awards.permissions import user_can_see_drafts
 from awards.services import ScoreCell, TallyCell
-from core.spreadsheets import csv_bytes, xlsx_bytes
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 RED, BLUE, GOLD = "#b71c1c", "#1565c0", "#f9a825"
 FONT = "system-ui, 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif"
-EXPORT_FORMATS = ("csv", "xlsx")
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-EXPORT_DECIMALS = 4
 
 _FULL_WIDTH_DIGITS = {0xFF10 + digit: str(digit) for digit in range(10)}
 _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+$")
@@ -286,39 +278,6 @@ def method_facts(award_round: AwardRound) -> list[tuple[str, str]]:
         (_("Candidates"), _("every candidate ranked %(n)s or better (ties all in)") % {"n": award_round.candidates_n}),
         (_("Shortlist"), _("the first %(n)s by final score") % {"n": award_round.shortlist_size}),
     ]
-
-
-# --- downloads ------------------------------------------------------------------------------------------
-EXPORT_COLUMNS = ["rank", "candidate", "province", "final", "ranking_score", "expert_score", "netizen_score",
-                  "experts", "shortlisted"]
-
-
-def export_headers(award_round: AwardRound) -> dict[str, str]:
-    return {
-        "rank": _("Rank"),
-        "candidate": pgettext("award export", "City") if award_round.kind == AwardRound.Kind.CITY
-        else pgettext("award export", "Account"),
-        "province": _("Province"),
-        "final": _("Final score"),
-        "ranking_score": _("Ranking score"),
-        "expert_score": _("Expert score"),
-        "netizen_score": _("Netizen score"),
-        "experts": _("Experts"),
-        "shortlisted": _("Shortlisted"),
-    }
-
-
-def results_export(results: pd.DataFrame, *, award_round: AwardRound, file_format: str) -> bytes:
-    """The result table as CSV (UTF-8 with a BOM, for Excel) or XLSX, through core/spreadsheets (formula
-    escaping), numbers to 4 decimals, headers in the active language."""
-    table = results.reindex(columns=EXPORT_COLUMNS).copy()
-    for column in ("final", "ranking_score", "expert_score", "netizen_score"):
-        table[column] = table[column].astype("float64").round(EXPORT_DECIMALS)
-    table["shortlisted"] = table["shortlisted"].map({True: _("yes"), False: _("no")})
-    table = table.rename(columns=export_headers(award_round))
-    if file_format == "xlsx":
-        return xlsx_bytes(table, sheet_name=award_round.slug)
-    return csv_bytes(table, bom=True)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from awards import presentation, selectors, services
+from awards import exporting, presentation, selectors, services
 from awards.forms import CitationForm, CorrectionForm, StatusForm
 from awards.models import AwardRound, EntryPath
 from awards.permissions import user_can_manage_rounds, user_can_see_audit
@@ -47,10 +47,9 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if "format" in request.GET:
             raise PermissionDenied(presentation.SEALED)
         return _round_page(request, award_round, None)
-    results = selectors.round_results(award_round=award_round)
     if "format" in request.GET:
-        return _export_response(request, award_round, results)
-    return _round_page(request, award_round, results)
+        return _export_response(request, award_round)
+    return _round_page(request, award_round, selectors.round_results(award_round=award_round))
 
 
 @post_else_redirect(lambda slug: reverse("awards:round_detail", args=[slug]) + "#status")
@@ -172,7 +171,7 @@ def _round_page(request: HttpRequest, award_round: AwardRound, results, *, corre
                                                else None),
         "status_actions": _status_actions(award_round) if can_manage else [],
         "expert": selectors.expert_for_user(award_round=award_round, user=request.user),
-        "export_formats": presentation.EXPORT_FORMATS,
+        "export_formats": exporting.FORMATS,
     }, status=status)
 
 
@@ -185,11 +184,11 @@ def _status_actions(award_round: AwardRound) -> list[tuple[str, str]]:
     }.get(award_round.status, [])
 
 
-def _export_response(request: HttpRequest, award_round: AwardRound, results) -> HttpResponse:
+def _export_response(request: HttpRequest, award_round: AwardRound) -> HttpResponse:
     file_format = request.GET.get("format")
-    if file_format not in presentation.EXPORT_FORMATS:
+    if file_format not in exporting.FORMATS:
         return HttpResponseBadRequest(_("Unknown export: use format=csv or xlsx."))
-    body = presentation.results_export(results, award_round=award_round, file_format=file_format)
-    response = HttpResponse(body, content_type=presentation.CONTENT_TYPES[file_format])
+    body = exporting.round_export(award_round=award_round, file_format=file_format, bom=True)
+    response = HttpResponse(body, content_type=exporting.CONTENT_TYPES[file_format])
     response["Content-Disposition"] = f'attachment; filename="{award_round.slug}.{file_format}"'
     return response

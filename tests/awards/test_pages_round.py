@@ -72,19 +72,22 @@ def test_after_publication_the_fingerprint_and_the_anonymised_matrix_are_shown(p
     assert matrix.count("回避") == 10
 
 
-def test_the_result_downloads_as_csv_with_four_decimals_and_as_excel(people):
+def test_the_result_downloads_as_csv_with_four_decimals_and_as_excel_in_the_users_language(people):
     award_round = pages_data.round_published()
     client = _client()
     response = client.get(f"/awards/{award_round.slug}/", {"format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0] == ["Rank", "City", "Province", "Final score", "Ranking score", "Expert score", "Netizen score",
-                       "Experts", "Shortlisted"]
-    assert rows[1] == ["1", "南通", "江苏", "88.6", "81.0", "100.0", "100.0", "8", "yes"]
+    assert rows[0] == ["rank", "city", "province", "final", "ranking_score", "expert_score", "netizen_score",
+                       "experts", "shortlisted"]
+    assert rows[1] == ["1", "南通", "江苏", "88.6000", "81.0000", "100.0000", "100.0000", "8", "yes"]
     assert rows[20][1] == "长沙" and rows[20][8] == "no"
     xlsx = client.get(f"/awards/{award_round.slug}/", {"format": "xlsx"})
     assert xlsx.content[:2] == b"PK"
     assert client.get(f"/awards/{award_round.slug}/", {"format": "pdf"}).status_code == 400
+    chinese = _client(english=False).get(f"/awards/{award_round.slug}/", {"format": "csv"})
+    assert next(csv.reader(io.StringIO(chinese.content.decode("utf-8-sig")))) == [
+        "名次", "城市", "省份", "总分", "排行得分", "专家得分", "网民得分", "专家人数", "入围"]
 
 
 def test_the_round_list_costs_the_same_queries_for_one_round_or_three(people):
