@@ -172,3 +172,15 @@ def test_the_audit_log_lists_grid_saves_with_who_and_from_where(people):
     body = _client(people, "analyst").get(f"/awards/{award_round.slug}/audit/").content.decode()
     table = re.search(r'<table[^>]*id="audit-table".*?</table>', body, re.S).group(0)
     assert "panel" in table and "55" in table
+
+
+def test_the_round_page_costs_the_same_queries_for_five_candidates_or_twenty(people):
+    small = pages_data.round_published(slug="small", candidates_n=5, shortlist_size=3, quorum=3)
+    large = pages_data.round_published(slug="large")
+    client = _client(people, "panel")
+    counts = []
+    for award_round in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/awards/{award_round.slug}/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -76,7 +76,12 @@ def test_a_round_from_pasted_scores_to_the_published_shortlist(live_server, brow
     first = award_round.candidates.get(rank=1)
     nanjing = award_round.candidates.get(name="南京")
     first_cell = f'input[name="score-{wang.pk}-{first.pk}"]'
+    # A value pasted onto a recused cell (长沙 × 李研究员, both of 湖南) is refused there and named.
+    _paste(page, first_cell, "24\t99\r\n")
+    recused = page.locator("td[data-recused].invalid")
+    assert recused.count() == 1 and "“99”" in recused.inner_text()
     _paste(page, first_cell, _block(award_round))
+    assert page.locator("td[data-recused].invalid").count() == 0
     assert "20 × 7" in page.locator("#grid-status").inner_text()
     assert page.locator(f'input[name="score-{award_round.experts.get(name="赵记者").pk}-{first.pk}"]').input_value() == "24"
     # The bad value is marked in its cell and listed above the grid; recused cells stay 回避.
