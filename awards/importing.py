@@ -62,6 +62,10 @@ EXPERT_PROVINCE_NEEDED = _("“%(value)s” is a new expert: give their home pro
 EXPERT_PROVINCE_DIFFERS = _("the expert %(name)s's home province is %(province)s, not “%(value)s”")
 DUPLICATE_ROW = _("this row repeats line %(line)s (the same %(what)s)")
 REASON = "%(reason)s"
+TOO_MANY_ROWS = _("an award file has at most %(limit)s rows (candidates × experts); this one has more")
+# A round has tens of candidates and experts: far fewer rows than this. A bigger file is a mistake (or
+# hostile) and is refused before its rows are checked one by one.
+MAX_ROWS = 50_000
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,9 @@ def _rows(table, errors: ErrorLog) -> list[tuple[int, list[str]]]:
     """Every data row as (line, trimmed texts); rows the reader had to leave out are problems."""
     rows = []
     for chunk in table.chunks():
+        if len(rows) + len(chunk.cells) > MAX_ROWS:
+            errors.add(None, None, Message(TOO_MANY_ROWS, limit=f"{MAX_ROWS:,}"))
+            return rows
         for line, values in zip(chunk.lines.tolist(), chunk.cells.itertuples(index=False), strict=True):
             rows.append((int(line), ["" if value is None or value != value else str(value).strip()
                                      for value in values]))
@@ -143,7 +150,7 @@ def round_import(*, user: Any, award_round: AwardRound, source: str | Path | IO[
     errors = ErrorLog()
     with open_binary(source) as stream:
         try:
-            table = read_table(stream, file_name=file_name, encoding=encoding)
+            table = read_table(stream, file_name=file_name, encoding=encoding, chunk_rows=MAX_ROWS + 1)
             if not table.header:
                 errors.add(None, None, EMPTY_FILE)
                 raise errors.failure()

@@ -51,6 +51,14 @@ def user_can_score(user: Any, expert: Expert) -> bool:
     return _active(user) and expert.user_id == user.pk and user.has_perm(SCORE_PERMISSION)
 
 
+def user_can_see_score_matrix(user: Any, award_round: AwardRound) -> bool:
+    """Everyone's scores: public once published; drafts readers always; an expert of the round only after
+    submitting their own (sealed scoring, as HotCRP does); nobody else."""
+    if award_round.is_published or user_can_see_drafts(user):
+        return True
+    return _active(user) and award_round.experts.filter(user_id=user.pk, submitted_at__isnull=False).exists()
+
+
 def user_can_see_audit(user: Any, award_round: AwardRound) -> bool:
     return user_can_see_drafts(user)
 

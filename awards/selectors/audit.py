@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Model
 from django.utils.translation import gettext as _
 
-from awards.models import AwardRound, Candidate, Expert, ExpertScore, NetizenTally, RoundResult
+from awards.models import AwardRound, Candidate, EntryPath, Expert, ExpertScore, NetizenTally, RoundResult
 
 # The fields each model's log compares, in the order they are listed.
 AUDITED_FIELDS: dict[type[Model], tuple[str, ...]] = {
@@ -34,6 +34,13 @@ class AuditEntry:
     changes: list[tuple[str, Any, Any]]     # (field verbose name, old, new); on creation old is None
     via: str                                # entry path (EntryPath value, "publish", "correction", …)
 
+    @property
+    def via_label(self) -> str:
+        """The entry path in words (translated) where it is one of EntryPath, else as recorded."""
+        path, _, rest = self.via.partition(" · ")
+        labels = dict(EntryPath.choices)
+        return f"{labels[path]} · {rest}" if path in labels and rest else str(labels.get(path, self.via))
+
 
 def round_audit_log(*, award_round: AwardRound, limit: int | None = None) -> list[AuditEntry]:
     """Every recorded change of the round and its inputs, newest first (one query per model)."""
@@ -57,17 +64,26 @@ def round_audit_log(*, award_round: AwardRound, limit: int | None = None) -> lis
 
 
 def _entries(model: type[Model], rows: list, fields: tuple[str, ...], label) -> list[AuditEntry]:
+    """One entry per history row; values of fields with choices are shown by their (translated) label."""
     entries, previous = [], {}
-    verbose = {name: str(model._meta.get_field(name.removesuffix("_id")).verbose_name) for name in fields}
+    meta = {name: model._meta.get_field(name.removesuffix("_id")) for name in fields}
+    verbose = {name: str(field.verbose_name) for name, field in meta.items()}
+    choices = {name: {key: str(text) for key, text in field.choices} for name, field in meta.items() if field.choices}
+
+    def shown(name: str, value: Any) -> Any:
+        return choices[name].get(value, value) if name in choices and value is not None else value
+
     for row in rows:
         before = previous.get(row.id)
         if row.history_type == "+" or before is None:
-            changes = [(verbose[name], None, getattr(row, name)) for name in fields if getattr(row, name) not in ("", None)]
+            changes = [(verbose[name], None, shown(name, getattr(row, name))) for name in fields
+                       if getattr(row, name) not in ("", None)]
         elif row.history_type == "-":
-            changes = [(verbose[name], getattr(row, name), None) for name in fields if getattr(row, name) not in ("", None)]
+            changes = [(verbose[name], shown(name, getattr(row, name)), None) for name in fields
+                       if getattr(row, name) not in ("", None)]
         else:
-            changes = [(verbose[name], getattr(before, name), getattr(row, name)) for name in fields
-                       if getattr(before, name) != getattr(row, name)]
+            changes = [(verbose[name], shown(name, getattr(before, name)), shown(name, getattr(row, name)))
+                       for name in fields if getattr(before, name) != getattr(row, name)]
         previous[row.id] = row
         if row.history_type == "~" and not changes:
             continue

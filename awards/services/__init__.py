@@ -2,7 +2,8 @@
 
 - rounds.py      round_create, round_update, round_open_voting, round_close
 - publishing.py  round_publish (freeze + SHA-256), round_correct (new result version)
-- cells.py       cells_save (grid: all-or-nothing, optimistic version), expert_scores_save, expert_submit
+- cells.py       cells_save (grid: all-or-nothing, optimistic version), expert_scores_save, expert_submit,
+                 expert_reopen
 - experts.py     expert_create, expert_update, expert_delete, citation_save
 - importing (awards/importing): round_import
 
@@ -13,6 +14,7 @@ from awards.services.cells import (
     ScoreCell,
     TallyCell,
     cells_save,
+    expert_reopen,
     expert_scores_save,
     expert_submit,
 )
@@ -32,7 +34,7 @@ from awards.services.rounds import round_close, round_create, round_open_voting,
 __all__ = [
     "AwardError", "AwardPermissionDenied", "CellChange", "CellError", "CellErrors", "CellsSaved", "QuorumNotMet",
     "ScoreCell", "TallyCell", "VersionConflict",
-    "cells_save", "citation_save", "expert_create", "expert_delete", "expert_scores_save", "expert_submit",
+    "cells_save", "citation_save", "expert_create", "expert_delete", "expert_reopen", "expert_scores_save", "expert_submit",
     "expert_update", "round_close", "round_correct", "round_create", "round_open_voting", "round_publish",
     "round_update",
 ]

@@ -327,3 +327,16 @@ def expert_submit(*, user: Any, expert: Expert) -> Expert:
         expert.submitted_at = timezone.now()
         audited(expert, user=history_user(user), via="expert").save()
     return expert
+
+
+def expert_reopen(*, user: Any, expert: Expert, via: str) -> Expert:
+    """A panel admin reopens a submitted expert's scores (a submission by mistake), while voting."""
+    require_manager(user)
+    with transaction.atomic():
+        locked = lock_round(expert.round)
+        require_status(locked, AwardRound.Status.VOTING, action=_("reopening an expert's scores"))
+        expert = Expert.objects.select_for_update().get(pk=expert.pk)
+        if expert.submitted_at is not None:
+            expert.submitted_at = None
+            audited(expert, user=history_user(user), via=via).save()
+    return expert

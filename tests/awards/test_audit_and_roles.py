@@ -132,3 +132,30 @@ def test_drafts_are_seen_by_analysts_admins_staff_and_the_rounds_experts_only() 
     assert permissions.user_can_score(expert_login, draft.experts.get(name="王专家"))
     assert not permissions.user_can_score(stranger_expert, draft.experts.get(name="王专家"))
     assert not permissions.user_can_score(AnonymousUser(), draft.experts.get(name="王专家"))
+
+
+def test_an_expert_sees_everyones_scores_only_after_submitting_and_the_public_only_after_publication() -> None:
+    award_round = round_build(quorum=1)
+    login = user_with_role("li", ROLE_EXPERT)
+    expert = services.expert_update(user=None, expert=award_round.experts.get(name="李专家"), via="grid",
+                                    expert_user=login)
+    services.round_open_voting(user=None, award_round=award_round, via="grid")
+    analyst = user_with_role("analyst", ROLE_ANALYST)
+    assert not permissions.user_can_see_score_matrix(login, award_round)
+    assert not permissions.user_can_see_score_matrix(AnonymousUser(), award_round)
+    assert permissions.user_can_see_score_matrix(analyst, award_round)
+    c = candidate_ids(award_round)
+    services.expert_scores_save(user=login, expert=expert, scores=[
+        ScoreCell(cid, expert.pk, "70") for name, cid in c.items() if name != "长沙"])
+    services.expert_submit(user=login, expert=expert)
+    assert permissions.user_can_see_score_matrix(login, award_round)
+    assert not permissions.user_can_see_score_matrix(AnonymousUser(), award_round)
+
+
+def test_audit_entries_name_the_entry_path_and_status_in_words() -> None:
+    award_round = round_build()
+    services.round_open_voting(user=None, award_round=award_round, via=EntryPath.GRID)
+    with translation.override("zh-hans"):
+        entry = next(e for e in selectors.round_audit_log(award_round=award_round) if e.model == "评选"
+                     and e.action == "changed")
+        assert (entry.changes, entry.via_label) == ([("状态", "草稿", "投票中")], "录入表格页")
