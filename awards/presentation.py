@@ -1,7 +1,7 @@
-<<<<<<< HEAD
 """What the award pages show, built from the selectors' data: the entry grid (and reading its form back
-into the cells services.cells_save takes), the stacked chart of each candidate's weighted components,
-and the method text with the round's own weights (the downloads are awards.exporting's).
+into the cells services.cells_save takes), the stacked chart of each candidate's weighted components, the
+round's settings, and the method in words (method_lines, written by awards-core: one text for the round
+page, the method page and the API). The downloads are awards.exporting's.
 
 Pages and the API read the same frame (selectors.round_results), so the numbers agree everywhere.
 """
@@ -257,14 +257,6 @@ def weights_text(award_round: AwardRound) -> tuple[str, str, str]:
     return tuple(cell_text(Decimal(str(weight))) for weight in award_round.weights)
 
 
-def method_text(award_round: AwardRound) -> str:
-    """The combination in one line with the round's weights (the API's `method`)."""
-    w_r, w_e, w_n = weights_text(award_round)
-    return _("R = composite ÷ best composite × 100; E = %(aggregation)s; N = mean over sources of votes ÷ the "
-             "source's largest tally × 100; final = %(r)s·R + %(e)s·E + %(n)s·N; ties broken by R, then E.") % {
-        "aggregation": dict(method_facts(award_round))[_("Expert score E")], "r": w_r, "e": w_e, "n": w_n}
-
-
 def method_facts(award_round: AwardRound) -> list[tuple[str, str]]:
     """The round's settings as (label, value) pairs, for the method section."""
     if award_round.aggregation == AwardRound.Aggregation.TRIMMED:
@@ -293,16 +285,9 @@ def matrix_lines(matrix: Any) -> list[MatrixLine]:
     return [MatrixLine(candidate=row.candidate, cells=row.cells,
                        votes=[cell_text(row.tallies.get(source)) for source in matrix.sources])
             for row in matrix.rows]
-=======
-"""The method of a round in words, with its actual settings: one text for the round page, the method
-page and the API (issue #9, item 5), translated."""
-from __future__ import annotations
-
-from django.utils.translation import gettext as _
-
-from awards.models import AwardRound
 
 
+# --- the method in words (awards-core) -----------------------------------------------------------------
 def _number(value: object) -> str:
     """0.6000 → 0.6: weights as people write them."""
     text = f"{value:f}" if not isinstance(value, str) else value
@@ -329,4 +314,3 @@ def method_lines(*, award_round: AwardRound) -> list[str]:
           "expert scores. An expert never scores a candidate from their home province (回避).")
         % {"size": award_round.shortlist_size, "quorum": award_round.quorum},
     ]
->>>>>>> awards-core

@@ -82,7 +82,8 @@ class RoundSerializer(serializers.ModelSerializer):
 
 
 class RoundDetailSerializer(RoundSerializer):
-    method = serializers.SerializerMethodField(help_text=_("How the final score is computed, with this round's weights"))
+    method = serializers.SerializerMethodField(help_text=_("How the final score is computed, step by step, with "
+                                                           "this round's weights"))
     fingerprint = serializers.SerializerMethodField(help_text=_("SHA-256 of the published inputs (null before)"))
     result_version = serializers.SerializerMethodField(help_text=_("1 at publication, one more per correction"))
     corrections = serializers.SerializerMethodField()
@@ -96,8 +97,8 @@ class RoundDetailSerializer(RoundSerializer):
                 if award_round.is_published else []
         return award_round._api_versions
 
-    def get_method(self, award_round: AwardRound) -> str:
-        return presentation.method_text(award_round)
+    def get_method(self, award_round: AwardRound) -> list[str]:
+        return presentation.method_lines(award_round=award_round)
 
     def get_fingerprint(self, award_round: AwardRound) -> str | None:
         versions = self._versions(award_round)

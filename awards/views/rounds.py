@@ -142,7 +142,7 @@ def _round_page(request: HttpRequest, award_round: AwardRound, results, *, corre
     if results is None:
         return render(request, "awards/round_detail.html", {
             "round": award_round, "sealed": presentation.SEALED, "method": presentation.method_facts(award_round),
-            "weights": presentation.weights_text(award_round),
+            "method_lines": presentation.method_lines(award_round=award_round),
             "expert": selectors.expert_for_user(award_round=award_round, user=request.user),
         })
     rows = [{key: None if isinstance(value, float) and math.isnan(value) else value for key, value in row.items()}
@@ -158,7 +158,7 @@ def _round_page(request: HttpRequest, award_round: AwardRound, results, *, corre
         "shortlist": [row for row in rows if row["shortlisted"]],
         "chart": presentation.components_chart_html(results, award_round),
         "method": presentation.method_facts(award_round),
-        "weights": presentation.weights_text(award_round),
+        "method_lines": presentation.method_lines(award_round=award_round),
         "can_manage": can_manage,
         "can_edit_citations": can_manage and not award_round.is_published,
         "can_see_audit": user_can_see_audit(request.user, award_round),

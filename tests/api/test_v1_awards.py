@@ -46,7 +46,8 @@ def test_a_published_round_has_its_fingerprint_method_candidates_and_shortlist(p
     detail = client.get(f"/api/v1/awards/rounds/{award_round.slug}/").json()
     assert detail["status"] == "published" and detail["result_version"] == 1
     assert detail["fingerprint"] == RoundResult.objects.get(round=award_round).fingerprint
-    assert "final = 0.6·R + 0.25·E + 0.15·N" in detail["method"]
+    assert "Final score = 0.6 × R + 0.25 × E + 0.15 × N; equal final scores are ordered by R, then by E." in (
+        detail["method"])
     candidates = client.get(f"/api/v1/awards/rounds/{award_round.slug}/candidates/").json()
     assert [row["candidate"] for row in candidates] == pages_data.expected_order()
     first = candidates[0]
