@@ -7,6 +7,7 @@ from django.test import Client
 
 from awards.models import AwardRound, ExpertScore, RoundResult
 from tests.awards import pages_data
+from tests.awards.pages_data import default_language_after_each_test  # noqa: F401 - autouse fixture
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,13 @@ experts, two of them recused from five candidates each (湖南, 广东); the las
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission, User
+from django.utils import translation
 
 from awards import services
 from awards.models import AwardRound, EntryPath
@@ -116,3 +120,11 @@ def round_published(**kwargs: Any) -> AwardRound:
 def expected_order() -> list[str]:
     """The final order of round_published's candidates: the reverse of the ranking (see expert_score)."""
     return [name for name, _province in reversed(CITIES)]
+
+
+@pytest.fixture(autouse=True)
+def default_language_after_each_test() -> Iterator[None]:
+    """A page requested in English leaves English active in this thread (the locale middleware does not
+    switch back): restore the default, so tests that follow see Chinese as a user does."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -8,6 +8,7 @@ from django.test import Client
 
 from demo.award import DEMO_ROUND_NAME, DEMO_ROUND_SLUG, demo_round_publish
 from tests.awards import pages_data
+from tests.awards.pages_data import default_language_after_each_test  # noqa: F401 - autouse fixture
 
 pytestmark = pytest.mark.django_db
 

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from awards import services
 from awards.models import AwardRound, EntryPath, RoundResult
 from tests.awards import pages_data
+from tests.awards.pages_data import default_language_after_each_test  # noqa: F401 - autouse fixture
 
 pytestmark = pytest.mark.django_db
 
