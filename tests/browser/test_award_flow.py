@@ -76,6 +76,9 @@ def test_a_round_from_pasted_scores_to_the_published_shortlist(live_server, brow
     first = award_round.candidates.get(rank=1)
     nanjing = award_round.candidates.get(name="南京")
     first_cell = f'input[name="score-{wang.pk}-{first.pk}"]'
+    # Excel quotes a cell holding a tab, a line break or a quote; the grid reads it back.
+    assert page.evaluate("""window.awardGrid.parseBlock('1\\t"a\\tb"\\r\\n"x""y"\\t\\r\\n')""") == [
+        ["1", "a\tb"], ['x"y', ""]]
     # A value pasted onto a recused cell (长沙 × 李研究员, both of 湖南) is refused there and named.
     _paste(page, first_cell, "24\t99\r\n")
     recused = page.locator("td[data-recused].invalid")
