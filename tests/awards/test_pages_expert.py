@@ -5,7 +5,9 @@ import re
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from awards import services
 from awards.models import AwardRound, EntryPath, ExpertScore
@@ -98,3 +100,16 @@ def test_an_expert_sees_the_round_page_but_not_its_results_before_publication(pe
     assert client.get(f"/awards/{voting.slug}/", {"format": "csv"}).status_code == 403
     panel = _client(people, "panel").get(f"/awards/{voting.slug}/").content.decode()
     assert 'id="shortlist-table"' in panel and 'id="sealed"' not in panel
+
+
+def test_the_progress_and_expert_pages_cost_the_same_queries_for_five_candidates_or_twenty(people):
+    counts = []
+    for slug, size in (("small", 5), ("large", 20)):
+        award_round = pages_data.round_build(slug=slug, candidates_n=size, shortlist_size=3, quorum=3,
+                                             expert_user=people["expert"])
+        pages_data.grid_scores_enter(award_round)
+        with CaptureQueriesContext(connection) as queries:
+            assert _client(people, "panel").get(f"/awards/{slug}/progress/").status_code == 200
+            assert _client(people, "expert").get(f"/awards/{slug}/my-scores/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

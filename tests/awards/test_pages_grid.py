@@ -6,7 +6,9 @@ import re
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from awards.models import AwardRound, EntryPath, ExpertScore, NetizenTally
 from tests.awards import pages_data
@@ -186,3 +188,15 @@ def test_a_closed_round_shows_its_grid_read_only(people, draft):
     services.round_close(user=None, award_round=draft, via=EntryPath.COMMAND)
     body = _admin(people).get(f"/awards/{draft.slug}/grid/").content.decode()
     assert 'id="grid-locked"' in body and 'id="grid-save"' not in body and " readonly>" in body
+
+
+def test_the_grid_page_costs_the_same_queries_for_five_candidates_or_twenty(people):
+    client = _admin(people)
+    counts = []
+    for slug, size in (("small", 5), ("large", 20)):
+        award_round = pages_data.round_build(slug=slug, candidates_n=size, shortlist_size=3, quorum=3)
+        pages_data.grid_scores_enter(award_round)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/awards/{slug}/grid/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
