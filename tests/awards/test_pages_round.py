@@ -70,7 +70,7 @@ def test_after_publication_the_fingerprint_and_the_anonymised_matrix_are_shown(p
     assert headers[:8] == [f"Expert {letter}" for letter in "ABCDEFGH"] and headers[8] == "微博投票"
     for name, _province in pages_data.EXPERTS:
         assert name not in body  # anonymised for the public
-    assert matrix.count("回避") == 10
+    assert matrix.count("Recused") == 10
 
 
 def test_the_result_downloads_as_csv_with_four_decimals_and_as_excel_in_the_users_language(people):

@@ -92,6 +92,7 @@ def test_a_round_from_pasted_scores_to_the_published_shortlist(live_server, brow
     assert bad_cell.get_attribute("aria-invalid") == "true"
     assert page.locator("td.invalid .cell-error").inner_text() == f"“{BAD}”不是数字。"
     assert page.locator("td[data-recused]").count() == 10
+    assert page.locator("td[data-recused]").first.inner_text().startswith("回避")
     # Saving is refused while a cell is wrong: the page stays, the error list shows.
     page.click("#grid-save")
     assert page.locator("#grid-errors").is_visible()
