@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -92,7 +94,7 @@ def _conflict_lines(conflict: VersionConflict, posted: presentation.GridPost) ->
     for change in sorted(conflict.cells, key=lambda change: tuple(change.key) not in posted.changed):
         who = getattr(change.user, "username", None) or str(change.user or _("someone"))
         line = _("%(cell)s, saved by %(user)s at %(when)s") % {
-            "cell": change.label, "user": who, "when": change.when.strftime("%H:%M:%S") if change.when else "?",
+            "cell": change.label, "user": who, "when": date_format(localtime(change.when), "H:i:s") if change.when else "?",
         }
         if tuple(change.key) in posted.changed:
             line += " · " + _("you changed it too")
