@@ -19,6 +19,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("", include("rankings.urls")),
     path("accounts/", include("accounts.urls")),
+    path("awards/", include("awards.urls")),
     path("api/", include("api.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),

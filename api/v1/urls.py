@@ -1,12 +1,10 @@
-"""/api/v1/: records, schemes, runs, rankings, imports, tokens, and the OpenAPI schema with its Swagger UI.
-
-A new group of endpoints (e.g. the award's) adds its routes in its own module and one line to
-`urlpatterns` below: `path("", include("api.v1.awards"))` (that module defines `urlpatterns`).
-"""
+"""/api/v1/: records, schemes, runs, rankings, imports, tokens, award rounds, and the OpenAPI schema with
+its Swagger UI. Each group of endpoints is one module of api/v1/ and registers its routes here."""
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from api.v1 import awards as award_api
 from api.v1 import breakdowns, imports, records, tokens
 from api.v1 import rankings as api
 
@@ -20,6 +18,7 @@ router.register("schemes", api.SchemeViewSet, basename="scheme")
 router.register("runs", api.RunViewSet, basename="run")
 router.register("imports", imports.ImportJobViewSet, basename="import")
 router.register("tokens", tokens.TokenViewSet, basename="token")
+router.register("awards/rounds", award_api.AwardRoundViewSet, basename="award-round")
 
 urlpatterns = [
     path("runs/<int:run_id>/cities/", api.RunCityList.as_view(), name="run-cities"),

@@ -1,0 +1,19 @@
+"""/awards/: the round list, a round's page, its entry grid, the expert's page, progress and audit log."""
+from django.urls import path
+
+from awards import views
+
+app_name = "awards"
+
+urlpatterns = [
+    path("", views.round_list, name="round_list"),
+    path("<slug:slug>/", views.round_detail, name="round_detail"),
+    path("<slug:slug>/grid/", views.grid, name="grid"),
+    path("<slug:slug>/grid/experts/", views.expert_add, name="expert_add"),
+    path("<slug:slug>/status/", views.round_status, name="round_status"),
+    path("<slug:slug>/correct/", views.round_correct, name="round_correct"),
+    path("<slug:slug>/citations/<int:candidate_id>/", views.citation_save, name="citation_save"),
+    path("<slug:slug>/my-scores/", views.my_scores, name="my_scores"),
+    path("<slug:slug>/progress/", views.progress, name="progress"),
+    path("<slug:slug>/audit/", views.audit_log, name="audit_log"),
+]

@@ -1,0 +1,20 @@
+"""The award pages (thin: each reads one selector or calls one service, then renders).
+
+Who may do what is asked of awards.permissions on every page: published rounds are public, drafts are a
+404 to those who may not see them (their slugs do not leak); the grid, status changes, citations and
+progress need a panel admin (评审管理员, awards.manage_rounds); the expert page needs an expert of the
+round logged in; the audit log needs staff or a panel admin.
+"""
+from awards.views.experts import my_scores, progress
+from awards.views.grid import expert_add, grid
+from awards.views.rounds import (
+           audit_log,
+           citation_save,
+           round_correct,
+           round_detail,
+           round_list,
+           round_status,
+)
+
+__all__ = ["audit_log", "citation_save", "expert_add", "grid", "my_scores", "progress", "round_correct",
+           "round_detail", "round_list", "round_status"]
