@@ -63,7 +63,7 @@ def test_the_readme_api_quick_start_works_against_the_demo(demo, live_server, tm
             done = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, capture_output=True, timeout=60)
             assert done.returncode == 0, (command, done.stderr)
             outputs.append(done.stdout.decode("utf-8"))
-    token, listing, ranking, _download, cities_csv, breakdown, _printf, upload = outputs
+    token, listing, ranking, _download, cities_csv, breakdown, _printf, upload, shortlist = outputs
 
     assert token.startswith("gw_") and token[:10] in listing
     ranking = json.loads(ranking)
@@ -76,3 +76,9 @@ def test_the_readme_api_quick_start_works_against_the_demo(demo, live_server, tm
     assert (upload["status"], upload["problem_count"]) == ("failed", 1)
     assert (upload["problems"][0]["line"], upload["problems"][0]["column"]) == (2, "fans")
     assert upload["problems"][0]["message"].startswith("“many” is not a number")
+    shortlist = json.loads(shortlist)
+    assert len(shortlist) == 10 and all(row["shortlisted"] for row in shortlist)
+    assert [row["rank"] for row in shortlist] == sorted(row["rank"] for row in shortlist)
+    for row in shortlist:  # the demo round's weights, 0.6 / 0.25 / 0.15: anyone can recompute the final
+        recomputed = 0.6 * row["ranking_score"] + 0.25 * row["expert_score"] + 0.15 * row["netizen_score"]
+        assert row["final"] == pytest.approx(recomputed, abs=1e-9)
