@@ -35,6 +35,8 @@ def round_list(request: HttpRequest) -> HttpResponse:
     rounds = list(selectors.rounds_visible_to(user=request.user).select_related("run"))
     return render(request, "awards/round_list.html", {
         "rounds": rounds, "can_manage": user_can_manage_rounds(request.user),
+        # The method with a new round's default settings; each round's page shows its own.
+        "method_lines": presentation.method_lines(award_round=AwardRound()),
     })
 
 
