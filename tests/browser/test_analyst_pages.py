@@ -8,6 +8,7 @@ import csv
 import io
 
 import pytest
+from django.conf import settings
 
 from accounts.models import City, GovAccount
 from tests.rankings.factories import ScoringSchemeFactory, ranking_build, scheme_make_default
@@ -149,4 +150,18 @@ def test_the_language_switch_turns_the_labels_english(live_server, browser_conte
     page.goto(live_server.url + "/methodology/")
     assert page.locator("#method-title").inner_text().startswith("Government microblog index")
     assert page.locator("#indicator-table tbody th").first.inner_text().startswith("Fans")
+    assert errors == []
+
+
+def test_in_english_at_phone_width_a_long_scheme_name_does_not_widen_the_home_page(live_server, browser_context, run):
+    # The built-in schemes' English names are long ("Government microblog demonstration award …"): the
+    # scheme choice once pushed the English home page to 557 px on a 390 px phone.
+    long_name = "A government microblog demonstration scheme with a long English name, " * 2
+    ScoringSchemeFactory(slug="long", document={**run.scheme.document, "name_en": long_name.strip()})
+    browser_context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
+    page, errors = _page(browser_context, PHONE)
+
+    page.goto(live_server.url + "/")
+    assert long_name.strip() in page.locator("#id_scheme").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     assert errors == []
