@@ -1,4 +1,5 @@
-"""The award pages' forms: add an expert from the grid, a citation, a status change, a correction."""
+"""The award pages' forms: a draft round's settings, add an expert from the grid, a citation, a status change,
+a correction."""
 from __future__ import annotations
 
 from typing import Any
@@ -66,4 +67,34 @@ class CorrectionForm(forms.Form):
             self.add_error("expert", _("Choose the expert whose score is corrected."))
         if wants_tally and not data.get("source"):
             self.add_error("source", _("Name the source whose tally is corrected."))
+        return data
+
+
+class RoundSettingsForm(forms.Form):
+    """A draft round's settings. The numbers stay text here: the service checks them (a sum of weights
+    other than 1 is refused with the sum), so the page, the command and the API say the same thing."""
+
+    name = forms.CharField(label=_("Name"), max_length=128)
+    shortlist_size = forms.IntegerField(label=_("Shortlist size"), min_value=1, max_value=1000)
+    weight_ranking = forms.CharField(label=_("Weight of the ranking (R)"), max_length=20)
+    weight_experts = forms.CharField(label=_("Weight of the experts (E)"), max_length=20)
+    weight_netizens = forms.CharField(label=_("Weight of the netizens (N)"), max_length=20)
+    aggregation = forms.ChoiceField(label=_("Expert aggregation"), choices=AwardRound.Aggregation.choices)
+    trim = forms.IntegerField(label=_("Scores dropped at each end (trimmed mean)"), min_value=0, max_value=1000)
+    quorum = forms.IntegerField(label=_("Quorum (expert scores per candidate)"), min_value=1, max_value=1000)
+    disclose_experts = forms.BooleanField(label=_("Publish the experts' names with their scores"), required=False)
+
+    @classmethod
+    def for_round(cls, award_round: AwardRound) -> RoundSettingsForm:
+        return cls(initial={
+            "name": award_round.name, "shortlist_size": award_round.shortlist_size,
+            "weight_ranking": award_round.weight_ranking.normalize(), "weight_experts": award_round.weight_experts.normalize(),
+            "weight_netizens": award_round.weight_netizens.normalize(), "aggregation": award_round.aggregation,
+            "trim": award_round.trim, "quorum": award_round.quorum, "disclose_experts": award_round.disclose_experts,
+        })
+
+    def settings(self) -> dict[str, Any]:
+        """The cleaned fields as round_update takes them."""
+        data = dict(self.cleaned_data)
+        data["weights"] = (data.pop("weight_ranking"), data.pop("weight_experts"), data.pop("weight_netizens"))
         return data

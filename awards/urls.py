@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:slug>/grid/", views.grid, name="grid"),
     path("<slug:slug>/grid/experts/", views.expert_add, name="expert_add"),
     path("<slug:slug>/status/", views.round_status, name="round_status"),
+    path("<slug:slug>/settings/", views.round_settings, name="round_settings"),
     path("<slug:slug>/correct/", views.round_correct, name="round_correct"),
     path("<slug:slug>/citations/<int:candidate_id>/", views.citation_save, name="citation_save"),
     path("<slug:slug>/my-scores/", views.my_scores, name="my_scores"),

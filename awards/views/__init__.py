@@ -13,8 +13,9 @@ from awards.views.rounds import (
            round_correct,
            round_detail,
            round_list,
+           round_settings,
            round_status,
 )
 
 __all__ = ["audit_log", "citation_save", "expert_add", "grid", "my_scores", "progress", "round_correct",
-           "round_detail", "round_list", "round_status"]
+           "round_detail", "round_list", "round_settings", "round_status"]

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from awards import exporting, presentation, selectors, services
-from awards.forms import CitationForm, CorrectionForm, StatusForm
+from awards.forms import CitationForm, CorrectionForm, RoundSettingsForm, StatusForm
 from awards.models import AwardRound, EntryPath
 from awards.permissions import user_can_manage_rounds, user_can_see_audit
 from awards.services import ScoreCell, TallyCell
@@ -74,6 +74,24 @@ def round_status(request: HttpRequest, slug: str) -> HttpResponse:
             "publish": _("The round is published: its inputs and result are frozen."),
         }[action])
     return redirect(reverse("awards:round_detail", args=[award_round.slug]) + "#status")
+
+
+@post_else_redirect(lambda slug: reverse("awards:round_detail", args=[slug]) + "#settings")
+@manager_required
+def round_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """A draft round's settings (weights, aggregation, trim, quorum, shortlist size, name, disclosure)."""
+    award_round = round_or_404(request, slug)
+    form = RoundSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.round_update(user=request.user, award_round=award_round, via=EntryPath.GRID, **form.settings())
+        except AwardError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The round's settings are saved."))
+            return redirect(reverse("awards:round_detail", args=[award_round.slug]) + "#settings")
+    return _round_page(request, award_round, selectors.round_results(award_round=award_round), settings_form=form,
+                       status=400)
 
 
 @post_else_redirect(lambda slug: reverse("awards:round_detail", args=[slug]) + "#corrections")
@@ -139,7 +157,7 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
 
 # --- helpers ----------------------------------------------------------------------------------------------
 def _round_page(request: HttpRequest, award_round: AwardRound, results, *, correction_form: CorrectionForm | None = None,
-                status: int = 200) -> HttpResponse:
+                settings_form: RoundSettingsForm | None = None, status: int = 200) -> HttpResponse:
     can_manage = user_can_manage_rounds(request.user)
     if results is None:
         return render(request, "awards/round_detail.html", {
@@ -172,6 +190,8 @@ def _round_page(request: HttpRequest, award_round: AwardRound, results, *, corre
         "correction_form": correction_form or (CorrectionForm(award_round=award_round) if can_manage and award_round.is_published
                                                else None),
         "status_actions": _status_actions(award_round) if can_manage else [],
+        "settings_form": settings_form or (RoundSettingsForm.for_round(award_round)
+                                           if can_manage and award_round.status == AwardRound.Status.DRAFT else None),
         "expert": selectors.expert_for_user(award_round=award_round, user=request.user),
         "export_formats": exporting.FORMATS,
     }, status=status)
