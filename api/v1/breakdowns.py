@@ -252,7 +252,7 @@ class RunLeaderboard(ExportableMixin, GenericAPIView):
 
     @extend_schema(summary=_("A category's leaderboard of accounts in a run"), parameters=[
         RUN_ID, OpenApiParameter("category", str, OpenApiParameter.PATH, enum=GovAccount.Category.values),
-        LeaderboardQuery])
+        LeaderboardQuery], responses=LeaderboardRowSerializer(many=True))  # a page of rows, as the answer is
     def get(self, request: Request, run_id: int, category: str) -> Response:
         if category not in GovAccount.Category.values:
             raise NotFound(_("There is no category “%(category)s”.") % {"category": category[:50]})

@@ -1,4 +1,4 @@
-"""The OpenAPI schema tells the truth: schemathesis calls every endpoint through Django's whole WSGI stack
+"""The OpenAPI schema tells the truth: schemathesis calls every endpoint of a live test server over HTTP
 (middleware, URL patterns, the API) with generated parameters, anonymously and with a staff token, and
 checks each response's status code, content type and body against the schema: no 5xx, nothing
 undocumented."""
@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -29,25 +26,18 @@ WRITE_EXAMPLES = 10
 
 
 @pytest.fixture
-def api_schema(db):
-    """Demo-like data: a published ranking with cities and accounts, a draft, a failed run without a user."""
+def api_schema(transactional_db, live_server):
+    """Demo-like data: a published ranking with cities and accounts, a draft, a failed run without a user;
+    committed (transactional_db), so the live server's threads see it."""
     run = ranking_build(published=True)
     ScoreRunFactory(scheme=run.scheme, status=ScoreRun.Status.FAILED, error="boom", created_by=None)
     ScoreRunFactory(scheme=run.scheme, status=ScoreRun.Status.PENDING, created_by=None)
     SnapshotFactory(custom_metrics={"videos": 3})
-    # schemathesis calls the WSGI handler itself, which closes the database connection after each request
-    # (request_finished); the test's transaction lives on it. Django's test client unhooks it the same way.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        api = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
-        # Valid requests only: a path that does not match the URL patterns (/runs/2.5e-67/) never reaches
-        # the API; Django answers it with the site's HTML 404 page.
-        api.config.generation.update(modes=[GenerationMode.POSITIVE])
-        yield api
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
+    api = schemathesis.openapi.from_url(f"{live_server.url}/api/v1/schema/?format=json")
+    # Valid requests only: a path that does not match the URL patterns (/runs/2.5e-67/) never reaches
+    # the API; Django answers it with the site's HTML 404 page.
+    api.config.generation.update(modes=[GenerationMode.POSITIVE])
+    return api
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
@@ -60,7 +50,7 @@ def test_every_get_endpoint_answers_as_its_schema_says(case):
 
 
 @pytest.fixture
-def staff_token(db):
+def staff_token(transactional_db):
     from django.contrib.auth.models import User
 
     return token_headers(User.objects.create_user("schema-staff", is_staff=True))["HTTP_AUTHORIZATION"]
