@@ -6,9 +6,11 @@ names English ("en…") or Chinese ("zh…"). Both --help and everything the com
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 LANGUAGES = ("zh-hans", "en")
 
@@ -46,3 +48,21 @@ class LocalizedCommand(BaseCommand):
     def execute(self, *args, **options):
         with translation.override(options.get("lang") or language_from_environment()):
             return super().execute(*args, **options)
+
+    def export_check(self, file_format: str, output: Path | None) -> None:
+        """Refuse XLSX to the terminal: it is binary and goes to a file (-o FILE)."""
+        if file_format == "xlsx" and output is None:
+            raise CommandError(_("XLSX is a binary format: give a file with -o FILE."))
+
+    def export_write(self, data: bytes, output: Path | None) -> bool:
+        """Write an export to the file `output`, or as text to stdout without one. True when a file was
+        written (the caller then says so on stderr); an unwritable file is a CommandError with the reason."""
+        if output is None:
+            self.stdout.write(data.decode("utf-8"), ending="")
+            return False
+        try:
+            output.write_bytes(data)
+        except OSError as error:
+            raise CommandError(_("Cannot write %(path)s: %(reason)s")
+                               % {"path": output, "reason": error.strerror}) from None
+        return True

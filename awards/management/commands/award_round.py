@@ -110,15 +110,7 @@ class Command(LocalizedCommand):
                           % {"slug": slug, "fingerprint": result.fingerprint})
 
     def _export(self, *, slug: str, format: str, output: Path | None, **options) -> None:  # noqa: A002
-        if format == "xlsx" and output is None:
-            raise CommandError(_("XLSX is a binary format: give a file with -o FILE."))
+        self.export_check(format, output)
         data = exporting.round_export(award_round=self._round(slug), file_format=format, bom=output is not None)
-        if output is None:
-            self.stdout.write(data.decode("utf-8"), ending="")
-            return
-        try:
-            output.write_bytes(data)
-        except OSError as error:
-            raise CommandError(_("Cannot write %(path)s: %(reason)s")
-                               % {"path": output, "reason": error.strerror}) from None
-        self.stderr.write(_("Round %(slug)s written to %(path)s") % {"slug": slug, "path": output})
+        if self.export_write(data, output):
+            self.stderr.write(_("Round %(slug)s written to %(path)s") % {"slug": slug, "path": output})

@@ -37,18 +37,11 @@ class Command(LocalizedCommand):
 
     def handle(self, *args, run: int | None, scheme: str | None, period: str | None,
                format: str, level: str, output: Path | None, **options) -> None:  # noqa: A002
-        if format == "xlsx" and output is None:
-            raise CommandError(_("XLSX is a binary format: give a file with -o FILE."))
+        self.export_check(format, output)
         chosen = self._run(run_id=run, slug=scheme, period_text=period)
         data = exporting.ranking_export(run=chosen, level=level, file_format=format, bom=output is not None)
-        if output is None:
-            self.stdout.write(data.decode("utf-8"), ending="")
+        if not self.export_write(data, output):
             return
-        try:
-            output.write_bytes(data)
-        except OSError as error:
-            raise CommandError(_("Cannot write %(path)s: %(reason)s")
-                               % {"path": output, "reason": error.strerror}) from None
         written = (_("Run #%(id)s (%(scheme)s, %(period)s): city ranking written to %(path)s") if level == "city"
                    else _("Run #%(id)s (%(scheme)s, %(period)s): account ranking written to %(path)s"))
         self.stderr.write(written % {"id": chosen.pk, "scheme": chosen.scheme.slug, "period": chosen.period_label,
