@@ -68,11 +68,7 @@ def data_overview() -> DataOverview:
     part of the key.
     """
     key = f"accounts:overview:{_data_marks()}:{translation.get_language()}"
-    overview = cache.get(key)
-    if overview is None:
-        overview = _data_overview_count()
-        cache.set(key, overview, OVERVIEW_CACHE_SECONDS)
-    return overview
+    return cache.get_or_set(key, _data_overview_count, OVERVIEW_CACHE_SECONDS)
 
 
 def _data_marks() -> str:

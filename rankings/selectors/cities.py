@@ -64,11 +64,7 @@ def run_cached(run: ScoreRun, name: str, build: Callable[[], T]) -> T:
     if not (run.is_published and run.stage == ScoreRun.Stage.DONE and run.finished_at and run.published_at):
         return build()
     key = f"govweibo:pages:1:{run.pk}:{run.finished_at.timestamp()}:{run.published_at.timestamp()}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, CACHE_SECONDS)
-    return value
+    return cache.get_or_set(key, build, CACHE_SECONDS)
 
 
 def run_categories(run: ScoreRun) -> list[str]:
