@@ -67,17 +67,22 @@ def data_overview() -> DataOverview:
     of single rows shows within OVERVIEW_CACHE_SECONDS. The labels are translated: the language is
     part of the key.
     """
-    key = f"accounts:overview:{_data_marks()}:{translation.get_language()}"
+    key = f"accounts:overview:{data_marks()}:{translation.get_language()}"
     return cache.get_or_set(key, _data_overview_count, OVERVIEW_CACHE_SECONDS)
 
 
-def _data_marks() -> str:
-    """The newest id of each table the overview counts, as one text. One query."""
-    tables = (City, GovAccount, Snapshot, SnapshotImport)
-    newest = ", ".join(f"(SELECT MAX(id) FROM {model._meta.db_table})" for model in tables)
+def data_marks() -> str:
+    """The newest id of each table the overview counts, as one text: it changes on every import and
+    every new city or account (the overview's cache key). One query."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {newest}")  # noqa: S608 - table names from the models, no input
+        cursor.execute(f"SELECT {data_marks_sql()}")  # noqa: S608 - table names from the models, no input
         return "-".join(str(mark) for mark in cursor.fetchone())
+
+
+def data_marks_sql() -> str:
+    """data_marks as a list of SQL expressions, for a query that reads other marks beside them."""
+    tables = (City, GovAccount, Snapshot, SnapshotImport)
+    return ", ".join(f"(SELECT MAX(id) FROM {model._meta.db_table})" for model in tables)
 
 
 def _data_overview_count() -> DataOverview:

@@ -139,6 +139,9 @@ HTTP_PAGES = (
     "/categories/police/",
     "/accounts/{account}/",
 )
+# First visits: each request a different city or account, none of them kept in the cache (the bodies
+# kept by earlier runs are deleted first), so every one is rendered: what a page costs when it is not kept.
+COLD_PAGES = ("/cities/{}/", "/accounts/{}/")
 
 
 def _http(arguments: argparse.Namespace) -> None:
@@ -186,6 +189,7 @@ def _http(arguments: argparse.Namespace) -> None:
                 raise RuntimeError(f"{path}: HTTP {response.status}")
             return time.perf_counter() - started
 
+        _forget_page_bodies()
         print(f"gunicorn --workers {arguments.workers}; {arguments.concurrency} concurrent clients, "
               f"{arguments.requests} requests per page (after 20 warm-up requests)\n")
         print("| page | requests/s | × /login/ | median ms | p99 ms |")
@@ -204,9 +208,54 @@ def _http(arguments: argparse.Namespace) -> None:
             p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
             print(f"| `{path}` | {throughput:.0f} | {ratio} | {statistics.median(latencies) * 1000:.1f} | "
                   f"{p99 * 1000:.1f} |")
+        for template, ids_of_page in zip(COLD_PAGES, _cold_ids(published, arguments.requests), strict=True):
+            paths = [template.format(item) for item in ids_of_page]
+            started = time.perf_counter()
+            with concurrent.futures.ThreadPoolExecutor(arguments.concurrency) as pool:
+                latencies = sorted(pool.map(fetch, paths))
+            throughput = len(paths) / (time.perf_counter() - started)
+            p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
+            print(f"| `{template.format('…')}` first visits ({len(paths)} different) | {throughput:.0f} | "
+                  f"{throughput / trivial:.2f} | {statistics.median(latencies) * 1000:.1f} | {p99 * 1000:.1f} |")
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _forget_page_bodies() -> None:
+    """Delete the page bodies an earlier run kept (rankings.pagecache), so first visits are rendered."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    from rankings.pagecache import KEY_PREFIX
+
+    if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
+        return
+    import redis
+
+    client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+    keys = list(client.scan_iter(match=f"*{KEY_PREFIX}*", count=1000))
+    if keys:
+        client.delete(*keys)
+    cache.close()
+
+
+def _cold_ids(run: object, count: int) -> tuple[list[int], list[int]]:
+    """Up to `count` cities and `count` accounts of the run, in a shuffled order, none of them {city}
+    or {account} (whose pages the loaded rows kept)."""
+    import random
+
+    from rankings.models import AccountScore, CityScore
+
+    ids = _ids(run)
+    cities = [item for item in CityScore.objects.filter(run=run).values_list("city_id", flat=True)
+              if item != ids["city"]]
+    accounts = [item for item in AccountScore.objects.filter(run=run).values_list("account_id", flat=True)
+                if item != ids["account"]]
+    shuffle = random.Random(42).shuffle  # noqa: S311 - an order for a benchmark, not a secret
+    shuffle(cities)
+    shuffle(accounts)
+    return cities[:count], accounts[:count]
 
 
 def _wait_for(port: int) -> None:

@@ -9,11 +9,12 @@ and .accounts, DataFrames), presentation words and draws (rankings.presentation.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import pandas as pd
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from django.views.decorators.http import require_safe
 from accounts.models import City, GovAccount
 from core.periods import PeriodError, parse_period
 from core.spreadsheets import csv_bytes, xlsx_bytes
-from rankings import exporting, selectors
+from rankings import exporting, pagecache, selectors
 from rankings.labels import city_name, in_language, province_name, scheme_name
 from rankings.models import ScoreRun, ScoringScheme
 from rankings.presentation import city as words
@@ -36,6 +37,11 @@ ECHO_CHARS = 50
 LEADERBOARD_PER_PAGE = 50
 CITY_ACCOUNTS_PER_PAGE = 50
 MAX_COMPARE = 4
+# The query parameters whose page bodies are kept (rankings.pagecache): never a free-text search (q) or a
+# download (export).
+CITY_PARAMS = frozenset({"scheme", "period", "page"})
+CATEGORY_PARAMS = frozenset({"scheme", "period", "province", "sort", "order", "page"})
+ACCOUNT_PARAMS = frozenset({"scheme", "period"})
 METRIC_LABELS = {
     "posts": gettext_lazy("posts"), "original_posts": gettext_lazy("original posts"),
     "reposts": gettext_lazy("reposts"), "comments": gettext_lazy("comments"), "likes": gettext_lazy("likes"),
@@ -52,6 +58,7 @@ class RunChoice:
     periods: list[str]
     run: ScoreRun | None
     notices: list[str] = field(default_factory=list)
+    runs: list[ScoreRun] = field(default_factory=list)  # the scheme's published runs, latest period first
 
     @property
     def query(self) -> str:
@@ -86,7 +93,7 @@ def run_choice_get(params: QueryDict) -> RunChoice:
                            % {"value": _echo(period_text), "latest": run.period_label})
         run = chosen or run
     periods = list(dict.fromkeys(item.period_label for item in runs))
-    return RunChoice(schemes=schemes, scheme=scheme, periods=periods, run=run, notices=notices)
+    return RunChoice(schemes=schemes, scheme=scheme, periods=periods, run=run, notices=notices, runs=runs)
 
 
 # --- the city page ----------------------------------------------------------------------------------------
@@ -98,13 +105,27 @@ def city_detail(request: HttpRequest, city_id: int) -> HttpResponse:
     city = City.objects.filter(pk=city_id).first()
     if city is None:
         raise Http404(_("There is no city #%(id)s.") % {"id": city_id})
-    choice = run_choice_get(request.GET)
-    breakdown = reads.city_breakdown_get(run=choice.run, city_id=city.pk) if choice.run else None
-    context = {"city": city, "city_label": city_name(city.name, city.name_en),
-               "province_label": province_name(city.province), "choice": choice, "breakdown": breakdown}
-    if breakdown is not None:
-        context |= _city_context(breakdown, accounts_page=request.GET.get("page"))
-    return render(request, "rankings/city_detail.html", context)
+    label = city_name(city.name, city.name_en)
+
+    def context() -> dict[str, object]:
+        choice = run_choice_get(request.GET)
+        breakdown = reads.city_breakdown_get(run=choice.run, city_id=city.pk) if choice.run else None
+        shown = {"city": city, "city_label": label, "province_label": province_name(city.province),
+                 "choice": choice, "breakdown": breakdown}
+        if breakdown is not None:
+            shown |= _city_context(breakdown, accounts_page=request.GET.get("page"))
+        notices = [*choice.notices, *shown.get("notices", [])]
+        return shown | {"notices": notices, "keep_body": pagecache.keepable(choice.run) and not notices}
+
+    return _page(request, "rankings/city_detail.html", title=label, params=CITY_PARAMS, context=context)
+
+
+def _page(request: HttpRequest, template: str, *, title: str, params: frozenset[str],
+          context: Callable[[], dict[str, object]]) -> HttpResponse:
+    """`template` (a page body) inside base.html. The body is read from the cache, or rendered from
+    `context()` and kept when that context says so (rankings.pagecache: a published run, no notice)."""
+    body = pagecache.body_get(pagecache.body_key(request, params=params), request, template, context)
+    return render(request, "rankings/page.html", {"title": title, "body": body})
 
 
 def _city_context(breakdown: reads.CityBreakdown, *, accounts_page: str | None) -> dict[str, object]:
@@ -120,8 +141,8 @@ def _city_context(breakdown: reads.CityBreakdown, *, accounts_page: str | None) 
         {**item, "change": words.change_in_words(rank_change=item[reads.RANK_CHANGE], is_new=False)}
         for item in history.to_dict("records")
     ]
-    accounts = []
-    page = Paginator(range(len(breakdown.accounts)), CITY_ACCOUNTS_PER_PAGE).get_page(accounts_page)
+    accounts, notices = [], []
+    page = _page_get(Paginator(range(len(breakdown.accounts)), CITY_ACCOUNTS_PER_PAGE), accounts_page, notices)
     shown = breakdown.accounts.iloc[page.start_index() - 1:page.end_index()] if len(breakdown.accounts) else []
     for item in (shown.to_dict("records") if len(shown) else []):
         accounts.append({**item, "category_label": words.category_label(item["category"]),
@@ -154,6 +175,7 @@ def _city_context(breakdown: reads.CityBreakdown, *, accounts_page: str | None) 
         "accounts_page": page,
         "similar": similar,
         "compare_ids": ",".join(str(item["city_id"]) for item in similar[:3]),
+        "notices": notices,
     }
 
 
@@ -210,13 +232,36 @@ def category_detail(request: HttpRequest, category: str) -> HttpResponse:
     """A category's accounts ranked nationally or in one province: sortable, searchable, exportable."""
     if category not in GovAccount.Category.values:
         raise Http404(_("There is no category “%(value)s”.") % {"value": _echo(category)})
-    choice = run_choice_get(request.GET)
-    notices = list(choice.notices)
-    context: dict[str, object] = {"category": category, "category_label": words.category_label(category),
-                                  "categories": list(GovAccount.Category), "choice": choice, "notices": notices}
-    if choice.run is None:
-        return render(request, "rankings/category_detail.html", context)
-    board = account_reads.category_leaderboard_frame(run=choice.run, category=category)
+    if request.GET.get("export") in ("csv", "xlsx"):
+        run = run_choice_get(request.GET).run
+        if run is not None:
+            board = _leaderboard_get(request, run, category)
+            return _download(_leaderboard_table(board.frame, keys=board.keys, labels=board.labels),
+                             file_format=request.GET["export"],
+                             name=f"govweibo_{run.scheme.slug}_{run.period_label.replace('/', '~')}_{category}")
+    return _page(request, "rankings/category_detail.html", title=words.category_label(category),
+                 params=CATEGORY_PARAMS, context=lambda: _category_context(request, category))
+
+
+@dataclass
+class Leaderboard:
+    """A category's leaderboard as asked for: filtered, searched and sorted, with what could not be honoured."""
+
+    board: pd.DataFrame  # every account of the category in the run
+    frame: pd.DataFrame  # the rows shown, in order
+    provinces: list[str]
+    province: str
+    query: str
+    sort: str
+    order: str
+    keys: list[str]
+    labels: dict[str, str]
+    notices: list[str]
+
+
+def _leaderboard_get(request: HttpRequest, run: ScoreRun, category: str) -> Leaderboard:
+    board = account_reads.category_leaderboard_frame(run=run, category=category)
+    notices = []
     provinces = sorted(board["province"].dropna().unique().tolist())
     province = request.GET.get("province", "").strip()
     if province and province not in provinces:
@@ -224,8 +269,7 @@ def category_detail(request: HttpRequest, category: str) -> HttpResponse:
                        % {"value": _echo(province)})
         province = ""
     query = request.GET.get("q", "").strip()[:100]
-    keys = list(choice.run.definition.indicator_keys)
-    labels = words.indicator_names(choice.run)
+    keys = list(run.definition.indicator_keys)
     sorts = {"rank": "rank_in_category", "account": "screen_name", "city": "city", "score": "composite",
              "reply_rate": "reply_rate", **{key: key for key in keys}}
     sort = request.GET.get("sort", "") or "rank"
@@ -244,15 +288,26 @@ def category_detail(request: HttpRequest, category: str) -> HttpResponse:
                       | frame["city"].str.casefold().str.contains(needle, regex=False)]
     frame = frame.sort_values([sorts[sort], "rank_in_category", "screen_name"],
                               ascending=[order == "asc", True, True], na_position="last", kind="stable")
-    if request.GET.get("export") in ("csv", "xlsx"):
-        return _download(_leaderboard_table(frame, keys=keys, labels=labels), file_format=request.GET["export"],
-                         name=f"govweibo_{choice.run.scheme.slug}_{choice.run.period_label.replace('/', '~')}_{category}")
+    return Leaderboard(board=board, frame=frame, provinces=provinces, province=province, query=query, sort=sort,
+                       order=order, keys=keys, labels=words.indicator_names(run), notices=notices)
+
+
+def _category_context(request: HttpRequest, category: str) -> dict[str, object]:
+    choice = run_choice_get(request.GET)
+    notices = list(choice.notices)
+    context: dict[str, object] = {"category": category, "category_label": words.category_label(category),
+                                  "categories": list(GovAccount.Category), "choice": choice, "notices": notices}
+    if choice.run is None:
+        return context
+    found = _leaderboard_get(request, choice.run, category)
+    notices += found.notices
+    frame, keys, labels, sort, order = found.frame, found.keys, found.labels, found.sort, found.order
     if "export" in request.GET:
         notices.append(_("“%(value)s” is not a download format (csv or xlsx).") % {"value": _echo(request.GET["export"])})
-    params = {"scheme": choice.run.scheme.slug, "period": choice.run.period_label, "province": province, "q": query,
-              "sort": sort if sort != "rank" else "", "order": order if sort != "rank" else ""}
+    params = {"scheme": choice.run.scheme.slug, "period": choice.run.period_label, "province": found.province,
+              "q": found.query, "sort": sort if sort != "rank" else "", "order": order if sort != "rank" else ""}
     params = {key: value for key, value in params.items() if value}
-    page = Paginator(range(len(frame)), LEADERBOARD_PER_PAGE).get_page(request.GET.get("page"))
+    page = _page_get(Paginator(range(len(frame)), LEADERBOARD_PER_PAGE), request.GET.get("page"), notices)
     shown = frame.iloc[page.start_index() - 1:page.end_index()] if len(frame) else frame
     columns = [("rank", _("Rank"), True), ("account", _("Account"), False), ("city", pgettext_city(), False),
                ("score", _("Score"), True), *[(key, labels.get(key, key), True) for key in keys],
@@ -267,14 +322,15 @@ def category_detail(request: HttpRequest, category: str) -> HttpResponse:
                         "url": "?" + urlencode({**params, "sort": key, "order": next_order})})
     rows = [{**item, "city_label": city_name(item["city"], item["city_en"]), "flags": words.account_flags(item),
              "indicators": [item[key] for key in keys]} for item in shown.to_dict("records")]
-    context |= {
-        "run": choice.run, "provinces": [(name, province_name(name)) for name in provinces], "province": province,
-        "query": query, "headers": headers, "rows": rows, "page": page, "params": params,
-        "page_query": urlencode(params) + "&" if params else "", "total": len(board), "shown": len(frame),
+    return context | {
+        "run": choice.run, "provinces": [(name, province_name(name)) for name in found.provinces],
+        "province": found.province, "query": found.query, "headers": headers, "rows": rows, "page": page,
+        "params": params, "page_query": urlencode(params) + "&" if params else "", "total": len(found.board),
+        "shown": len(frame),
         "export_csv": "?" + urlencode({**params, "export": "csv"}),
         "export_xlsx": "?" + urlencode({**params, "export": "xlsx"}),
+        "keep_body": pagecache.keepable(choice.run) and not notices,  # rankings.pagecache
     }
-    return render(request, "rankings/category_detail.html", context)
 
 
 def pgettext_city() -> str:
@@ -314,23 +370,27 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
     account = account_reads.account_get(account_id=account_id)
     if account is None:
         raise Http404(_("There is no account #%(id)s.") % {"id": account_id})
-    choice = run_choice_get(request.GET)
-    metrics = account_reads.account_metrics_frame(account_id=account.pk)
-    labels = {column: str(label) for column, label in METRIC_LABELS.items()}
-    history = (account_reads.account_history_frame(account_id=account.pk, scheme=choice.scheme)
-               if choice.scheme else pd.DataFrame())
-    context: dict[str, object] = {
-        "account": account, "choice": choice, "city_label": city_name(account.city.name, account.city.name_en),
-        "category_label": words.category_label(account.category),
-        "metric_labels": list(labels.values()),
-        "metrics": [{"period": item["period"], "values": [item[column] for column in labels]}
-                    for item in metrics.to_dict("records")],
-        "metrics_chart": words.figure_html(figures.metrics_figure(metrics, period="period", columns=labels),
-                                           "metrics-chart") if len(metrics) else "",
-    }
-    if len(history):
-        context |= _account_history_context(choice, history)
-    return render(request, "rankings/account_detail.html", context)
+    def context() -> dict[str, object]:
+        choice = run_choice_get(request.GET)
+        metrics = account_reads.account_metrics_frame(account_id=account.pk)
+        labels = {column: str(label) for column, label in METRIC_LABELS.items()}
+        history = (account_reads.account_history_frame(account_id=account.pk, scheme=choice.scheme)
+                   if choice.scheme else pd.DataFrame())
+        shown: dict[str, object] = {
+            "account": account, "choice": choice, "city_label": city_name(account.city.name, account.city.name_en),
+            "category_label": words.category_label(account.category),
+            "metric_labels": list(labels.values()),
+            "metrics": [{"period": item["period"], "values": [item[column] for column in labels]}
+                        for item in metrics.to_dict("records")],
+            "metrics_chart": words.figure_html(figures.metrics_figure(metrics, period="period", columns=labels),
+                                               "metrics-chart") if len(metrics) else "",
+        }
+        if len(history):
+            shown |= _account_history_context(choice, history)
+        return shown | {"keep_body": pagecache.keepable(choice.run) and not choice.notices}
+
+    return _page(request, "rankings/account_detail.html", title=account.screen_name, params=ACCOUNT_PARAMS,
+                 context=context)
 
 
 def _account_history_context(choice: RunChoice, history: pd.DataFrame) -> dict[str, object]:
@@ -353,6 +413,14 @@ def _account_history_context(choice: RunChoice, history: pd.DataFrame) -> dict[s
             "reply_words": words.reply_rate_in_words(latest.get("reply_rate")),
             "scheme_name": in_language(choice.run.definition.name, choice.run.definition.name_en)
             if choice.run else ""}
+
+
+def _page_get(paginator: Paginator, number: str | None, notices: list[str]) -> Page:
+    """The page `number` of `paginator`; the first, and a notice, for a number that is not one of its pages."""
+    if number not in (None, "") and not (number.isdigit() and 1 <= int(number) <= paginator.num_pages):
+        notices.append(_("There is no page “%(value)s”: showing page 1.") % {"value": _echo(number)})
+        number = "1"
+    return paginator.get_page(number)
 
 
 def _echo(value: str) -> str:

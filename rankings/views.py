@@ -26,7 +26,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts import selectors as account_selectors
 from accounts.models import GovAccount
 from core.periods import Period, PeriodError, parse_period
-from rankings import exporting, permissions, selectors, services
+from rankings import exporting, pagecache, permissions, selectors, services
 from rankings.forms import RankingChoiceForm, RunStartForm
 from rankings.labels import scheme_name
 from rankings.models import ScoreRun, ScoringScheme
@@ -35,6 +35,9 @@ from rankings.presentation.method import run_method_get
 from rankings.selectors import cities as city_reads
 
 ACCOUNTS_PER_PAGE = 50
+# The home page's query parameters whose bodies are kept (rankings.pagecache): not the free-text search
+# (q), the what-if weights (w) or a download (export).
+HOME_PARAMS = frozenset({"scheme", "period", "sort", "order", "province", "page"})
 RUNS_PER_PAGE = 50
 REFRESH_SECONDS = 3
 ECHO_CHARS = 50  # a value echoed back in a notice is cut there, and “…” added
@@ -65,32 +68,54 @@ def home(request: HttpRequest) -> HttpResponse:
     """What has been imported, and the published city ranking of the chosen scheme and period.
 
     A scheme or period that is not found falls back to the default; a notice says so, and what is shown.
+    The page's body is kept in the cache for a published run (rankings.pagecache): a visit that finds
+    it costs one query.
     """
-    scheme_slug, period_text = request.GET.get("scheme", "").strip(), request.GET.get("period", "").strip()
-    period = _period_or_none(period_text)
+    if "export" in request.GET:
+        choice, period = _home_choice(request)
+        if choice.ranking:
+            table = tables.ranking_table_get(run=choice.ranking.run, params=request.GET)
+            response = _table_export_response(request, table)
+            if response is not None:
+                return response
+    key = pagecache.body_key(request, params=HOME_PARAMS)
+    body = pagecache.body_get(key, request, "rankings/home.html", lambda: _home_context(request))
+    return render(request, "rankings/page.html", {"title": _("Overview"), "body": body})
+
+
+def _home_choice(request: HttpRequest) -> tuple[selectors.HomeRanking, Period | None]:
+    period = _period_or_none(request.GET.get("period", "").strip())
     choice = selectors.home_ranking_get(
-        scheme_slug=scheme_slug, period_label=period.label if period else "", rows=False,
+        scheme_slug=request.GET.get("scheme", "").strip(), period_label=period.label if period else "", rows=False,
     )
+    return choice, period
+
+
+def _home_context(request: HttpRequest) -> dict[str, object]:
+    choice, period = _home_choice(request)
+    scheme_slug, period_text = request.GET.get("scheme", "").strip(), request.GET.get("period", "").strip()
     table = tables.ranking_table_get(run=choice.ranking.run, params=request.GET) if choice.ranking else None
     if table is not None and "export" in request.GET:
-        response = _table_export_response(request, table)
-        if response is not None:
-            return response
+        _table_export_response(request, table)  # not a download format: it adds the notice
     form = RankingChoiceForm(schemes=choice.schemes, periods=choice.periods, initial={
         "scheme": choice.scheme.slug if choice.scheme else "",
         "period": choice.period.label if choice.period else "",
     })
-    return render(request, "rankings/home.html", {
+    notices = _home_notices(choice, scheme_slug=scheme_slug, period_text=period_text, period=period)
+    return {
         "overview": account_selectors.data_overview(),
         "choice": choice,
         "ranking": choice.ranking,
         "choice_form": form,
-        "notices": _home_notices(choice, scheme_slug=scheme_slug, period_text=period_text, period=period),
+        "notices": notices,
+        # rankings.pagecache: a published run's body is kept, not one with notices about made-up values.
+        "keep_body": bool(choice.ranking and pagecache.keepable(choice.ranking.run) and not notices
+                          and not table.notices),
         "table": table,
         "whatif": whatif.whatif_data(run=table.run, ranking=table.ranking) if table and table.total else None,
         "chart": _table_chart(table) if table and len(table.frame) else "",
         "chart_cities": min(len(table.frame), charts.CHART_CITIES) if table else 0,
-    })
+    }
 
 
 @require_safe

@@ -5,10 +5,12 @@ only when its id is asked for (run_get).
 """
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.models import Snapshot
+from accounts.selectors import data_marks_sql
 from core.periods import Period
 from rankings.models import ScoreRun, ScoringScheme
 
@@ -69,3 +71,23 @@ def snapshots_exist(*, period: Period) -> bool:
     """Whether any snapshot lies inside the period: the snapshots a run of it would score
     (accounts.selectors.snapshots_frame reads the same ones). One query."""
     return Snapshot.objects.filter(period_start__gte=period.start, period_end__lte=period.end).exists()
+
+
+def page_marks() -> str:
+    """What the analyst pages of published runs are drawn from, as one text that changes when any of
+    it does (rankings.pagecache's keys). One query:
+    - the published runs: how many, the sum of their ids and the newest publication and finish
+      (publishing sets published_at to now; withdrawing one changes the count);
+    - the schemes: how many, the sum of their versions, the newest edit and the default scheme;
+    - the newest city, account, snapshot and import ids (accounts.selectors.data_marks_sql)."""
+    runs, schemes = ScoreRun._meta.db_table, ScoringScheme._meta.db_table
+    sql = (
+        "SELECT (SELECT COUNT(*) || '/' || COALESCE(SUM(id), 0) || '/' || COALESCE(CAST(MAX(published_at) AS TEXT), '')"
+        f" || '/' || COALESCE(CAST(MAX(finished_at) AS TEXT), '') FROM {runs} WHERE is_published = %s), "
+        "(SELECT COUNT(*) || '/' || COALESCE(SUM(version), 0) || '/' || COALESCE(CAST(MAX(updated_at) AS TEXT), '')"
+        f" || '/' || COALESCE(MAX(CASE WHEN is_default = %s THEN id END), 0) FROM {schemes}), "
+        f"{data_marks_sql()}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [True, True])  # noqa: S608 - table names from the models, no input
+        return "-".join(str(mark) for mark in cursor.fetchone())
