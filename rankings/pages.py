@@ -58,7 +58,6 @@ class RunChoice:
     periods: list[str]
     run: ScoreRun | None
     notices: list[str] = field(default_factory=list)
-    runs: list[ScoreRun] = field(default_factory=list)  # the scheme's published runs, latest period first
 
     @property
     def query(self) -> str:
@@ -93,7 +92,7 @@ def run_choice_get(params: QueryDict) -> RunChoice:
                            % {"value": _echo(period_text), "latest": run.period_label})
         run = chosen or run
     periods = list(dict.fromkeys(item.period_label for item in runs))
-    return RunChoice(schemes=schemes, scheme=scheme, periods=periods, run=run, notices=notices, runs=runs)
+    return RunChoice(schemes=schemes, scheme=scheme, periods=periods, run=run, notices=notices)
 
 
 # --- the city page ----------------------------------------------------------------------------------------

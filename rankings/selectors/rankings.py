@@ -6,7 +6,7 @@ unique (run, city, category) index), never one query per row.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import JSONObject
@@ -115,7 +115,6 @@ class HomeRanking:
     periods: list[Period]
     period: Period | None  # the chosen period; None means the latest
     ranking: CityRanking | None  # None: no published ranking for that choice
-    runs: list[ScoreRun] = field(default_factory=list)  # the scheme's published runs, latest period first
 
 
 def home_ranking_get(
@@ -138,7 +137,6 @@ def home_ranking_get(
     return HomeRanking(
         schemes=schemes, scheme=scheme, periods=periods, period=period,
         ranking=(city_ranking_get(run=run, limit=limit) if rows else _without_rows(run)) if run else None,
-        runs=runs,
     )
 
 
