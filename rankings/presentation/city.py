@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass
 
 import pandas as pd
+import plotly.io as pio
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
@@ -73,7 +74,10 @@ def reply_rate_in_words(rate: object) -> str:
 
 
 def figure_html(figure: object, div_id: str) -> str:
-    return figure.to_html(full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOTLY_CONFIG)
+    """A figure (a go.Figure, or a plain dict from rankings.presentation.figures, not validated again)
+    as a <div> and its script; plotly.js comes from the app's static files."""
+    return pio.to_html(figure, full_html=False, include_plotlyjs=False, div_id=div_id, config=PLOTLY_CONFIG,
+                       validate=False)
 
 
 def category_label(value: str) -> str:

@@ -1,62 +1,39 @@
-"""The ranking chart: a pure function from a DataFrame to a Plotly figure (no database, no Django)."""
+"""The page figures built as plain dicts (rankings.presentation.figures) are valid Plotly figures:
+rendered without validation on the pages, so validated here, with the values and axes they must show."""
 from __future__ import annotations
 
 import math
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from rankings.presentation import figures
 
-LABELS = figures.CityChartLabels(score="Score", rank="Rank", interval="5-95 %", median="Median rank")
+
+def test_grouped_bars_are_a_valid_figure_with_one_trace_per_column_and_gaps_as_null():
+    values = pd.DataFrame({"本市": [80.5, math.nan], "全国中位数": [60.0, 10.0]}, index=["公安", "交警"])
+    figure = figures.grouped_bars_figure(values, value_title="得分")
+
+    checked = go.Figure(figure)  # raises on any property Plotly does not know
+    assert [trace.name for trace in checked.data] == ["本市", "全国中位数"]
+    assert figure["data"][0]["x"] == [80.5, None] and figure["data"][0]["y"] == ["公安", "交警"]
+    assert checked.layout.yaxis.autorange == "reversed" and checked.layout.xaxis.title.text == "得分"
 
 
-def _cities(**extra: list) -> pd.DataFrame:
-    return pd.DataFrame({figures.CITY: ["长沙", "株洲", "武汉"], figures.SCORE: [81.234, 64.5, 40.0],
-                         figures.RANK: [1, 2, 3], **extra})
+def test_the_history_has_the_rank_on_a_reversed_right_axis():
+    history = pd.DataFrame({"period": ["2012-11", "2012-12"], "score": [70.0, 72.5], "rank": [5, 3]})
+    figure = go.Figure(figures.history_figure(history, period="period", score="score", rank="rank",
+                                              score_label="得分", rank_label="名次"))
+
+    assert list(figure.data[1].y) == [5.0, 3.0] and figure.data[1].yaxis == "y2"
+    assert figure.layout.yaxis2.overlaying == "y" and figure.layout.yaxis2.autorange == "reversed"
+    assert figure.layout.xaxis.type == "category"
 
 
-def test_scores_are_horizontal_bars_best_at_the_top_and_no_interval_panel_without_uncertainty():
-    figure = figures.city_scores_figure(_cities(), labels=LABELS)
+def test_metrics_switch_to_a_log_scale_when_they_differ_by_more_than_a_thousand_times():
+    metrics = pd.DataFrame({"period": ["2012-11", "2012-12"], "fans": [200_000.0, 210_000.0], "replies": [3.0, 0.0]})
+    wide = go.Figure(figures.metrics_figure(metrics, period="period", columns={"fans": "粉丝", "replies": "回复"}))
+    narrow = go.Figure(figures.metrics_figure(metrics, period="period", columns={"replies": "回复"}))
 
-    (bars,) = figure.data
-    assert bars.type == "bar" and bars.orientation == "h"
-    assert list(bars.y) == ["长沙", "株洲", "武汉"] and list(bars.x) == [81.234, 64.5, 40.0]
-    assert figure.layout.yaxis.autorange == "reversed"
-    assert figure.layout.showlegend is False
-
-
-def test_rank_intervals_are_error_bars_around_the_median_rank():
-    figure = figures.city_scores_figure(
-        _cities(median_rank=[1.0, 2.0, 3.0], rank_p05=[1.0, 1.0, 2.0], rank_p95=[2.0, 3.0, 3.0]),
-        labels=LABELS,
-    )
-
-    bars, intervals = figure.data
-    assert intervals.type == "scatter" and list(intervals.x) == [1.0, 2.0, 3.0]
-    assert list(intervals.error_x.array) == [1.0, 1.0, 0.0]
-    assert list(intervals.error_x.arrayminus) == [0.0, 1.0, 1.0]
-    assert intervals.xaxis == "x2" and list(figure.layout.xaxis2.range) == [0.5, 3.5]
-
-
-def test_missing_intervals_draw_only_the_scores():
-    cities = _cities(rank_p05=[math.nan] * 3, rank_p95=[math.nan] * 3)
-
-    figure = figures.city_scores_figure(cities, labels=LABELS)
-
-    assert len(figure.data) == 1
-
-
-def test_the_chart_module_imports_no_django():
-    source = figures.__loader__.get_source(figures.__name__)
-    assert "django" not in source
-
-
-def test_the_score_distribution_is_a_histogram_of_every_city_score():
-    scores = pd.Series([81.234, 64.5, 40.0, 40.5])
-
-    figure = figures.score_distribution_figure(scores, score_label="Score", count_label="Cities", bins=5)
-
-    (histogram,) = figure.data
-    assert histogram.type == "histogram" and list(histogram.x) == [81.234, 64.5, 40.0, 40.5]
-    assert histogram.nbinsx == 5
-    assert figure.layout.xaxis.title.text == "Score" and figure.layout.yaxis.title.text == "Cities"
+    assert wide.layout.yaxis.type == "log" and narrow.layout.yaxis.type == "linear"
+    assert [trace.name for trace in wide.data] == ["粉丝", "回复"]
