@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 from django.db import connection
-from django.db.models import Count, FloatField, QuerySet
+from django.db.models import FloatField, QuerySet
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 
@@ -16,7 +16,7 @@ from accounts.models import SNAPSHOT_COUNT_FIELDS, SNAPSHOT_OPTIONAL_COUNT_FIELD
 from core.bulk import query_frame
 from core.periods import Period
 from rankings.models import AccountScore, ScoreRun, ScoringScheme
-from rankings.selectors.cities import run_cached
+from rankings.selectors.cities import category_sizes_of_runs, run_cached
 
 FLAG_COLUMNS = ("empty_shell", "inactive", "broadcast_only", "reply_rate")
 LEADERBOARD_COLUMNS = ("account_id", "screen_name", "city_id", "city", "city_en", "province", "composite",
@@ -59,14 +59,17 @@ def _category_leaderboard_frame(*, run: ScoreRun, category: str, province: str |
 def account_history_frame(*, account_id: int, scheme: ScoringScheme) -> pd.DataFrame:
     """The account's score and rank in category in every published run of `scheme`, oldest period
     first: HISTORY_COLUMNS, then raw__<key> and <key> (normalised) for each indicator key of the
-    runs' documents, and the flags. Two queries (the scores, the size of each run's category)."""
-    # Through the scheme's published run ids, so that the unique (run, account) index finds each row.
-    runs = ScoreRun.objects.filter(scheme=scheme, is_published=True).values("id")
-    rows = list(AccountScore.objects.filter(run_id__in=runs, account_id=account_id)
+    runs' documents, and the flags. Two queries (the runs, the scores) and the size of each run's
+    category (cities.category_sizes_of_runs: kept in the cache for published runs, else one query)."""
+    runs = list(ScoreRun.objects.filter(scheme=scheme, is_published=True)
+                .only("id", "is_published", "stage", "finished_at", "published_at"))
+    # Through the run ids, so that the unique (run, account) index finds each row.
+    rows = list(AccountScore.objects.filter(run_id__in=[run.pk for run in runs], account_id=account_id)
                 .order_by("run__period_start", "run__period_end")
                 .values_list("run_id", "run__period_start", "run__period_end", "category", "composite",
                              "rank_in_category", "raw", "normalized", *FLAG_COLUMNS))
-    sizes = _category_sizes(run_ids=[row[0] for row in rows], categories={row[3] for row in rows})
+    scored = {row[0] for row in rows}
+    sizes = category_sizes_of_runs([run for run in runs if run.pk in scored])
     records = []
     for run_id, start, end, category, composite, rank, raw, normalized, *flags in rows:
         record = {"run_id": run_id, "period": Period(start, end).label, "period_start": start, "period_end": end,
@@ -95,13 +98,6 @@ def account_metrics_frame(*, account_id: int) -> pd.DataFrame:
 def account_get(*, account_id: int) -> GovAccount | None:
     """The account with its city, or None. One query."""
     return GovAccount.objects.select_related("city").filter(pk=account_id).first()
-
-
-def _category_sizes(*, run_ids: list[int], categories: set[str]) -> dict[tuple[int, str], int]:
-    """{(run id, category): accounts ranked}, counted on the (run, category, rank) index."""
-    rows = (AccountScore.objects.filter(run_id__in=run_ids, category__in=categories).order_by().values_list("run_id", "category")
-            .annotate(n=Count("id")))
-    return {(run_id, category): n for run_id, category, n in rows}
 
 
 def _history_columns(records: list[dict[str, object]]) -> list[str]:

@@ -61,10 +61,15 @@ def run_cached(run: ScoreRun, name: str, build: Callable[[], T]) -> T:
     """build(), kept in the cache (Redis in production) when the run is published and done: its
     results never change then. The key names the run's id, when it finished and when it was published,
     so a re-executed or re-published run is read afresh. Any other run is read every time."""
+    key = _run_key(run, name)
+    return build() if key is None else cache.get_or_set(key, build, CACHE_SECONDS)
+
+
+def _run_key(run: ScoreRun, name: str) -> str | None:
+    """run_cached's key of `name` for `run`; None for a run whose results may still change."""
     if not (run.is_published and run.stage == ScoreRun.Stage.DONE and run.finished_at and run.published_at):
-        return build()
-    key = f"govweibo:pages:1:{run.pk}:{run.finished_at.timestamp()}:{run.published_at.timestamp()}:{name}"
-    return cache.get_or_set(key, build, CACHE_SECONDS)
+        return None
+    return f"govweibo:pages:1:{run.pk}:{run.finished_at.timestamp()}:{run.published_at.timestamp()}:{name}"
 
 
 def run_categories(run: ScoreRun) -> list[str]:
@@ -265,6 +270,25 @@ def category_sizes(*, run: ScoreRun, categories: set[str] | None = None) -> dict
         sizes = run_cached(run, "category_sizes", lambda: _category_sizes(run=run))
         return sizes if categories is None else {key: value for key, value in sizes.items() if key in categories}
     return _category_sizes(run=run, categories=categories)
+
+
+def category_sizes_of_runs(runs: list[ScoreRun]) -> dict[tuple[int, str], int]:
+    """{(run id, category): accounts ranked} for several runs (an account's history): each published
+    run's sizes from the cache (category_sizes keeps them there), the others counted in one query
+    (and kept for published runs). At most one query and one cache read, whatever the number of runs."""
+    keys = {run.pk: _run_key(run, "category_sizes") for run in runs}
+    kept = cache.get_many([key for key in keys.values() if key])
+    sizes = {run_id: kept[key] for run_id, key in keys.items() if key in kept}
+    missing = [run_id for run_id in keys if run_id not in sizes]
+    if missing:
+        counted: dict[int, dict[str, int]] = {run_id: {} for run_id in missing}
+        rows = (AccountScore.objects.filter(run_id__in=missing).order_by().values_list("run_id", "category")
+                .annotate(n=Count("id")))
+        for run_id, category, count in rows:
+            counted[run_id][category] = count
+        cache.set_many({keys[run_id]: value for run_id, value in counted.items() if keys[run_id]}, CACHE_SECONDS)
+        sizes |= counted
+    return {(run_id, category): count for run_id, by_category in sizes.items() for category, count in by_category.items()}
 
 
 def _category_sizes(*, run: ScoreRun, categories: set[str] | None = None) -> dict[str, int]:

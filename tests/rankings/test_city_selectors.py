@@ -9,11 +9,11 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from accounts.models import City
+from accounts.models import City, GovAccount
 from rankings.selectors import accounts as account_reads
 from rankings.selectors import cities as city_reads
 from tests.factories import CityFactory, SnapshotFactory
-from tests.rankings.factories import CityScoreFactory, ScoreRunFactory, ranking_build
+from tests.rankings.factories import AccountScoreFactory, CityScoreFactory, ScoreRunFactory, ranking_build
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +138,7 @@ def test_an_accounts_history_and_metrics_come_per_period(run, django_assert_num_
     SnapshotFactory(account=score.account, period_start=date(2012, 3, 1), period_end=date(2012, 3, 31), fans=1200)
     SnapshotFactory(account=score.account, period_start=date(2012, 2, 1), period_end=date(2012, 2, 29), fans=1000)
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # the runs, the scores, the size of each run's category
         history = account_reads.account_history_frame(account_id=score.account_id, scheme=run.scheme)
     with django_assert_num_queries(1):
         metrics = account_reads.account_metrics_frame(account_id=score.account_id)
@@ -147,6 +147,28 @@ def test_an_accounts_history_and_metrics_come_per_period(run, django_assert_num_
                    ].values.tolist() == [["2012-03", 85.555, 1, 2, 1000.0, 85.555]]
     assert metrics[["period", "fans"]].values.tolist() == [["2012-02", 1000], ["2012-03", 1200]]
     assert isinstance(metrics, pd.DataFrame)
+
+
+def test_an_accounts_history_counts_category_sizes_once_for_every_run_then_reads_them_from_the_cache(
+    django_assert_num_queries
+):
+    from django.utils import timezone
+
+    march = ranking_build(published=True, finished_at=timezone.now())
+    april = ScoreRunFactory(scheme=march.scheme, period_start=date(2012, 4, 1), period_end=date(2012, 4, 30),
+                            published=True, finished_at=timezone.now())
+    account = march.account_scores.get(account__screen_name="长沙警事").account
+    for other in GovAccount.objects.filter(category="police").exclude(pk=account.pk):
+        AccountScoreFactory(run=april, account=other, category="police")
+    AccountScoreFactory(run=april, account=account, category="police", rank_in_category=2)
+
+    with django_assert_num_queries(3):  # the runs, the scores, both runs' sizes in one query
+        first = account_reads.account_history_frame(account_id=account.pk, scheme=march.scheme)
+    with django_assert_num_queries(2):  # the sizes of published, finished runs are kept
+        again = account_reads.account_history_frame(account_id=account.pk, scheme=march.scheme)
+
+    assert first["category_accounts"].tolist() == again["category_accounts"].tolist() == [2, 2]
+    assert city_reads.category_sizes(run=april) == {"police": 2}
 
 
 def test_a_published_finished_runs_ranking_is_read_once_then_cached_and_a_draft_never(django_assert_num_queries):
