@@ -87,7 +87,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "choice_form": form,
         "notices": _home_notices(choice, scheme_slug=scheme_slug, period_text=period_text, period=period),
         "table": table,
-        "whatif": whatif.whatif_data(run=table.run, ranking=table.ranking) if table and table.total else None,
+        "whatif": whatif.whatif_data(run=table.run, ranking=table.ranking, params=request.GET) if table and table.total else None,
         "chart": _table_chart(table) if table and len(table.frame) else "",
         "chart_cities": min(len(table.frame), charts.CHART_CITIES) if table else 0,
     })
