@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 
@@ -136,17 +137,23 @@ def test_the_server_renders_the_recomputed_ranking_into_the_page_without_javascr
 def test_bad_weights_are_refused_naming_the_weight_and_the_reason(client, w, message):
     whatif_accounts(cities=3)
     run = run_of(scheme_variant("bci", "bci-v1"), publish=True)
-    response = client.get(f"/rankings/{run.pk}/whatif/", {"w": w}, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(f"/rankings/{run.pk}/whatif/", {"w": w})
     assert response.status_code == 400
     assert response.json()["field"] == "w"
     assert message in response.json()["error"]
+    # In Chinese too (the default language), naming the same weight.
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    chinese = client.get(f"/rankings/{run.pk}/whatif/", {"w": w})
+    assert chinese.status_code == 400 and chinese.json()["error"].startswith("权重")
 
 
 def test_bad_weights_on_the_page_are_a_notice_in_the_explorer(client):
     whatif_accounts(cities=3)
     scheme = scheme_variant("bci", "bci-v1")
     run_of(scheme, publish=True)
-    response = client.get("/", {"scheme": scheme.slug, "w": "activity:500"}, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/", {"scheme": scheme.slug, "w": "activity:500"})
     assert response.status_code == 200
     assert "rows" not in response.context["whatif"]
     assert "“activity”: 500 is not between 0 and 100" in response.content.decode()
