@@ -123,6 +123,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "method": run_method_get(run=run),
         "chart": _table_chart(table) if shown else "",
         "distribution": charts.table_distribution_html(table) if shown > 1 else "",
+        "whatif": whatif.whatif_data(run=run, ranking=table.ranking, params=request.GET) if table and table.total else None,
         "chart_cities": min(shown, charts.CHART_CITIES),
         "category": category,
         "accounts": accounts.get_page(request.GET.get("page")) if category else None,

@@ -181,3 +181,16 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_cities(client, django_
     # A published run's accounts and ranking then come from the cache: only the run is read.
     with django_assert_num_queries(1):
         assert client.get(f"/rankings/{run.pk}/whatif/", {"w": "activity:90"}).status_code == 200
+
+
+def test_a_runs_page_has_the_explorer_too_and_renders_its_weights(client):
+    whatif_accounts(cities=5, seed=4)
+    draft = run_of(scheme_variant("bci", "bci-v1"))
+    client.force_login(User.objects.create_user("staff", is_staff=True))
+    page = client.get(f"/rankings/{draft.pk}/")
+    assert page.context["whatif"]["endpoint"] == f"/rankings/{draft.pk}/whatif/"
+    assert f'action="/rankings/{draft.pk}/#whatif"' in page.content.decode()
+    shares = client.get(f"/rankings/{draft.pk}/", {"w": "activity:60"}).context["whatif"]
+    endpoint = client.get(f"/rankings/{draft.pk}/whatif/", {"w": "activity:60"}).json()["cities"]
+    assert shares["given"] == [60, 80]
+    assert shares["rows"] == endpoint
