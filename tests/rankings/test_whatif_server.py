@@ -194,3 +194,21 @@ def test_a_runs_page_has_the_explorer_too_and_renders_its_weights(client):
     endpoint = client.get(f"/rankings/{draft.pk}/whatif/", {"w": "activity:60"}).json()["cities"]
     assert shares["given"] == [60, 80]
     assert shares["rows"] == endpoint
+
+
+@pytest.mark.parametrize("missing", ["zero", "renormalize"])
+def test_the_endpoint_recomputes_category_weights_exactly_too(client, missing):
+    # The page recomputes these in the browser; the endpoint (and the page without JavaScript) on the server.
+    whatif_accounts(cities=9, seed=7)
+    shares = {"police": 40, "traffic": 5, "press": 30, "youth": 0, "tourism": 25}
+    published = run_of(scheme_variant("base", "shifan-2012", missing_category=missing), publish=True)
+    other = run_of(scheme_variant("other", "shifan-2012", missing_category=missing,
+                                  category_weights=weights_from_shares(shares)))
+    body = client.get(f"/rankings/{published.pk}/whatif/", {"w": query(shares)}).json()
+    assert body["mode"] == "categories"
+    got = {row["id"]: (row["score"], row["rank"]) for row in body["cities"]}
+    expected = published_scores(other)
+    assert set(got) == set(expected)
+    for city, (score, rank) in expected.items():
+        assert got[city][0] == pytest.approx(score, abs=1e-9)
+        assert got[city][1] == rank
