@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 from rankings import services
 from rankings.models import CityScore
 from rankings.presentation.whatif import weights_from_shares
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.rankings.test_whatif import run_of, scheme_variant, whatif_accounts
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -151,3 +153,41 @@ def test_on_a_bci_scheme_the_server_recomputes_as_the_sliders_move(live_server, 
     assert set(page.locator("#whatif-table .w-shift").all_inner_texts()) == {"＝"}
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     assert errors == []
+
+
+@pytest.fixture
+def no_script_context(tmp_path, monkeypatch):
+    """The browser of tests/browser/conftest.py with JavaScript turned off."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, locale="zh-CN",
+            viewport={"width": 390, "height": 844}, java_script_enabled=False)
+        context.set_default_timeout(15_000)
+        try:
+            yield context
+        finally:
+            context.close()
+            connections.close_all()
+
+
+def test_without_javascript_the_form_asks_the_server_for_the_ranking(live_server, no_script_context, bci_runs):
+    published, other = bci_runs
+    page = no_script_context.new_page()
+    page.goto(f"{live_server.url}/")
+    page.click("#whatif summary")
+    assert page.locator("#whatif-submit").is_visible()
+    page.locator("#whatif-activity").fill("90")
+    page.click("#whatif-submit")
+    page.wait_for_url("**w.activity=90**")
+    assert page.input_value("#whatif-activity") == "90"
+    expected = {city: (score, rank) for city, score, rank in
+                CityScore.objects.filter(run=other).values_list("city_id", "score", "rank")}
+    computed = _whatif_rows(page)
+    assert set(computed) == set(expected)
+    for city, (score, rank) in expected.items():
+        assert computed[city][0] == pytest.approx(score, abs=1e-9)
+        assert computed[city][1] == rank
+    assert any(text != "＝" for text in page.locator("#whatif-table .w-shift").all_inner_texts())

@@ -11,6 +11,8 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from rankings.models import ScoreRun
 from rankings.presentation.whatif import SERVER, weights_from_shares, whatif_data
@@ -212,3 +214,21 @@ def test_the_endpoint_recomputes_category_weights_exactly_too(client, missing):
     for city, (score, rank) in expected.items():
         assert got[city][0] == pytest.approx(score, abs=1e-9)
         assert got[city][1] == rank
+
+
+def test_the_page_with_weights_costs_one_query_more_then_none(client):
+    whatif_accounts(cities=12, seed=9)
+    scheme = scheme_variant("bci", "bci-v2")
+    run_of(scheme, publish=True)
+    with CaptureQueriesContext(connection) as plain:
+        assert client.get("/", {"scheme": scheme.slug}).status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        client.get("/", {"scheme": scheme.slug})
+    # With weights: the run's accounts, once (one bulk read); then they come from the cache.
+    with CaptureQueriesContext(connection) as first:
+        assert "rows" in client.get("/", {"scheme": scheme.slug, "w": "activity:70"}).context["whatif"]
+    with CaptureQueriesContext(connection) as later:
+        assert "rows" in client.get("/", {"scheme": scheme.slug, "w": "activity:10"}).context["whatif"]
+    assert len(first) == len(again) + 1
+    assert len(later) == len(again)
+    assert len(plain) >= len(again)
