@@ -31,7 +31,8 @@ def run_whatif(request: HttpRequest, run_id: int) -> JsonResponse:
     except whatif.WeightsError as error:
         return JsonResponse({"error": str(error), "field": whatif.PARAM}, status=400)
     chosen = whatif.weights_from_shares(shares)
-    rows = whatif.whatif_rows(run=run, ranking=city_reads.city_ranking_frame(run=run), weights=chosen)
+    rows = whatif.whatif_rows(ranking=city_reads.city_ranking_frame(run=run),
+                              recomputed=whatif.whatif_recompute(run=run, weights=chosen))
     return JsonResponse({
         "run": run.pk, "mode": mode, "exploration": True, "keys": keys,
         "shares": shares, "weights": chosen, "cities": rows,

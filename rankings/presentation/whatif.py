@@ -23,7 +23,8 @@ Two ways to recompute, both exact (the tests hold them against real score runs w
   an entropy-weighted scheme), then pipeline.city_scores and ranks.competition_rank. The page asks
   for it through a small JSON endpoint (rankings.whatif_views.run_whatif), and, when the page itself
   is requested with ?w= (a shared link, or the explorer's form submitted without JavaScript), the
-  server renders the recomputed table into the page.
+  server renders the recomputed table into the page: in server mode with whatif_recompute, in browser
+  mode with whatif_scores (the script's city-level arithmetic, so such a page reads no account).
 
 Weights: each slider is a share 0–100; the weights used are the shares divided by their sum, as a
 scheme's weights must sum to 1 (all equal when every share is 0). In the URL: ?w=key:share,key:share
@@ -36,6 +37,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Mapping
+from urllib.parse import urlencode
 
 import numpy as np
 import pandas as pd
@@ -78,7 +80,8 @@ def whatif_data(*, run: ScoreRun, ranking: pd.DataFrame, params: Mapping[str, st
     With weights in `params` (?w=, or the form's w.<key>): "given" (the shares) and "rows" (the
     recomputed ranking, rendered by the server into the page), or "error" (why the weights were
     refused). Queries: one in indicator browser mode (the cities' indicators), none in category mode
-    (`ranking` has them), none in server mode; with weights, whatif_recompute's."""
+    (`ranking` has them), none in server mode; with weights in server mode, whatif_recompute's (one,
+    none when the run's accounts are in the cache)."""
     mode, keys, weights, labels = whatif_sliders(run)
     scale = float(run.definition.scale) if mode == INDICATORS_MODE else 1.0
     source = _source(run)
@@ -115,10 +118,17 @@ def whatif_data(*, run: ScoreRun, ranking: pd.DataFrame, params: Mapping[str, st
         else:
             values_shown, weights_shown = given, weights_from_shares(given)
             data["given"] = [given[key] for key in keys]
-            data["rows"] = whatif_rows(run=run, ranking=ranking, weights=weights_shown)
+            # As the page's script would compute them: in browser mode from the city-level numbers
+            # (cheap: no account is read), in server mode from the accounts.
+            recomputed = (whatif_scores(data, weights_shown) if source == BROWSER
+                          else whatif_recompute(run=run, weights=weights_shown))
+            data["rows"] = _page_rows(whatif_rows(ranking=ranking, recomputed=recomputed), run=run)
     # The sliders as the template draws them (the submitted shares, when there are some).
     data["sliders"] = [{"key": key, "label": labels[key], "value": _slider_value(values_shown[key]),
                         "weight": weights_shown[key]} for key in keys]
+    # What the script reads (json_script): not the rows and sliders the template draws.
+    data["script"] = {name: value for name, value in data.items() if name not in ("rows", "sliders")}
+    data["script"]["rendered"] = "rows" in data
     return data
 
 
@@ -165,11 +175,10 @@ def whatif_recompute(*, run: ScoreRun, weights: dict[str, float]) -> pd.DataFram
     return pd.DataFrame({"score": scores, "rank": competition_rank(scores)}).rename_axis("city_id")
 
 
-def whatif_rows(*, run: ScoreRun, ranking: pd.DataFrame, weights: dict[str, float]) -> list[dict[str, object]]:
-    """whatif_recompute's ranking as rows for the page and the endpoint, by new rank (then published
-    rank, then name): id, name, score, rank, published_rank, shift (published − new: up is positive) and
-    places (how many places it moved)."""
-    recomputed = whatif_recompute(run=run, weights=weights)
+def whatif_rows(*, ranking: pd.DataFrame, recomputed: pd.DataFrame) -> list[dict[str, object]]:
+    """A recomputed ranking (whatif_recompute or whatif_scores: index city id, score, rank) as rows for
+    the page and the endpoint, by new rank (then published rank, then name): id, name, score, rank,
+    published_rank, shift (published − new: up is positive) and places (how many places it moved)."""
     cities = (ranking[[reads.CITY_ID, reads.CITY, reads.CITY_EN, reads.RANK]].set_index(reads.CITY_ID)
               .rename(columns={reads.RANK: "published"}))
     joined = cities.join(recomputed.rename(columns={"rank": "new"}), how="inner").sort_values(
@@ -180,6 +189,16 @@ def whatif_rows(*, run: ScoreRun, ranking: pd.DataFrame, weights: dict[str, floa
          "shift": int(row["published"]) - int(row["new"]), "places": abs(int(row["published"]) - int(row["new"]))}
         for city_id, row in joined.iterrows()
     ]
+
+
+def _page_rows(rows: list[dict[str, object]], *, run: ScoreRun) -> list[dict[str, object]]:
+    """The rows as the template draws them, with what would cost a template tag per row made once here
+    (337 rows: the url tag and localized numbers took most of the page's time): each city's link and
+    its score as the script shows it (two decimals, thousands grouped, as Intl.NumberFormat does in both
+    languages)."""
+    prefix = reverse("city_detail", args=[0]).removesuffix("0/")
+    query = urlencode({"scheme": run.scheme.slug, "period": run.period_label})
+    return [{**row, "href": f"{prefix}{row['id']}/?{query}", "score_text": f"{row['score']:,.2f}"} for row in rows]
 
 
 def whatif_sliders(run: ScoreRun) -> tuple[str, list[str], dict[str, float], dict[str, str]]:

@@ -174,7 +174,7 @@
     if (!server) {
       render(rank(scores(w)), w);
       root.dataset.ready = "true";
-    } else if (first && data.rows && data.given && data.given.join(",") === values.join(",")) {
+    } else if (first && data.rendered && data.given && data.given.join(",") === values.join(",")) {
       showWeights(w);  // the server rendered this ranking into the page already
       root.dataset.ready = "true";
     } else if (isPublished(values)) {

@@ -195,7 +195,8 @@ def test_a_runs_page_has_the_explorer_too_and_renders_its_weights(client):
     shares = client.get(f"/rankings/{draft.pk}/", {"w": "activity:60"}).context["whatif"]
     endpoint = client.get(f"/rankings/{draft.pk}/whatif/", {"w": "activity:60"}).json()["cities"]
     assert shares["given"] == [60, 80]
-    assert shares["rows"] == endpoint
+    assert [{key: row[key] for key in endpoint[0]} for row in shares["rows"]] == endpoint
+    assert shares["rows"][0]["href"] == f"/cities/{endpoint[0]['id']}/?scheme=bci&period=2012-03"
 
 
 @pytest.mark.parametrize("missing", ["zero", "renormalize"])
@@ -232,3 +233,22 @@ def test_the_page_with_weights_costs_one_query_more_then_none(client):
     assert len(first) == len(again) + 1
     assert len(later) == len(again)
     assert len(plain) >= len(again)
+
+
+def test_a_browser_mode_page_with_weights_renders_them_without_reading_accounts(client):
+    whatif_accounts(cities=9, seed=7)
+    shares = {"police": 40, "traffic": 5, "press": 30, "youth": 0, "tourism": 25}
+    scheme = scheme_variant("base", "shifan-2012")
+    run_of(scheme, publish=True)
+    other = run_of(scheme_variant("other", "shifan-2012", category_weights=weights_from_shares(shares)))
+    client.get("/", {"scheme": scheme.slug})
+    with CaptureQueriesContext(connection) as plain:
+        client.get("/", {"scheme": scheme.slug})
+    with CaptureQueriesContext(connection) as weighted:
+        response = client.get("/", {"scheme": scheme.slug, "w": query(shares)})
+    assert len(weighted) == len(plain)  # the city-level arithmetic of the page's script: no account read
+    assert response.context["whatif"]["source"] == "browser"
+    rows = {row["id"]: (row["score"], row["rank"]) for row in response.context["whatif"]["rows"]}
+    for city, (score, rank) in published_scores(other).items():
+        assert rows[city][0] == pytest.approx(score, abs=1e-9)
+        assert rows[city][1] == rank
