@@ -1,12 +1,13 @@
 from django.urls import include, path
 
-from rankings import pages, views
+from rankings import pages, views, whatif_views
 
 ranking_patterns = [
     path("runs/", views.run_list, name="run_list"),
     path("runs/start/", views.run_start, name="run_start"),
     path("<int:run_id>/", views.run_detail, name="run_detail"),
     path("<int:run_id>/publish/", views.run_publish, name="run_publish"),
+    path("<int:run_id>/whatif/", whatif_views.run_whatif, name="run_whatif"),
 ]
 
 urlpatterns = [

@@ -112,7 +112,7 @@ def _home_context(request: HttpRequest) -> dict[str, object]:
         "keep_body": bool(choice.ranking and pagecache.keepable(choice.ranking.run) and not notices
                           and not table.notices),
         "table": table,
-        "whatif": whatif.whatif_data(run=table.run, ranking=table.ranking) if table and table.total else None,
+        "whatif": whatif.whatif_data(run=table.run, ranking=table.ranking, params=request.GET) if table and table.total else None,
         "chart": _table_chart(table) if table and len(table.frame) else "",
         "chart_cities": min(len(table.frame), charts.CHART_CITIES) if table else 0,
     }
@@ -148,6 +148,7 @@ def run_detail(request: HttpRequest, run_id: int) -> HttpResponse:
         "method": run_method_get(run=run),
         "chart": _table_chart(table) if shown else "",
         "distribution": charts.table_distribution_html(table) if shown > 1 else "",
+        "whatif": whatif.whatif_data(run=run, ranking=table.ranking, params=request.GET) if table and table.total else None,
         "chart_cities": min(shown, charts.CHART_CITIES),
         "category": category,
         "accounts": accounts.get_page(request.GET.get("page")) if category else None,

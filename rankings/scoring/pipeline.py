@@ -148,7 +148,9 @@ def city_scores(composites: pd.Series, accounts: pd.DataFrame, scheme: Scheme) -
     """City scores from account composites (steps 5 and 6 without the rest), for repeated runs such as
     the Monte Carlo: accounts has CITY_ID and CATEGORY on the composites' index. Indexed by CITY_ID."""
     frame = accounts[[CITY_ID, CATEGORY]].assign(**{COMPOSITE: composites})
-    return _cities(frame, _city_categories(frame, scheme), scheme)[SCORE]
+    # Without category weights the city score aggregates the accounts at once: no (city, category) rows.
+    categories = _city_categories(frame, scheme) if scheme.category_weights is not None else None
+    return _cities(frame, categories, scheme)[SCORE]
 
 
 def _expression(indicator: Indicator, scheme: Scheme) -> Expression:
@@ -191,8 +193,11 @@ def _city_categories(accounts: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
     return frame[[CITY_ID, CATEGORY, SCORE, ACCOUNTS]]
 
 
-def _cities(accounts: pd.DataFrame, city_categories: pd.DataFrame, scheme: Scheme) -> pd.DataFrame:
+def _cities(accounts: pd.DataFrame, city_categories: pd.DataFrame | None, scheme: Scheme) -> pd.DataFrame:
+    """city_categories: _city_categories' rows; only read (and then needed) with category weights."""
     if scheme.category_weights is not None:
+        if city_categories is None:
+            raise ValueError("a scheme with category weights needs its (city, category) rows")
         scores = combine_categories(city_categories, scheme.category_weights, missing=scheme.missing_category)
         counted = city_categories[counts_for_city(city_categories[CATEGORY], scheme.category_weights)]
         counts = counted.groupby(CITY_ID, sort=True)[ACCOUNTS].sum().reindex(scores.index, fill_value=0)

@@ -1,7 +1,11 @@
 /* The what-if weight explorer (rankings/presentation/whatif.py explains the arithmetic, and holds the
-   same steps in Python for the tests): sliders set the weights, the city ranking is recomputed from the
-   stored scores in the browser, each city's shift against the published rank is shown, and the weights
-   go into the URL (?w=key:share,…) so that a view can be shared. An exploration, not the ranking. */
+   same steps in Python for the tests): sliders set the weights, the city ranking is recomputed, each
+   city's shift against the published rank is shown, and the weights go into the URL
+   (?w=key:share,…) so that a view can be shared. An exploration, not the ranking.
+   data.source "browser": recomputed here from the stored city-level scores the page carries.
+   data.source "server": the scheme picks or multiplies accounts, so the ranking is asked of the server
+   (data.endpoint, debounced; only the latest answer is shown). Without JavaScript the sliders are a
+   form the server answers (whatif.rows). */
 (function () {
   "use strict";
   var root = document.getElementById("whatif");
@@ -9,13 +13,20 @@
   if (!root || !source) { return; }
   var data = JSON.parse(source.textContent);
   if (!data.keys) { return; }
+  var DELAY_MS = 150;
+  var server = data.source === "server";
   var sliders = Array.prototype.slice.call(root.querySelectorAll("input[type=range][data-key]"));
-  var body = root.querySelector("tbody");
+  var body = root.querySelector("#whatif-table tbody");
   var shown = root.querySelector("[data-whatif-weights]");
+  var errorBox = root.querySelector("#whatif-error");
+  var form = root.querySelector("#whatif-form");
   var lang = document.documentElement.lang || "zh-hans";
   var scoreFormat = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   var weightFormat = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
   var template = root.querySelector("template");
+  var byId = {};
+  data.cities.forEach(function (city) { byId[city.id] = city; });
+  var timer = null, sequence = 0;
 
   function shares() {
     return sliders.map(function (slider) { return Number(slider.value); });
@@ -73,18 +84,34 @@
       rows.appendChild(tr);
     });
     body.replaceChildren(rows);
+    showWeights(w);
+  }
+
+  function showWeights(w) {
     sliders.forEach(function (slider, k) {
       root.querySelector("[data-weight-of='" + slider.dataset.key + "']").textContent = weightFormat.format(w[k]);
     });
     if (shown) { shown.dataset.weights = w.join(","); }
   }
 
+  function showError(text) {
+    if (!errorBox) { return; }
+    errorBox.textContent = text;
+    errorBox.hidden = !text;
+  }
+
+  function param(values) {
+    return data.keys.map(function (key, k) { return key + ":" + values[k]; }).join(",");
+  }
+
+  function isPublished(values) {
+    return data.shares.join(",") === values.join(",");
+  }
+
   function toUrl(values) {
     var url = new URL(window.location.href);
-    var published = data.shares.join(",") === values.join(",");
-    if (published) { url.searchParams.delete("w"); } else {
-      url.searchParams.set("w", data.keys.map(function (key, k) { return key + ":" + values[k]; }).join(","));
-    }
+    data.keys.forEach(function (key) { url.searchParams.delete("w." + key); });
+    if (isPublished(values)) { url.searchParams.delete("w"); } else { url.searchParams.set("w", param(values)); }
     window.history.replaceState(null, "", url.toString());
   }
 
@@ -103,23 +130,78 @@
     return true;
   }
 
-  function update(writeUrl) {
+  function published() {
+    // The published ranking itself (the page's ranks and scores), by rank.
+    return data.cities.map(function (city) { return { city: city, score: city.score, rank: city.rank }; })
+      .sort(function (a, b) { return a.rank - b.rank; });
+  }
+
+  function ask(values, w) {
+    // Server mode: the latest slider values, after a pause, through the endpoint.
+    window.clearTimeout(timer);
+    root.dataset.ready = "false";
+    timer = window.setTimeout(function () {
+      var mine = ++sequence;
+      var url = new URL(data.endpoint, window.location.href);
+      url.searchParams.set("w", param(values));
+      fetch(url.toString(), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (response) {
+          return response.json().then(function (answer) { return { ok: response.ok, answer: answer }; });
+        })
+        .then(function (result) {
+          if (mine !== sequence) { return; }
+          if (!result.ok) { throw new Error(result.answer.error || data.failed); }
+          showError("");
+          render(result.answer.cities.map(function (row) {
+            var city = byId[row.id] || { id: row.id, name: row.name, rank: row.published_rank };
+            return { city: city, score: row.score, rank: row.rank };
+          }), w);
+          root.dataset.ready = "true";
+        })
+        .catch(function (error) {
+          if (mine !== sequence) { return; }
+          showError(error && error.message ? error.message : data.failed);
+          root.dataset.ready = "true";
+        });
+    }, DELAY_MS);
+  }
+
+  function update(writeUrl, first) {
     var values = shares();
     sliders.forEach(function (slider) { slider.setAttribute("aria-valuetext", slider.value); });
     var w = weights(values);
-    render(rank(scores(w)), w);
     if (writeUrl) { toUrl(values); }
-    root.dataset.ready = "true";
+    if (!server) {
+      render(rank(scores(w)), w);
+      root.dataset.ready = "true";
+    } else if (first && data.rendered && data.given && data.given.join(",") === values.join(",")) {
+      showWeights(w);  // the server rendered this ranking into the page already
+      root.dataset.ready = "true";
+    } else if (isPublished(values)) {
+      window.clearTimeout(timer);
+      sequence++;
+      render(published(), data.weights);
+      root.dataset.ready = "true";
+    } else {
+      ask(values, w);
+    }
   }
 
-  sliders.forEach(function (slider) { slider.addEventListener("input", function () { update(true); }); });
+  sliders.forEach(function (slider) {
+    slider.addEventListener("input", function () { showError(""); update(true, false); });
+  });
+  if (form) { form.addEventListener("submit", function (event) { event.preventDefault(); update(true, false); }); }
+  var submit = root.querySelector("#whatif-submit");
+  if (submit) { submit.hidden = true; }
   var reset = root.querySelector("#whatif-reset");
   if (reset) {
+    reset.hidden = false;
     reset.addEventListener("click", function () {
+      showError("");
       sliders.forEach(function (slider, k) { slider.value = data.shares[k]; });
-      update(true);
+      update(true, false);
     });
   }
   if (fromUrl()) { root.open = true; }
-  update(false);
+  update(false, true);
 })();

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 from rankings import services
 from rankings.models import CityScore
 from rankings.presentation.whatif import weights_from_shares
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.rankings.test_whatif import run_of, scheme_variant, whatif_accounts
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -77,3 +79,115 @@ def test_the_explorer_recomputes_what_a_run_with_those_weights_publishes(live_se
     assert page.input_value("#whatif-youth") == "100"
     assert _whatif_rows(page) == moved
     assert errors == []
+
+
+BCI_SHARES = {"activity": 90, "spread": 80}  # published: 20 and 80
+
+
+@pytest.fixture
+def bci_runs():
+    """A published run of bci-v2 (top3_mean: the server recomputes it), and a real run of the same
+    scheme with the explorer's weights as manual weights."""
+    for path in sorted((Path(settings.BASE_DIR) / "rankings" / "builtin_schemes").glob("*.yaml")):
+        services.scheme_load_file(path=path, make_default=path.stem == "shifan-2012")
+    whatif_accounts(cities=12, seed=11)
+    base = scheme_variant("bci", "bci-v2")
+    base.is_default = True
+    type(base).objects.exclude(pk=base.pk).update(is_default=False)
+    base.save()
+    published = run_of(base, publish=True)
+    weights = weights_from_shares(BCI_SHARES)
+    document = dict(published.document)
+    indicators = [{**indicator, "weight": weights[indicator["key"]]} for indicator in document["indicators"]]
+    other = run_of(scheme_variant("bci-other", "bci-v2", indicators=indicators))
+    return published, other
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1366, "height": 900}, {"width": 390, "height": 844}],
+                         ids=["1366px", "390px"])
+def test_on_a_bci_scheme_the_server_recomputes_as_the_sliders_move(live_server, browser_context, bci_runs,
+                                                                    viewport):
+    published, other = bci_runs
+    page = browser_context.new_page()
+    page.set_viewport_size(viewport)
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url) if "/whatif/" in request.url else None)
+
+    page.goto(f"{live_server.url}/")
+    page.locator("#whatif[data-ready=true]").wait_for(state="attached")
+    page.click("#whatif summary")
+    assert "服务器" in page.inner_text("#whatif-label")  # labelled: an exploration, computed on the server
+    assert page.locator("#whatif-submit").is_hidden()  # the form's button is for pages without JavaScript
+    # The published weights: the published ranking, every shift ＝, and nothing asked of the server.
+    assert set(page.locator("#whatif-table .w-shift").all_inner_texts()) == {"＝"}
+    assert asked == []
+
+    # A slider moves: the server is asked (once the slider rests), ranks shift, the URL follows.
+    page.locator("#whatif-activity").fill("90")
+    page.locator("#whatif[data-ready=true]").wait_for(state="attached")
+    assert asked and all(f"/rankings/{published.pk}/whatif/" in url for url in asked)
+    assert "activity%3A90" in page.url or "activity:90" in page.url
+    assert any(text != "＝" for text in page.locator("#whatif-table .w-shift").all_inner_texts())
+    expected = {city: (score, rank) for city, score, rank in
+                CityScore.objects.filter(run=other).values_list("city_id", "score", "rank")}
+    computed = _whatif_rows(page)
+    assert set(computed) == set(expected)
+    for city, (score, rank) in expected.items():
+        assert computed[city][0] == pytest.approx(score, abs=1e-9)
+        assert computed[city][1] == rank
+
+    # The URL, reloaded: the same weights and ranks (rendered by the server into the page).
+    page.goto(page.url)
+    page.locator("#whatif[data-ready=true]").wait_for(state="attached")
+    assert page.locator("#whatif").get_attribute("open") is not None
+    assert page.input_value("#whatif-activity") == "90"
+    assert _whatif_rows(page) == computed
+
+    # Back to the published weights.
+    page.click("#whatif-reset")
+    page.locator("#whatif[data-ready=true]").wait_for(state="attached")
+    assert "w=" not in page.url
+    assert set(page.locator("#whatif-table .w-shift").all_inner_texts()) == {"＝"}
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert errors == []
+
+
+@pytest.fixture
+def no_script_context(tmp_path, monkeypatch):
+    """The browser of tests/browser/conftest.py with JavaScript turned off."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path / "chromium-profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, locale="zh-CN",
+            viewport={"width": 390, "height": 844}, java_script_enabled=False)
+        context.set_default_timeout(15_000)
+        try:
+            yield context
+        finally:
+            context.close()
+            connections.close_all()
+
+
+def test_without_javascript_the_form_asks_the_server_for_the_ranking(live_server, no_script_context, bci_runs):
+    published, other = bci_runs
+    page = no_script_context.new_page()
+    page.goto(f"{live_server.url}/")
+    page.click("#whatif summary")
+    assert page.locator("#whatif-submit").is_visible()
+    page.locator("#whatif-activity").fill("90")
+    page.click("#whatif-submit")
+    page.wait_for_url("**w.activity=90**")
+    assert page.input_value("#whatif-activity") == "90"
+    expected = {city: (score, rank) for city, score, rank in
+                CityScore.objects.filter(run=other).values_list("city_id", "score", "rank")}
+    computed = _whatif_rows(page)
+    assert set(computed) == set(expected)
+    for city, (score, rank) in expected.items():
+        assert computed[city][0] == pytest.approx(score, abs=1e-9)
+        assert computed[city][1] == rank
+    assert any(text != "＝" for text in page.locator("#whatif-table .w-shift").all_inner_texts())

@@ -101,13 +101,6 @@ def test_indicator_weights_recompute_a_mean_scheme_without_categories():
         assert recomputed.loc[city, "rank"] == rank
 
 
-def test_a_scheme_that_picks_its_best_accounts_says_the_explorer_is_unavailable():
-    whatif_accounts(cities=3)
-    run = run_of(scheme_variant("bci", "bci-v1"))
-    data = whatif_data(run=run, ranking=reads.city_ranking_frame(run=run))
-    assert "top3_mean" in data["unavailable"]
-
-
 def test_shares_become_weights_summing_to_one():
     assert weights_from_shares({"a": 30, "b": 10}) == {"a": 0.75, "b": 0.25}
     assert weights_from_shares({"a": 0, "b": 0}) == {"a": 0.5, "b": 0.5}
