@@ -58,6 +58,7 @@ class RunChoice:
     periods: list[str]
     run: ScoreRun | None
     notices: list[str] = field(default_factory=list)
+    runs: list[ScoreRun] = field(default_factory=list)  # the scheme's published runs, latest period first
 
     @property
     def query(self) -> str:
@@ -92,7 +93,7 @@ def run_choice_get(params: QueryDict) -> RunChoice:
                            % {"value": _echo(period_text), "latest": run.period_label})
         run = chosen or run
     periods = list(dict.fromkeys(item.period_label for item in runs))
-    return RunChoice(schemes=schemes, scheme=scheme, periods=periods, run=run, notices=notices)
+    return RunChoice(schemes=schemes, scheme=scheme, periods=periods, run=run, notices=notices, runs=runs)
 
 
 # --- the city page ----------------------------------------------------------------------------------------
@@ -369,11 +370,12 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
     account = account_reads.account_get(account_id=account_id)
     if account is None:
         raise Http404(_("There is no account #%(id)s.") % {"id": account_id})
+
     def context() -> dict[str, object]:
         choice = run_choice_get(request.GET)
         metrics = account_reads.account_metrics_frame(account_id=account.pk)
         labels = {column: str(label) for column, label in METRIC_LABELS.items()}
-        history = (account_reads.account_history_frame(account_id=account.pk, scheme=choice.scheme)
+        history = (account_reads.account_history_frame(account_id=account.pk, scheme=choice.scheme, runs=choice.runs)
                    if choice.scheme else pd.DataFrame())
         shown: dict[str, object] = {
             "account": account, "choice": choice, "city_label": city_name(account.city.name, account.city.name_en),

@@ -56,13 +56,16 @@ def _category_leaderboard_frame(*, run: ScoreRun, category: str, province: str |
     return frame
 
 
-def account_history_frame(*, account_id: int, scheme: ScoringScheme) -> pd.DataFrame:
+def account_history_frame(*, account_id: int, scheme: ScoringScheme,
+                          runs: list[ScoreRun] | None = None) -> pd.DataFrame:
     """The account's score and rank in category in every published run of `scheme`, oldest period
     first: HISTORY_COLUMNS, then raw__<key> and <key> (normalised) for each indicator key of the
-    runs' documents, and the flags. Two queries (the runs, the scores) and the size of each run's
-    category (cities.category_sizes_of_runs: kept in the cache for published runs, else one query)."""
-    runs = list(ScoreRun.objects.filter(scheme=scheme, is_published=True)
-                .only("id", "is_published", "stage", "finished_at", "published_at"))
+    runs' documents, and the flags. Two queries (the runs, unless the caller has read them: `runs`,
+    the scheme's published runs; the scores) and the size of each run's category
+    (cities.category_sizes_of_runs: kept in the cache for published runs, else one query)."""
+    if runs is None:
+        runs = list(ScoreRun.objects.filter(scheme=scheme, is_published=True)
+                    .only("id", "is_published", "stage", "finished_at", "published_at"))
     # Through the run ids, so that the unique (run, account) index finds each row.
     rows = list(AccountScore.objects.filter(run_id__in=[run.pk for run in runs], account_id=account_id)
                 .order_by("run__period_start", "run__period_end")
