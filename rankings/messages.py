@@ -34,6 +34,7 @@ MESSAGES = {
     'group_needs_category_weights': _('group_by_category needs category_weights: scores normalised within each category can only be combined into a city score by category weights'),
     'geometric_needs_positive': _('geometric aggregation multiplies indicator scores, so they must be 0 or more; normalize %(value)s can give negative scores (use minmax, rank or distance_to_max)'),
     'reserved_metric': _('%(value)s is the name of a built-in metric; a custom metric needs another name'),
+    'bad_custom_metric': _('must be a metric name, or a mapping such as {name: videos, kind: latest} (kind: sum or latest)'),
     'empty': _('the expression is empty'),
     'too_long': _('the expression has %(length)s characters; at most %(limit)s are allowed'),
     'too_deep': _('the expression is nested %(depth)s levels deep; at most %(limit)s are allowed'),

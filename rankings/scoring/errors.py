@@ -44,6 +44,9 @@ PROBLEM_CODES: dict[str, str] = {
         "%(value)s can give negative scores (use minmax, rank or distance_to_max)"
     ),
     "reserved_metric": "%(value)s is the name of a built-in metric; a custom metric needs another name",
+    "bad_custom_metric": (
+        "must be a metric name, or a mapping such as {name: videos, kind: latest} (kind: sum or latest)"
+    ),
     # Expressions.
     "empty": "the expression is empty",
     "too_long": "the expression has %(length)s characters; at most %(limit)s are allowed",
