@@ -40,7 +40,7 @@ MESSAGES = {
     'too_deep': _('the expression is nested %(depth)s levels deep; at most %(limit)s are allowed'),
     'syntax': _('the expression is not valid arithmetic: %(detail)s (at character %(offset)s)'),
     'not_allowed': _('%(text)s is not allowed: expressions use numbers, metric names, + - * / **, parentheses and the functions %(functions)s'),
-    'unknown_name': _('unknown name %(name)s; the metrics are %(allowed)s. To read another column of the imported data (a custom metric), declare its name under custom_metrics first, e.g. custom_metrics: [%(name)s]'),
+    'unknown_name': _('unknown name %(name)s; the metrics are %(allowed)s. To read another imported column (a custom metric), declare it under custom_metrics first, e.g. custom_metrics: [%(name)s]'),
     'unknown_function': _('unknown function %(name)s(); the functions are %(functions)s'),
     'arity': _('%(name)s() takes %(expected)s argument(s) but was given %(given)s'),
     'arity_at_least': _('%(name)s() takes at least %(expected)s arguments but was given %(given)s'),

@@ -57,8 +57,8 @@ PROBLEM_CODES: dict[str, str] = {
         "functions %(functions)s"
     ),
     "unknown_name": (
-        "unknown name %(name)s; the metrics are %(allowed)s. To read another column of the imported data "
-        "(a custom metric), declare its name under custom_metrics first, e.g. custom_metrics: [%(name)s]"
+        "unknown name %(name)s; the metrics are %(allowed)s. To read another imported column (a custom "
+        "metric), declare it under custom_metrics first, e.g. custom_metrics: [%(name)s]"
     ),
     "unknown_function": "unknown function %(name)s(); the functions are %(functions)s",
     "arity": "%(name)s() takes %(expected)s argument(s) but was given %(given)s",
