@@ -100,10 +100,13 @@ def test_the_database_aggregate_equals_the_pandas_totals(varied, latest):
 @pytest.mark.postgres
 def test_the_database_aggregate_of_an_empty_period_is_an_empty_frame_of_the_same_columns(varied):
     period = parse_period("2015")
-    in_pandas = selectors.period_totals_read(period=period, custom_metrics=["videos"], in_database=False)
-    in_database = selectors.period_totals_read(period=period, custom_metrics=["videos"], in_database=True)
+    in_pandas = selectors.period_totals_read(period=period, custom_metrics=["videos", "absent"],
+                                             latest_metrics=["absent"], in_database=False)
+    in_database = selectors.period_totals_read(period=period, custom_metrics=["videos", "absent"],
+                                               latest_metrics=["absent"], in_database=True)
 
     assert list(in_database.totals.columns) == list(in_pandas.totals.columns)
+    assert in_pandas.totals.empty and "days_covered" in in_pandas.totals.columns
     assert in_database.totals.empty and in_database.snapshots == 0
 
 
