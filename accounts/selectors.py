@@ -184,20 +184,23 @@ def snapshots_frame(*, period_start: date, period_end: date, custom_metrics: Seq
 # --- Period totals in the database (PostgreSQL) ---------------------------------------------------------
 SNAPSHOT_TOTALS_COLUMNS = (
     "account_id", "city_id", "category", *SNAPSHOT_COUNT_FIELDS, *SNAPSHOT_OPTIONAL_COUNT_FIELDS,
-    "last_post_on", "snapshots",
+    "last_post_on", "snapshots", "days_covered",
 )
 # The categories travel as their position in this tuple (a small integer), never as text per row.
 ACCOUNT_CATEGORIES = tuple(GovAccount.Category.values)
 
 
-def snapshot_totals_frame(*, period_start: date, period_end: date, custom_metrics: Sequence[str] = ()) -> pd.DataFrame:
+def snapshot_totals_frame(*, period_start: date, period_end: date, custom_metrics: Sequence[str] = (),
+                          latest_metrics: Sequence[str] = ()) -> pd.DataFrame:
     """PostgreSQL only: each account's totals over the snapshots lying inside [period_start, period_end],
     computed by one GROUP BY in the database and copied out (COPY … TO STDOUT) as one row per account.
 
     Same rows and rules as rankings.scoring.inputs.period_totals over snapshots_frame (tested equal):
     fans of the latest snapshot (greatest period_end, then greatest period_start), the other counts summed
-    (int64), the optional counts and custom metrics summed (float64, NaN when every snapshot lacks them),
-    last_post_on the latest (datetime64[s], NaT unknown), snapshots = how many were counted, category as
+    (int64), the optional counts and custom metrics summed (float64, NaN when every snapshot lacks them)
+    except latest_metrics (of custom_metrics: the value of the latest snapshot that has one, NaN if none),
+    last_post_on the latest (datetime64[s], NaT unknown), snapshots = how many were counted, days_covered
+    = their days added up (period_end - period_start + 1 each; overlapping snapshots both count), category as
     a pandas Categorical of ACCOUNT_CATEGORIES. Indexed by account_id, sorted; no `days` column (the
     caller knows the period). The snapshot table is aggregated alone (PostgreSQL may do it in parallel
     workers), then joined to the accounts for city and category.
@@ -209,16 +212,31 @@ def snapshot_totals_frame(*, period_start: date, period_end: date, custom_metric
     latest_fans = (f"(max(ARRAY[(period_end - {epoch})::int8, (period_start - {epoch})::int8, fans]))[3]")
     summed = [f"sum({name})::int8 AS {name}" for name in SNAPSHOT_COUNT_FIELDS if name != "fans"]
     optional = [f"sum({name})::float8 AS {name}" for name in SNAPSHOT_OPTIONAL_COUNT_FIELDS]
-    custom = [f'sum((custom_metrics ->> %s)::float8) AS "custom_{n}"' for n in range(len(custom_metrics))]
+    unknown = [name for name in latest_metrics if name not in custom_metrics]
+    if unknown:
+        raise ValueError(f"latest_metrics must be among custom_metrics: {', '.join(unknown)}")
+    custom, params = [], []
+    for n, name in enumerate(custom_metrics):
+        value = "(custom_metrics ->> %s)::float8"
+        if name in latest_metrics:
+            # The same array pattern as fans, over the snapshots that carry the metric (a NULL would
+            # sort above every number). Whole days since 1970 are exact in float8.
+            custom.append(f"(max(ARRAY[(period_end - {epoch})::float8, (period_start - {epoch})::float8, {value}])"
+                          f' FILTER (WHERE {value} IS NOT NULL))[3] AS "custom_{n}"')
+            params += [name, name]
+        else:
+            custom.append(f'sum({value}) AS "custom_{n}"')
+            params.append(name)
     inner = ", ".join([
         "account_id", f"{latest_fans} AS fans", *summed, *optional,
-        f"max(last_post_on) - {epoch} AS last_post_on", "count(*) AS snapshots", *custom,
+        f"max(last_post_on) - {epoch} AS last_post_on", "count(*) AS snapshots",
+        "sum(period_end - period_start + 1)::int8 AS days_covered", *custom,
     ])
     categories = ", ".join(f"'{name}'" for name in ACCOUNT_CATEGORIES)
     outer = ", ".join([
         "t.account_id", "a.city_id", f"array_position(ARRAY[{categories}]::varchar[], a.category) - 1",
         *(f"t.{name}" for name in (*SNAPSHOT_COUNT_FIELDS, *SNAPSHOT_OPTIONAL_COUNT_FIELDS, "last_post_on",
-                                   "snapshots")),
+                                   "snapshots", "days_covered")),
         *(f't."custom_{n}"' for n in range(len(custom_metrics))),
     ])
     sql = (
@@ -227,10 +245,10 @@ def snapshot_totals_frame(*, period_start: date, period_end: date, custom_metric
         f"JOIN {GovAccount._meta.db_table} a ON a.id = t.account_id"
     )
     names = [*SNAPSHOT_TOTALS_COLUMNS, *custom_metrics]
-    dtypes = {name: "int64" for name in ("account_id", "city_id", *SNAPSHOT_COUNT_FIELDS, "snapshots")}
+    dtypes = {name: "int64" for name in ("account_id", "city_id", *SNAPSHOT_COUNT_FIELDS, "snapshots", "days_covered")}
     dtypes |= dict.fromkeys((*SNAPSHOT_OPTIONAL_COUNT_FIELDS, "last_post_on", *custom_metrics), "float64")
     dtypes["category"] = "float64"  # NULL (-1 never happens: an unknown category is NULL) stays visible
-    totals = query_frame(sql, [*custom_metrics, period_start, period_end], columns=names, dtypes=dtypes)
+    totals = query_frame(sql, [*params, period_start, period_end], columns=names, dtypes=dtypes)
     codes = totals["category"].fillna(-1).to_numpy(dtype="int64")
     totals["category"] = pd.Categorical.from_codes(codes, categories=list(ACCOUNT_CATEGORIES))
     totals["last_post_on"] = _dates(totals["last_post_on"])

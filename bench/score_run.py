@@ -199,7 +199,7 @@ def _run_phase(arguments: argparse.Namespace) -> dict:
     period = parse_period(_period_text(arguments))
     scheme_row = ScoringScheme.objects.get(slug=arguments.scheme)
     scheme = Scheme.from_document(scheme_row.document)
-    sql, names, dtypes = _totals_sql(period, scheme.custom_metrics)
+    sql, names, dtypes = _totals_sql(period, scheme.custom_metrics, scheme.latest_metrics)
     _floor_tables(scheme)
     floors, runs, rss = [], [], []
     for _repeat in range(arguments.repeats):
@@ -217,7 +217,7 @@ def _run_phase(arguments: argparse.Namespace) -> dict:
     return {"scheme": arguments.scheme, "floors": floors, "runs": runs, "rss_after": rss}
 
 
-def _totals_sql(period, custom_metrics) -> tuple[str, list[str], dict]:
+def _totals_sql(period, custom_metrics, latest_metrics=()) -> tuple[str, list[str], dict]:
     """The exact COPY source snapshot_totals_frame reads (its SELECT, parameters bound), its column names
     and dtypes: captured by calling it with its COPY step replaced, so the floor reads what the run reads."""
     from unittest import mock
@@ -236,7 +236,7 @@ def _totals_sql(period, custom_metrics) -> tuple[str, list[str], dict]:
 
     with mock.patch.object(selectors, "query_frame", capture):
         selectors.snapshot_totals_frame(period_start=period.start, period_end=period.end,
-                                        custom_metrics=list(custom_metrics))
+                                        custom_metrics=list(custom_metrics), latest_metrics=list(latest_metrics))
     return captured["sql"], captured["names"], captured["dtypes"]
 
 
@@ -489,7 +489,8 @@ def _uncertainty_phase(arguments: argparse.Namespace) -> dict:
     # The stage's parts, on the same input.
     scheme = Scheme.from_document(run.document)
     end = pd.Timestamp(period.end)
-    totals = selectors.period_totals_read(period=period, custom_metrics=list(scheme.custom_metrics)).totals
+    totals = selectors.period_totals_read(period=period, custom_metrics=list(scheme.custom_metrics),
+                                          latest_metrics=list(scheme.latest_metrics)).totals
     scored = score(totals, scheme, period_end=end)
     clock = time.perf_counter()
     inputs = uncertainty_input_build(totals=totals, scheme=scheme, result=scored)

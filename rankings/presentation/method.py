@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import GovAccount
 from rankings.labels import in_language, scheme_name
 from rankings.models import ScoreRun
+from rankings.scoring.columns import LATEST, SUM
 from rankings.scoring.schemes import Indicator, Scheme
 
 # The scheme's settings the method lists, in this order (empty ones are left out).
@@ -46,6 +47,11 @@ SETTING_VALUES = {
     ("aggregation", "geometric"): gettext_lazy("weighted geometric mean"),
     ("weighting", "manual"): gettext_lazy("the scheme's own (manual) weights"),
     ("weighting", "entropy"): gettext_lazy("entropy weights computed from the data"),
+}
+# How each custom metric became a period total (its kind in the scheme document).
+METRIC_KINDS = {
+    SUM: gettext_lazy("summed over the period"),
+    LATEST: gettext_lazy("taken at the latest snapshot that has it"),
 }
 WARNING_REASONS = {
     "division_by_zero": gettext_lazy("division by zero, counted as 0"),
@@ -125,12 +131,22 @@ def _indicator_method(indicator: Indicator, weights: dict[str, dict[str, float]]
 
 
 def _settings(definition: Scheme) -> list[tuple[str, str]]:
-    values = {key: getattr(definition, key) for key in SETTING_KEYS}
+    values = {key: setting_of(definition, key) for key in SETTING_KEYS}
     return [(str(SETTING_LABELS[key]), _setting_value(key, value)) for key, value in values.items()
             if value not in ((), [], None, "")]
 
 
+def setting_of(definition: Scheme, key: str) -> Any:
+    """A setting's value as the method shows and compares it: custom metrics as (name, kind) pairs."""
+    if key == "custom_metrics":
+        return tuple((name, definition.custom_metric_kind(name)) for name in definition.custom_metrics)
+    return getattr(definition, key)
+
+
 def _setting_value(key: str, value: Any) -> str:
+    if key == "custom_metrics" and isinstance(value, tuple):
+        return ", ".join(_("%(name)s (%(kind)s)") % {"name": name, "kind": METRIC_KINDS.get(kind, kind)}
+                         for name, kind in value)
     if isinstance(value, (str, bool, int)) and (key, value) in SETTING_VALUES:
         return str(SETTING_VALUES[(key, value)])
     return _describe(value)

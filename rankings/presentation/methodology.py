@@ -16,7 +16,7 @@ from accounts.models import GovAccount
 from rankings.labels import in_language
 from rankings.models import ScoreRun, ScoringScheme
 from rankings.presentation.city import category_label
-from rankings.presentation.method import SETTING_LABELS, _setting_value, _settings
+from rankings.presentation.method import SETTING_LABELS, _setting_value, _settings, setting_of
 from rankings.scoring.schemes import Scheme
 
 
@@ -124,7 +124,7 @@ def versions_compare(old: Scheme, new: Scheme) -> list[Change]:
             changes.append(Change(_("Category weight: %(category)s") % {"category": category_label(key)},
                                   _fmt(old_weights.get(key)), _fmt(new_weights.get(key))))
     for key, label in SETTING_LABELS.items():
-        a, b = getattr(old, key), getattr(new, key)
+        a, b = setting_of(old, key), setting_of(new, key)
         if a != b:
             changes.append(Change(str(label), _setting_value(key, a), _setting_value(key, b)))
     if old.uncertainty != new.uncertainty:

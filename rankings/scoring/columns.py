@@ -11,7 +11,8 @@ CATEGORY = "category"
 PERIOD_START = "period_start"
 PERIOD_END = "period_end"
 LAST_POST_ON = "last_post_on"
-DAYS = "days"
+DAYS = "days"  # the run period's length, the same for every account
+DAYS_COVERED = "days_covered"  # the days of the period the account's counted snapshots cover
 SNAPSHOTS = "snapshots"
 COMPOSITE = "composite"
 SCORE = "score"
@@ -44,6 +45,12 @@ BUILTIN_METRICS = (
 # Not every monitoring export has these: they may be NaN. Expressions read NaN as 0 (and count it).
 OPTIONAL_METRICS = ("original_reposts", "original_comments")
 REQUIRED_METRICS = tuple(metric for metric in BUILTIN_METRICS if metric not in OPTIONAL_METRICS)
+
+# How a custom metric becomes a period total: summed over the period's snapshots (the default), or the
+# value of the latest snapshot that carries it (like fans, counted at a period's end).
+SUM = "sum"
+LATEST = "latest"
+METRIC_KINDS = (SUM, LATEST)
 
 CATEGORIES = ("police", "traffic", "press", "youth", "tourism", "other")
 

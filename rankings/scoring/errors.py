@@ -44,6 +44,9 @@ PROBLEM_CODES: dict[str, str] = {
         "%(value)s can give negative scores (use minmax, rank or distance_to_max)"
     ),
     "reserved_metric": "%(value)s is the name of a built-in metric; a custom metric needs another name",
+    "bad_custom_metric": (
+        "must be a metric name, or a mapping such as {name: videos, kind: latest} (kind: sum or latest)"
+    ),
     # Expressions.
     "empty": "the expression is empty",
     "too_long": "the expression has %(length)s characters; at most %(limit)s are allowed",
@@ -54,8 +57,8 @@ PROBLEM_CODES: dict[str, str] = {
         "functions %(functions)s"
     ),
     "unknown_name": (
-        "unknown name %(name)s; the metrics are %(allowed)s. To read another column of the imported data "
-        "(a custom metric), declare its name under custom_metrics first, e.g. custom_metrics: [%(name)s]"
+        "unknown name %(name)s; the metrics are %(allowed)s. To read another imported column (a custom "
+        "metric), declare it under custom_metrics first, e.g. custom_metrics: [%(name)s]"
     ),
     "unknown_function": "unknown function %(name)s(); the functions are %(functions)s",
     "arity": "%(name)s() takes %(expected)s argument(s) but was given %(given)s",

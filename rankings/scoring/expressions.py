@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from rankings.scoring.columns import BUILTIN_METRICS, DAYS
+from rankings.scoring.columns import BUILTIN_METRICS, DAYS, DAYS_COVERED
 from rankings.scoring.errors import ExpressionError, Problem
 
 MAX_LENGTH = 500
@@ -97,7 +97,8 @@ class Expression:
 def parse_expression(text: str, *, names: Collection[str] = ()) -> Expression:
     """Parse and check `text`. Raises ExpressionError listing every problem found.
 
-    The expression may read the built-in metrics, "days" (the period's length) and `names` (the
+    The expression may read the built-in metrics, "days" (the period's length, the same for every
+    account), "days_covered" (the days of the period the account's snapshots cover) and `names` (the
     scheme's custom metrics; passing the built-in names as well does no harm).
     """
     if not isinstance(text, str) or not text.strip():
@@ -118,7 +119,7 @@ def parse_expression(text: str, *, names: Collection[str] = ()) -> Expression:
     depth = _depth(tree.body)
     if depth > MAX_DEPTH:
         raise ExpressionError([Problem("", "too_deep", {"depth": depth, "limit": MAX_DEPTH})])
-    compiler = _Compiler(source, frozenset((*BUILTIN_METRICS, DAYS, *names)))
+    compiler = _Compiler(source, frozenset((*BUILTIN_METRICS, DAYS, DAYS_COVERED, *names)))
     root = compiler.number(tree.body)
     if compiler.problems:
         raise ExpressionError(compiler.problems)

@@ -15,8 +15,14 @@ A document (see rankings/builtin_schemes/*.yaml for complete ones):
     aggregation: arithmetic          # arithmetic | geometric
     weighting: manual                # manual | entropy
     scale: 1                         # composite multiplier, > 0
-    custom_metrics: []               # custom metric columns the expressions may read
+    custom_metrics: []               # custom metric columns the expressions may read, e.g.
+                                     # [videos, {name: followers_active, kind: latest}]
     uncertainty: {draws: 1000, spread: 0.25, seed: 2012, normalizations: [minmax, rank]}
+
+A custom metric is a name (its kind is `sum`: totalled over the period's snapshots) or a mapping
+{name: x, kind: sum | latest}; `latest` takes the value of the account's latest snapshot in the period
+that carries it (greatest period end, then greatest start), as fans are. to_document writes a `sum`
+metric as its plain name, so documents written before kinds existed read, and save, unchanged.
 
 Scheme.from_document collects every problem before raising one SchemeError. Weights that do not sum to
 1 are rejected, not silently rescaled: a scheme's author should see the weights the ranking uses.
@@ -37,10 +43,14 @@ from rankings.scoring.columns import (
     CATEGORY,
     CITY_ID,
     DAYS,
+    DAYS_COVERED,
     LAST_POST_ON,
+    LATEST,
+    METRIC_KINDS,
     PERIOD_END,
     PERIOD_START,
     SNAPSHOTS,
+    SUM,
 )
 from rankings.scoring.documents import DocumentReader
 from rankings.scoring.errors import ExpressionError, Problem, SchemeError
@@ -58,7 +68,7 @@ MAX_SEED = 2**32 - 1
 WEIGHTINGS = ("manual", "entropy")
 # Names a custom metric may not take: they already mean something in the totals frame.
 RESERVED_NAMES = frozenset(
-    (*BUILTIN_METRICS, DAYS, SNAPSHOTS, ACCOUNT_ID, CITY_ID, CATEGORY, LAST_POST_ON, PERIOD_START, PERIOD_END)
+    (*BUILTIN_METRICS, DAYS, DAYS_COVERED, SNAPSHOTS, ACCOUNT_ID, CITY_ID, CATEGORY, LAST_POST_ON, PERIOD_START, PERIOD_END)
 )
 
 TOP_LEVEL_KEYS = (
@@ -67,6 +77,7 @@ TOP_LEVEL_KEYS = (
     "uncertainty",
 )
 INDICATOR_KEYS = ("key", "label", "label_en", "expr", "normalize", "weight")
+CUSTOM_METRIC_KEYS = ("name", "kind")
 UNCERTAINTY_KEYS = ("draws", "spread", "seed", "normalizations")
 
 
@@ -113,7 +124,12 @@ class Scheme:
     weighting: str = "manual"
     scale: float = 1.0
     custom_metrics: tuple[str, ...] = ()
+    latest_metrics: tuple[str, ...] = ()  # those of custom_metrics whose kind is latest; the rest are summed
     uncertainty: Uncertainty = field(default_factory=Uncertainty)
+
+    def custom_metric_kind(self, name: str) -> str:
+        """SUM or LATEST: how custom metric `name` becomes a period total."""
+        return LATEST if name in self.latest_metrics else SUM
 
     @property
     def indicator_keys(self) -> tuple[str, ...]:
@@ -150,7 +166,10 @@ class Scheme:
         document.update(
             account_to_city=self.account_to_city, missing_category=self.missing_category,
             aggregation=self.aggregation, weighting=self.weighting, scale=self.scale,
-            custom_metrics=list(self.custom_metrics),
+            custom_metrics=[
+                name if self.custom_metric_kind(name) == SUM else {"name": name, "kind": self.custom_metric_kind(name)}
+                for name in self.custom_metrics
+            ],
             uncertainty={
                 "draws": self.uncertainty.draws,
                 "spread": self.uncertainty.spread,
@@ -197,7 +216,8 @@ class _SchemeReader(DocumentReader):
         description = self.text(document, "description", required=False, limit=MAX_DESCRIPTION_LENGTH)
         description_en = self.text(document, "description_en", required=False, limit=MAX_DESCRIPTION_LENGTH)
         # Read before the indicators: their expressions may use the custom metrics.
-        custom_metrics = self.custom_metrics(document.get("custom_metrics"))
+        custom_kinds = self.custom_metrics(document.get("custom_metrics"))
+        custom_metrics = tuple(custom_kinds)
         scheme = Scheme(
             slug=slug or "",
             name=name or "",
@@ -213,6 +233,7 @@ class _SchemeReader(DocumentReader):
             weighting=self.choice(document, "weighting", WEIGHTINGS, "manual"),
             scale=self.number(document, "scale", default=1.0, positive=True),
             custom_metrics=custom_metrics,
+            latest_metrics=tuple(name for name, kind in custom_kinds.items() if kind == LATEST),
             uncertainty=self.uncertainty(document.get("uncertainty")),
         )
         self.cross_checks(document, scheme)
@@ -232,24 +253,38 @@ class _SchemeReader(DocumentReader):
 
     # The scheme's parts.
 
-    def custom_metrics(self, value: object) -> tuple[str, ...]:
+    def custom_metrics(self, value: object) -> dict[str, str]:
+        """Each custom metric's name and kind, in the document's order. An entry is a name (kind sum) or
+        a mapping {name, kind}."""
         if value is None:
-            return ()
+            return {}
         if not isinstance(value, list):
             self.add("custom_metrics", "not_list")
-            return ()
-        names: list[str] = []
-        for index, name in enumerate(value):
+            return {}
+        kinds: dict[str, str] = {}
+        for index, entry in enumerate(value):
             path = f"custom_metrics[{index}]"
+            name, kind, name_path = entry, SUM, path
+            if isinstance(entry, Mapping):
+                self.unknown_keys(entry, CUSTOM_METRIC_KEYS, path)
+                name_path = f"{path}.name"
+                name = entry.get("name")
+                kind = self.choice(entry, "kind", METRIC_KINDS, SUM, path=f"{path}.kind")
+                if name is None:
+                    self.add(name_path, "required")
+                    continue
+            elif isinstance(entry, list):
+                self.add(path, "bad_custom_metric")
+                continue
             if not isinstance(name, str) or not KEY.fullmatch(name):
-                self.add(path, "bad_key", value=name)
+                self.add(name_path, "bad_key", value=name)
             elif name in RESERVED_NAMES:
-                self.add(path, "reserved_metric", value=name)
-            elif name in names:
-                self.add(path, "duplicate_key", value=name)
+                self.add(name_path, "reserved_metric", value=name)
+            elif name in kinds:
+                self.add(name_path, "duplicate_key", value=name)
             else:
-                names.append(name)
-        return tuple(names)
+                kinds[name] = kind if kind in METRIC_KINDS else SUM  # a wrong kind is reported once, above
+        return kinds
 
     def indicators(
         self, document: Mapping[str, Any], custom_metrics: tuple[str, ...]

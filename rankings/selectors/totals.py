@@ -25,19 +25,20 @@ class PeriodTotals:
     snapshots: int  # how many snapshots were counted
 
 
-def period_totals_read(*, period: Period, custom_metrics: Sequence[str] = (),
+def period_totals_read(*, period: Period, custom_metrics: Sequence[str] = (), latest_metrics: Sequence[str] = (),
                        in_database: bool | None = None) -> PeriodTotals:
     """Each account's totals over the snapshots lying inside `period`. One query.
+    latest_metrics: those of custom_metrics taken at the latest snapshot carrying them (the rest are summed).
     in_database: aggregate in the database (default: on PostgreSQL) or in pandas."""
     start, end = pd.Timestamp(period.start), pd.Timestamp(period.end)
     if in_database is None:
         in_database = connection.vendor == "postgresql"
     if in_database:
         aggregated = snapshot_totals_frame(period_start=period.start, period_end=period.end,
-                                           custom_metrics=list(custom_metrics))
+                                           custom_metrics=list(custom_metrics), latest_metrics=list(latest_metrics))
         totals = period_totals_finish(aggregated, period_start=start, period_end=end)
     else:
         snapshots = snapshots_frame(period_start=period.start, period_end=period.end,
                                     custom_metrics=list(custom_metrics))
-        totals = period_totals(snapshots, period_start=start, period_end=end)
+        totals = period_totals(snapshots, period_start=start, period_end=end, latest_metrics=list(latest_metrics))
     return PeriodTotals(totals=totals, snapshots=int(totals[SNAPSHOTS].sum()))

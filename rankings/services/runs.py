@@ -192,7 +192,8 @@ def _execute(run: ScoreRun, *, subtasks: bool) -> ScoreRun | None:
     timer = _StageTimer(run)
     scheme = Scheme.from_document(run.document)
     with timer.stage(ScoreRun.Stage.READING, progress=5):
-        read = selectors.period_totals_read(period=run.period, custom_metrics=list(scheme.custom_metrics))
+        read = selectors.period_totals_read(period=run.period, custom_metrics=list(scheme.custom_metrics),
+                                           latest_metrics=list(scheme.latest_metrics))
     with timer.stage(ScoreRun.Stage.SCORING, progress=30):
         result = score(read.totals, scheme, period_end=pd.Timestamp(run.period_end))
         fingerprint = _fingerprint(run, read.totals)

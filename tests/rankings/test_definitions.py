@@ -12,6 +12,7 @@ from django.utils import translation
 from core.periods import Period, PeriodKind
 from rankings.models import ScoreRun
 from rankings.presentation.method import run_method_get
+from rankings.presentation.methodology import versions_compare
 from rankings.scoring.aggregate import counts_for_city
 from rankings.scoring.schemes import Scheme, Uncertainty
 from tests.rankings.factories import ScoreRunFactory, scheme_document
@@ -75,3 +76,34 @@ def test_only_a_succeeded_unpublished_run_can_be_published(status, published, pu
 
     assert run.can_be_published is publishable
     assert (run.is_succeeded, run.is_failed) == (status == "succeeded", status == "failed")
+
+
+KINDS_DOCUMENT = scheme_document(
+    custom_metrics=["hotline", {"name": "followers", "kind": "latest"}],
+    indicators=[{"key": "fans", "label": "粉丝量", "expr": "log1p(fans + followers + hotline)",
+                 "normalize": "minmax", "weight": 1}],
+)
+
+
+@pytest.mark.django_db
+def test_the_method_names_each_custom_metric_with_its_kind_in_either_language():
+    run = ScoreRunFactory(document=KINDS_DOCUMENT)
+
+    settings = {}
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            settings[language] = dict(run_method_get(run=run).settings)
+    assert settings["en"]["Custom metrics"] == (
+        "hotline (summed over the period), followers (taken at the latest snapshot that has it)")
+    assert settings["zh-hans"]["自定义指标"] == "hotline（按统计周期累计求和）, followers（取含该指标的最新一期数据快照的值）"
+
+
+def test_a_changed_kind_is_a_change_between_two_versions():
+    old = Scheme.read(KINDS_DOCUMENT)
+    new = Scheme.read({**KINDS_DOCUMENT, "custom_metrics": ["hotline", "followers"]})
+
+    with translation.override("en"):
+        changes = [(change.what, change.before, change.after) for change in versions_compare(old, new)]
+    assert changes == [("Custom metrics",
+                        "hotline (summed over the period), followers (taken at the latest snapshot that has it)",
+                        "hotline (summed over the period), followers (summed over the period)")]

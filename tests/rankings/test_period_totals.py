@@ -68,11 +68,30 @@ def test_the_pandas_totals_follow_the_rules_by_hand(varied):
     assert totals.snapshots == 3 + 2 + 1
 
 
+def test_a_latest_custom_metric_and_the_days_covered_by_hand(varied):
+    """videos at the latest: the police account's March 2.25 (February lacks it; the sum is 3.75); the
+    press account never has it (NaN). Days covered: January to March 31 + 29 + 31 = 91; the press
+    account's April and its 30th overlap, and both count (30 + 1), as their posts do (20); youth: 31."""
+    for in_database in (False, True) if connection.vendor == "postgresql" else (False,):
+        totals = selectors.period_totals_read(period=YEAR, custom_metrics=["videos", "absent"],
+                                              latest_metrics=["videos", "absent"], in_database=in_database).totals
+        police, press, youth = (totals.loc[varied[name].pk] for name in ("police", "press", "youth"))
+
+        assert police["videos"] == 2.25 and np.isnan(press["videos"]) and totals["absent"].isna().all()
+        assert (police["days_covered"], press["days_covered"], youth["days_covered"]) == (91, 31, 31)
+        assert (press["posts"], (totals["days"] == 366).all()) == (20, True)
+        assert totals["days_covered"].dtype == np.int64 and totals["videos"].dtype == np.float64
+
+
 @pytest.mark.postgres
-def test_the_database_aggregate_equals_the_pandas_totals(varied):
-    for period in (YEAR, parse_period("2012-Q1"), parse_period("2012-04"), Period(date(2012, 4, 30), date(2012, 4, 30))):
-        in_pandas = selectors.period_totals_read(period=period, custom_metrics=["videos", "absent"], in_database=False)
-        in_database = selectors.period_totals_read(period=period, custom_metrics=["videos", "absent"], in_database=True)
+@pytest.mark.parametrize("latest", [[], ["videos"], ["videos", "absent"]])
+def test_the_database_aggregate_equals_the_pandas_totals(varied, latest):
+    for period in (YEAR, parse_period("2012-Q1"), parse_period("2012-04"), parse_period("2012-02"),
+                   Period(date(2012, 4, 30), date(2012, 4, 30))):
+        in_pandas = selectors.period_totals_read(period=period, custom_metrics=["videos", "absent"],
+                                                 latest_metrics=latest, in_database=False)
+        in_database = selectors.period_totals_read(period=period, custom_metrics=["videos", "absent"],
+                                                   latest_metrics=latest, in_database=True)
 
         pd.testing.assert_frame_equal(in_database.totals, in_pandas.totals)
         assert in_database.snapshots == in_pandas.snapshots
@@ -81,10 +100,13 @@ def test_the_database_aggregate_equals_the_pandas_totals(varied):
 @pytest.mark.postgres
 def test_the_database_aggregate_of_an_empty_period_is_an_empty_frame_of_the_same_columns(varied):
     period = parse_period("2015")
-    in_pandas = selectors.period_totals_read(period=period, custom_metrics=["videos"], in_database=False)
-    in_database = selectors.period_totals_read(period=period, custom_metrics=["videos"], in_database=True)
+    in_pandas = selectors.period_totals_read(period=period, custom_metrics=["videos", "absent"],
+                                             latest_metrics=["absent"], in_database=False)
+    in_database = selectors.period_totals_read(period=period, custom_metrics=["videos", "absent"],
+                                               latest_metrics=["absent"], in_database=True)
 
     assert list(in_database.totals.columns) == list(in_pandas.totals.columns)
+    assert in_pandas.totals.empty and "days_covered" in in_pandas.totals.columns
     assert in_database.totals.empty and in_database.snapshots == 0
 
 
@@ -183,6 +205,23 @@ def test_runs_over_daily_data_total_each_week_month_or_quarter(daily_quarter, pe
                                                                                          replies)
         assert (police["last_post_on"], police["snapshots"], police["days"]) == (pd.Timestamp(last_post), days,
                                                                                 days)
+        assert police["days_covered"] == days  # a snapshot every day
+
+
+@pytest.mark.parametrize(("period", "days_covered"), [("2012-Q1", 75), ("2012-03", 15), ("2012-W10", 7),
+                                                      ("2012-W12", 0)])
+def test_days_covered_counts_the_days_with_a_snapshot(daily_quarter, period, days_covered):
+    """The press account stops after 15 March: 31 + 29 + 15 days of the quarter; none in week 12 (19-25
+    March), where it has no row at all. Both paths agree."""
+    reads = [selectors.period_totals_read(period=parse_period(period), in_database=in_database)
+             for in_database in ((False, True) if connection.vendor == "postgresql" else (False,))]
+    for read in reads:
+        totals = read.totals
+        covered = totals["days_covered"].get(daily_quarter["press"].pk, 0)
+        assert (covered, totals.loc[daily_quarter["police"].pk, "days_covered"]) == (days_covered,
+                                                                                   parse_period(period).days)
+    if len(reads) == 2:
+        pd.testing.assert_frame_equal(reads[1].totals, reads[0].totals)
 
 
 def test_a_quarterly_run_over_daily_data_scores_the_account_that_stopped_on_its_last_snapshot(daily_quarter):
@@ -196,3 +235,31 @@ def test_a_quarterly_run_over_daily_data_scores_the_account_that_stopped_on_its_
     # bci-v1 flags an account inactive 14 days after its last post: the press account stopped on 15 March.
     assert press.inactive is True
     assert AccountScore.objects.get(run=run, account=daily_quarter["police"]).inactive is False
+
+
+LATEST_SCHEME = {
+    "slug": "videos-latest", "name": "视频（期末）", "custom_metrics": ["likes_extra", {"name": "videos", "kind": "latest"}],
+    "indicators": [
+        {"key": "videos", "label": "视频", "expr": "videos", "normalize": "none", "weight": 0.5},
+        {"key": "rate", "label": "日均发博", "expr": "posts / days_covered", "normalize": "none", "weight": 0.5},
+    ],
+}
+
+
+def test_a_run_takes_a_latest_metric_at_the_latest_snapshot_and_divides_by_the_days_covered(varied):
+    """End to end: the run stores each account's raw indicator values; police: videos 2.25 at March (not
+    the sum 3.75), 30 posts over 91 days; press: no videos (missing, read as 0), 20 posts over 31 days;
+    youth: 0 posts over 31 days. Composite = (videos + rate) / 2 with normalize none."""
+    scheme_row, _outcome = services.scheme_save(document=LATEST_SCHEME)
+    run = services.score_run_start(scheme=scheme_row, period=YEAR, draws=0)
+    services.score_run_execute(run_id=run.pk, task_id=run.task_id, subtasks=False)
+    run = ScoreRun.objects.get(pk=run.pk)
+    assert run.status == ScoreRun.Status.SUCCEEDED, run.error
+
+    scores = {score.account_id: score for score in AccountScore.objects.filter(run=run)}
+    police, press, youth = (scores[varied[name].pk] for name in ("police", "press", "youth"))
+    assert police.raw == pytest.approx({"videos": 2.25, "rate": 30 / 91}, abs=1e-12)
+    assert press.raw == pytest.approx({"videos": 0.0, "rate": 20 / 31}, abs=1e-12)
+    assert youth.raw == pytest.approx({"videos": 0.0, "rate": 0.0}, abs=1e-12)
+    assert police.composite == pytest.approx((2.25 + 30 / 91) / 2, abs=1e-12)
+    assert run.document["custom_metrics"] == ["likes_extra", {"name": "videos", "kind": "latest"}]

@@ -74,3 +74,16 @@ def test_any_text_is_a_scheme_or_a_scoring_error(text):
         services.scheme_validate(services.scheme_document_parse(text))
     except ScoringError as error:
         assert all(len(message) < 2000 for message in error.messages)
+
+
+def test_a_custom_metric_of_the_wrong_shape_or_kind_is_refused_with_its_path_in_either_language():
+    scheme = document(custom_metrics=[["videos"], {"name": "followers", "kind": "last"}])
+
+    with translation.override("zh-hans"):
+        message = _refusal(scheme)
+    assert "custom_metrics[0]：必须是指标名称，或形如 {name: videos, kind: latest} 的映射" in message
+    assert "custom_metrics[1].kind：last 不是" in message and "sum, latest" in message
+    with translation.override("en"):
+        message = _refusal(scheme)
+    assert "custom_metrics[0]: must be a metric name, or a mapping such as {name: videos, kind: latest}" in message
+    assert "custom_metrics[1].kind: last is not one of sum, latest" in message

@@ -178,7 +178,7 @@ def test_an_unknown_name_message_names_it_and_the_metrics():
 def test_an_undeclared_custom_metric_is_refused_with_how_to_declare_it():
     with pytest.raises(ExpressionError) as raised:
         parse_expression("satisfaction * 2", names=[])
-    assert "declare its name under custom_metrics first, e.g. custom_metrics: [satisfaction]" in str(raised.value)
+    assert "declare it under custom_metrics first, e.g. custom_metrics: [satisfaction]" in str(raised.value)
 
 
 @pytest.mark.parametrize("text", [

@@ -10,6 +10,7 @@ from rankings.scoring.columns import (
     CATEGORY,
     CITY_ID,
     DAYS,
+    DAYS_COVERED,
     LAST_POST_ON,
     OPTIONAL_METRICS,
     PERIOD_END,
@@ -62,6 +63,7 @@ def test_totals_sum_counts_take_fans_at_the_latest_snapshot_and_ignore_snapshots
             "satisfaction": [2.0, 1.5],
             LAST_POST_ON: pd.to_datetime(["2012-02-10", "2012-01-20"]),
             SNAPSHOTS: [2, 1],
+            DAYS_COVERED: [60, 31],      # January 31 + February 29; January 31
             DAYS: [182, 182],            # 2012-01-01 .. 2012-06-30: 31+29+31+30+31+30
         },
         index=pd.Index([1, 2], name=ACCOUNT_ID),
@@ -81,9 +83,61 @@ def test_no_snapshot_in_the_period_gives_an_empty_frame_with_every_column():
     totals = period_totals(snapshots(), period_start="2013-01-01", period_end="2013-12-31")
     assert totals.empty
     assert list(totals.columns) == [CITY_ID, CATEGORY, *REQUIRED_METRICS, *OPTIONAL_METRICS, "satisfaction",
-                                    LAST_POST_ON, SNAPSHOTS, DAYS]
+                                    LAST_POST_ON, SNAPSHOTS, DAYS_COVERED, DAYS]
 
 
 def test_a_period_ending_before_it_starts_is_an_error():
     with pytest.raises(ValueError, match="ends"):
         period_totals(snapshots(), period_start="2012-02-01", period_end="2012-01-01")
+
+
+def test_a_latest_metric_is_the_value_of_the_latest_snapshot_that_carries_it():
+    """satisfaction taken at the latest: account 1's February 2.0 (its January is NaN anyway); with
+    February's value missing, January's 1.5 of account 2 stays and account 1 falls back to January."""
+    frame = snapshots()
+    totals = period_totals(frame, period_start="2012-01-01", period_end="2012-06-30", latest_metrics=["satisfaction"])
+    assert totals["satisfaction"].tolist() == [2.0, 1.5]
+    assert totals["satisfaction"].dtype == np.float64
+
+    # Account 1's February (the latest) lacks it: January's value is taken, not the sum, not NaN.
+    frame.loc[1, "satisfaction"] = np.nan
+    frame.loc[2, "satisfaction"] = 4.0
+    totals = period_totals(frame, period_start="2012-01-01", period_end="2012-06-30", latest_metrics=["satisfaction"])
+    assert totals["satisfaction"].tolist() == [4.0, 1.5]
+    summed = period_totals(frame, period_start="2012-01-01", period_end="2012-06-30")
+    assert summed["satisfaction"].tolist() == [4.0, 1.5]  # one value each: the same as the sum here
+
+    # No snapshot in the period carries it: NaN, as a sum of nothing is.
+    frame["satisfaction"] = np.nan
+    totals = period_totals(frame, period_start="2012-01-01", period_end="2012-06-30", latest_metrics=["satisfaction"])
+    assert totals["satisfaction"].isna().all() and totals["satisfaction"].dtype == np.float64
+
+
+def test_the_latest_of_two_snapshots_ending_on_the_same_day_is_the_one_starting_later():
+    """A month and its last day both end on 31 January: the day (starting later) is the latest, as for fans;
+    summed, both count; days covered adds both (31 + 1), as posts add both."""
+    frame = snapshots().iloc[[0]].copy()
+    day = frame.copy()
+    day[PERIOD_START] = pd.Timestamp("2012-01-31")
+    day["fans"], day["satisfaction"] = 6, 3.0
+    frame = pd.concat([day, frame], ignore_index=True)  # the day first: order in the frame does not matter
+    latest = period_totals(frame, period_start="2012-01-01", period_end="2012-01-31", latest_metrics=["satisfaction"])
+    summed = period_totals(frame, period_start="2012-01-01", period_end="2012-01-31")
+    assert (latest.loc[2, "fans"], latest.loc[2, "satisfaction"], summed.loc[2, "satisfaction"]) == (6, 3.0, 4.5)
+    assert (latest.loc[2, DAYS_COVERED], latest.loc[2, DAYS]) == (32, 31)
+
+
+def test_days_covered_counts_the_days_of_the_snapshots_inside_the_period():
+    """Daily snapshots on 1, 2 and 5 March and the month of February: 3 + 29 days of the quarter's 91."""
+    days = pd.to_datetime(["2012-03-01", "2012-03-02", "2012-03-05"])
+    frame = pd.concat([snapshots().iloc[[0]]] * 4, ignore_index=True)
+    frame[PERIOD_START] = [*days, pd.Timestamp("2012-02-01")]
+    frame[PERIOD_END] = [*days, pd.Timestamp("2012-02-29")]
+    totals = period_totals(frame, period_start="2012-01-01", period_end="2012-03-31")
+    assert (totals.loc[2, DAYS_COVERED], totals.loc[2, DAYS], totals.loc[2, SNAPSHOTS]) == (32, 91, 4)
+    assert totals[DAYS_COVERED].dtype == np.int64
+
+
+def test_a_latest_metric_the_snapshots_lack_is_an_error():
+    with pytest.raises(ValueError, match="videos"):
+        period_totals(snapshots(), period_start="2012-01-01", period_end="2012-06-30", latest_metrics=["videos"])

@@ -190,3 +190,48 @@ def test_any_document_is_a_scheme_or_a_scheme_error_with_short_messages(fields, 
         Scheme.from_document({**fields, "indicators": indicators})
     except SchemeError as error:
         assert all(len(str(problem)) < 2000 for problem in error.problems)
+
+
+def test_a_custom_metric_is_a_name_summed_or_a_mapping_with_its_kind():
+    built = scheme(custom_metrics=["satisfaction", {"name": "followers", "kind": "latest"},
+                                   {"name": "videos", "kind": "sum"}, {"name": "visits"}],
+                   indicators=[indicator(expr="followers + satisfaction + videos + visits")])
+    assert built.custom_metrics == ("satisfaction", "followers", "videos", "visits")
+    assert built.latest_metrics == ("followers",)
+    assert [built.custom_metric_kind(name) for name in built.custom_metrics] == ["sum", "latest", "sum", "sum"]
+    # A summed metric is written back as its plain name: the same document as before kinds existed.
+    assert built.to_document()["custom_metrics"] == ["satisfaction", {"name": "followers", "kind": "latest"},
+                                                     "videos", "visits"]
+    assert Scheme.from_document(built.to_document()) == built
+
+
+def test_a_document_of_plain_custom_metric_names_keeps_its_exact_form():
+    """Stored scheme versions are compared by their normalised document: one written before kinds
+    existed must normalise to itself, or saving it again would look like a new version."""
+    full = document(custom_metrics=["satisfaction", "videos"],
+                    indicators=[indicator(expr="satisfaction + videos")])
+    assert Scheme.from_document(full).to_document()["custom_metrics"] == ["satisfaction", "videos"]
+    assert Scheme.from_document(full).latest_metrics == ()
+
+
+def test_custom_metric_entries_are_checked_with_their_path():
+    assert problems(custom_metrics=[
+        {"name": "followers", "kind": "last"}, {"kind": "latest"}, {"name": "Bad Name"},
+        {"name": "fans", "kind": "latest"}, {"name": "x", "unit": "个"}, ["nested"], "days_covered",
+        {"name": "x", "kind": "latest"},
+    ]) == [
+        ("custom_metrics[0].kind", "bad_choice"), ("custom_metrics[1].name", "required"),
+        ("custom_metrics[2].name", "bad_key"), ("custom_metrics[3].name", "reserved_metric"),
+        ("custom_metrics[4].unit", "unknown_key"), ("custom_metrics[5]", "bad_custom_metric"),
+        ("custom_metrics[6]", "reserved_metric"), ("custom_metrics[7].name", "duplicate_key"),
+    ]
+
+
+def test_a_wrong_kind_is_reported_once_and_the_metric_stays_declared_for_the_expressions():
+    assert problems(custom_metrics=[{"name": "followers", "kind": 3}],
+                    indicators=[indicator(expr="followers")]) == [("custom_metrics[0].kind", "bad_choice")]
+
+
+def test_expressions_may_read_the_days_covered():
+    built = scheme(indicators=[indicator(expr="posts / max(days_covered, 1)")])
+    assert built.indicators[0].expression.names == frozenset({"posts", "days_covered"})
