@@ -21,15 +21,15 @@ def run_whatif(request: HttpRequest, run_id: int) -> JsonResponse:
     rank, published_rank, shift}, … by new rank]}; without w, the published shares."""
     run = selectors.run_get(run_id=run_id)
     if run is None or not permissions.user_can_see_run(request.user, run):
-        return JsonResponse({"error": _("There is no run #%(id)s.") % {"id": run_id}}, status=404)
+        return _error(_("There is no run #%(id)s.") % {"id": run_id}, status=404)
     if not run.is_succeeded:
-        return JsonResponse({"error": _("Run #%(id)s has no results.") % {"id": run_id}}, status=404)
+        return _error(_("Run #%(id)s has no results.") % {"id": run_id}, status=404)
     mode, keys, weights, _labels = whatif.whatif_sliders(run)
     published = {key: round(100 * weights[key]) for key in keys}
     try:
         shares = whatif.whatif_shares(request.GET, keys=keys, published=published)
     except whatif.WeightsError as error:
-        return JsonResponse({"error": str(error), "field": whatif.PARAM}, status=400)
+        return _error(str(error), status=400, field=whatif.PARAM)
     chosen = whatif.weights_from_shares(shares)
     rows = whatif.whatif_rows(ranking=city_reads.city_ranking_frame(run=run),
                               recomputed=whatif.whatif_recompute(run=run, weights=chosen))
@@ -37,3 +37,8 @@ def run_whatif(request: HttpRequest, run_id: int) -> JsonResponse:
         "run": run.pk, "mode": mode, "exploration": True, "keys": keys,
         "shares": shares, "weights": chosen, "cities": rows,
     }, json_dumps_params={"ensure_ascii": False})
+
+
+def _error(message: str, *, status: int, **extra: str) -> JsonResponse:
+    """{"error": message, …extra}, the message in the reader's language and unescaped (as the answers)."""
+    return JsonResponse({"error": message, **extra}, status=status, json_dumps_params={"ensure_ascii": False})

@@ -150,6 +150,7 @@ def test_bad_weights_are_refused_naming_the_weight_and_the_reason(client, w, mes
     del client.cookies[settings.LANGUAGE_COOKIE_NAME]
     chinese = client.get(f"/rankings/{run.pk}/whatif/", {"w": w})
     assert chinese.status_code == 400 and chinese.json()["error"].startswith("权重")
+    assert '"error": "权重' in chinese.content.decode()  # unescaped, as curl shows it
 
 
 def test_bad_weights_on_the_page_are_a_notice_in_the_explorer(client):
