@@ -30,17 +30,20 @@ CHROMIUM_ARGS = [
 @pytest.fixture
 def browser_context(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
     """A Chinese-speaking browser (Accept-Language zh-CN), as the site's users have."""
+    yield from browser_context_open(tmp_path, monkeypatch, viewport={"width": 1280, "height": 900})
+
+
+def browser_context_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **options: object) -> Iterator[object]:
+    """browser_context's browser with other context options (a viewport, java_script_enabled=False…),
+    for a test module's own fixture to yield from."""
     # The sync API runs an asyncio loop in this thread; Django would otherwise refuse ORM calls here.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"),
-            executable_path=CHROMIUM,
-            args=CHROMIUM_ARGS,
-            locale="zh-CN",
-            viewport={"width": 1280, "height": 900},
+            str(tmp_path / "chromium-profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, locale="zh-CN",
+            **options,
         )
         context.set_default_timeout(15_000)
         try:

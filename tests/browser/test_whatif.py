@@ -7,12 +7,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connections
 
 from rankings import services
 from rankings.models import CityScore
 from rankings.presentation.whatif import weights_from_shares
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import browser_context_open
 from tests.rankings.test_whatif import run_of, scheme_variant, whatif_accounts
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,6 +40,18 @@ def _whatif_rows(page) -> dict[int, tuple[float, int]]:
     return {city: (score, rank) for city, score, rank in rows}
 
 
+def _assert_rows_are_the_runs(page, run) -> dict[int, tuple[float, int]]:
+    """The explorer's rows are the city scores and ranks `run` published (to 1e-9); returns them."""
+    expected = {city: (score, rank) for city, score, rank in
+                CityScore.objects.filter(run=run).values_list("city_id", "score", "rank")}
+    computed = _whatif_rows(page)
+    assert set(computed) == set(expected)
+    for city, (score, rank) in expected.items():
+        assert computed[city][0] == pytest.approx(score, abs=1e-9)
+        assert computed[city][1] == rank
+    return expected
+
+
 def test_the_explorer_recomputes_what_a_run_with_those_weights_publishes(live_server, browser_context, runs):
     published, other = runs
     page = browser_context.new_page()
@@ -54,13 +65,7 @@ def test_the_explorer_recomputes_what_a_run_with_those_weights_publishes(live_se
     assert page.locator("#whatif").get_attribute("open") is not None  # opened by the URL's weights
     assert page.input_value("#whatif-police") == "40"
 
-    expected = {city: (score, rank) for city, score, rank in
-                CityScore.objects.filter(run=other).values_list("city_id", "score", "rank")}
-    computed = _whatif_rows(page)
-    assert set(computed) == set(expected)
-    for city, (score, rank) in expected.items():
-        assert computed[city][0] == pytest.approx(score, abs=1e-9)
-        assert computed[city][1] == rank
+    expected = _assert_rows_are_the_runs(page, other)
     assert expected != {city: (score, rank) for city, score, rank in
                         CityScore.objects.filter(run=published).values_list("city_id", "score", "rank")}
 
@@ -131,13 +136,8 @@ def test_on_a_bci_scheme_the_server_recomputes_as_the_sliders_move(live_server, 
     assert asked and all(f"/rankings/{published.pk}/whatif/" in url for url in asked)
     assert "activity%3A90" in page.url or "activity:90" in page.url
     assert any(text != "＝" for text in page.locator("#whatif-table .w-shift").all_inner_texts())
-    expected = {city: (score, rank) for city, score, rank in
-                CityScore.objects.filter(run=other).values_list("city_id", "score", "rank")}
+    _assert_rows_are_the_runs(page, other)
     computed = _whatif_rows(page)
-    assert set(computed) == set(expected)
-    for city, (score, rank) in expected.items():
-        assert computed[city][0] == pytest.approx(score, abs=1e-9)
-        assert computed[city][1] == rank
 
     # The URL, reloaded: the same weights and ranks (rendered by the server into the page).
     page.goto(page.url)
@@ -157,20 +157,9 @@ def test_on_a_bci_scheme_the_server_recomputes_as_the_sliders_move(live_server, 
 
 @pytest.fixture
 def no_script_context(tmp_path, monkeypatch):
-    """The browser of tests/browser/conftest.py with JavaScript turned off."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "chromium-profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, locale="zh-CN",
-            viewport={"width": 390, "height": 844}, java_script_enabled=False)
-        context.set_default_timeout(15_000)
-        try:
-            yield context
-        finally:
-            context.close()
-            connections.close_all()
+    """The browser of tests/browser/conftest.py at phone width with JavaScript turned off."""
+    yield from browser_context_open(tmp_path, monkeypatch, viewport={"width": 390, "height": 844},
+                                    java_script_enabled=False)
 
 
 def test_without_javascript_the_form_asks_the_server_for_the_ranking(live_server, no_script_context, bci_runs):
@@ -183,11 +172,5 @@ def test_without_javascript_the_form_asks_the_server_for_the_ranking(live_server
     page.click("#whatif-submit")
     page.wait_for_url("**w.activity=90**")
     assert page.input_value("#whatif-activity") == "90"
-    expected = {city: (score, rank) for city, score, rank in
-                CityScore.objects.filter(run=other).values_list("city_id", "score", "rank")}
-    computed = _whatif_rows(page)
-    assert set(computed) == set(expected)
-    for city, (score, rank) in expected.items():
-        assert computed[city][0] == pytest.approx(score, abs=1e-9)
-        assert computed[city][1] == rank
+    _assert_rows_are_the_runs(page, other)
     assert any(text != "＝" for text in page.locator("#whatif-table .w-shift").all_inner_texts())
