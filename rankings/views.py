@@ -72,7 +72,7 @@ def home(request: HttpRequest) -> HttpResponse:
     it costs one query.
     """
     if "export" in request.GET:
-        choice, period = _home_choice(request)
+        choice, _period = _home_choice(request)
         if choice.ranking:
             table = tables.ranking_table_get(run=choice.ranking.run, params=request.GET)
             response = _table_export_response(request, table)
