@@ -3,6 +3,7 @@ every run, account and city once, set-based, and locks them; deleting what resul
 refused (PostgreSQL trigger) or cascades through the ORM as before."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -181,3 +182,44 @@ def test_a_writer_waits_for_a_deleting_session_and_then_fails_naming_the_deleted
     with translation.override("en"), pytest.raises(ScoringError, match=rf"accounts .*ids {gone}\)"):
         results_write(run=run, scheme=run.definition, result=result, previous_ranks=pd.Series(dtype="int64"))
     assert not AccountScore.objects.filter(run=run).exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_json_columns_hold_exactly_what_jsonb_build_object_gives_non_finite_values_included():
+    """The account rows' raw and normalized JSON are built as text (faster than jsonb_build_object):
+    the same jsonb, every float exact to the last bit, NaN and infinities as jsonb_build_object's strings."""
+    accounts = _accounts(4)
+    run = _pending_run(_scheme())
+    result = _result(run)
+    awkward = [0.1 + 0.2, 1e300, float("nan"), float("inf"), -float("inf"), -0.0, 5e-324, 123456789012345678.0]
+    keys = [column.removeprefix("raw__") for column in result.accounts.columns if column.startswith("raw__")]
+    rows = result.accounts.index
+    for n, key in enumerate(keys):
+        result.accounts.loc[rows, f"raw__{key}"] = [awkward[(n + i) % len(awkward)] for i in range(len(rows))]
+    with connection.cursor() as cursor:
+        cursor.execute("SET extra_float_digits = 0")  # a session asking for fewer digits must not lose any
+    try:
+        results_write(run=run, scheme=run.definition, result=result, previous_ranks=pd.Series(dtype="float64"))
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET extra_float_digits")
+
+    for account in accounts:
+        values = result.accounts.loc[account.pk, [f"raw__{key}" for key in keys]].tolist()
+        pairs = ", ".join(["%s, %s::float8"] * len(keys))
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL extra_float_digits = 1")
+            cursor.execute(f"SELECT raw = jsonb_build_object({pairs}), raw FROM rankings_accountscore "  # noqa: S608
+                           "WHERE run_id = %s AND account_id = %s",
+                           [item for key, value in zip(keys, values, strict=True) for item in (key, repr(value))]
+                           + [run.pk, account.pk])
+            same, stored = cursor.fetchone()
+        stored = json.loads(stored)  # Django reads jsonb as text
+        assert same, (values, stored)
+        for key, value in zip(keys, values, strict=True):
+            kept = stored[key]
+            if isinstance(kept, str):
+                assert kept == {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}[repr(value)]
+            else:
+                assert float(kept) == value  # bit for bit: the shortest exact digits (1e300 comes back an int)
