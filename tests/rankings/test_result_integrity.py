@@ -186,9 +186,9 @@ def test_a_writer_waits_for_a_deleting_session_and_then_fails_naming_the_deleted
 
 @pytest.mark.postgres
 @pytest.mark.django_db
-def test_the_json_columns_hold_exactly_what_jsonb_build_object_gives_non_finite_values_included():
-    """The account rows' raw and normalized JSON are built as text (faster than jsonb_build_object):
-    the same jsonb, every float exact to the last bit, NaN and infinities as jsonb_build_object's strings."""
+def test_the_json_columns_keep_every_float_exact_even_when_the_session_asks_for_fewer_digits():
+    """The account rows' raw JSON (jsonb_build_object in the database) holds every float exact to the
+    last bit, NaN and infinities as strings, even where the session's extra_float_digits is 0."""
     accounts = _accounts(4)
     run = _pending_run(_scheme())
     result = _result(run)
