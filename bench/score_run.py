@@ -21,7 +21,7 @@ REDIS_URL (Celery runs the task eagerly, inside score_run_start's on_commit):
                       (rankings.scoring.inputs.period_totals_finish + rankings.scoring.pipeline.score);
                       the result rows binary-COPYed into plain tables LIKE rankings_accountscore /
                       _citycategoryscore / _cityscore (their indexes and checks, no foreign keys), with
-                      plain float columns instead of the JSON ones, committed;
+                      one float column per indicator instead of the two float lists, committed;
                run:   services.score_run_start(publish=True, draws=0) until it returns a succeeded run,
                       with the stage timings the run row recorded.
                Each floor's city ranks are checked against the run's published ones.
@@ -242,13 +242,14 @@ def _totals_sql(period, custom_metrics, latest_metrics=()) -> tuple[str, list[st
 
 def _floor_tables(scheme) -> None:
     """Plain tables like the result tables (INCLUDING ALL: indexes, checks, identity; no foreign keys,
-    like the real ones since issue #12), with one float column per indicator where the real ones hold JSON."""
+    like the real ones since issue #12), with one float column per indicator where the real ones hold
+    two lists of floats."""
     from django.db import connection
 
     keys = range(len(scheme.indicators))
-    json_columns = {
+    list_columns = {
         "bench_floor_accountscore": (
-            ["raw", "normalized"],
+            ["raw_values", "normalized_values"],
             [f"raw_{n} float8 NOT NULL" for n in keys] + [f"norm_{n} float8 NOT NULL" for n in keys],
         ),
         "bench_floor_cityscore": (["indicators"], [f"ind_{n} float8" for n in keys]),
@@ -256,7 +257,7 @@ def _floor_tables(scheme) -> None:
     }
     with connection.cursor() as cursor:
         for table, like in FLOOR_TABLES.items():
-            dropped, added = json_columns[table]
+            dropped, added = list_columns[table]
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
             cursor.execute(f"CREATE TABLE {table} (LIKE {like} INCLUDING ALL)")
             changes = [f"DROP COLUMN {name}" for name in dropped]

@@ -88,8 +88,8 @@ def _build() -> None:
                                scale=definition.scale)
         AccountScore.objects.bulk_create([
             AccountScore(run=run, account_id=int(account), city_id=int(city), category=category,
-                         composite=float(value), rank_in_category=1, raw={},
-                         normalized={key: float(x) for key, x in zip(keys, row, strict=True)})
+                         composite=float(value), rank_in_category=1, raw_values=[],
+                         normalized_values=[float(x) for x in row])
             for account, city, category, value, row in zip(
                 norm.index, frame["city_id"], frame["category"], composites, norm.to_numpy(), strict=True)
         ], batch_size=5000)

@@ -13,9 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from django.db import connection
-from django.db.models import FloatField, QuerySet
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -23,6 +21,7 @@ from accounts.models import GovAccount
 from core.bulk import query_frame
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from rankings import selectors
+from rankings.fields import ListItem
 from rankings.labels import indicator_labels
 from rankings.models import ScoreRun
 
@@ -71,14 +70,14 @@ def account_ranking_frame(*, run: ScoreRun) -> pd.DataFrame:
     """Columns: rank in category, account, city, province, category, score, one per indicator (its
     normalised value, then its expression's value before normalisation), flags, reply rate. Rows by category, then rank. One query.
 
-    The indicators come out of the JSON columns in the database (one float column per key), so that
-    180,000 rows are not decoded one JSON document at a time in Python.
+    The indicators come out of the lists in the database (one float column per key), so that 180,000
+    rows are not decoded one list at a time in Python.
     """
     fields = ["rank_in_category", "account__screen_name", "city__name", "city__province", "category",
               "composite", "empty_shell", "inactive", "broadcast_only", "reply_rate"]
-    keys = _indicator_keys(run)
-    values = {f"norm_{n}": Cast(KT(f"normalized__{key}"), FloatField()) for n, key in enumerate(keys)}
-    values |= {f"raw_{n}": Cast(KT(f"raw__{key}"), FloatField()) for n, key in enumerate(keys)}
+    keys = list(run.definition.indicator_keys)  # the stored lists' order
+    values = {f"norm_{n}": ListItem("normalized_values", n) for n in range(len(keys))}
+    values |= {f"raw_{n}": ListItem("raw_values", n) for n in range(len(keys))}
     rows = selectors.account_ranking_list(run=run).annotate(**values).values_list(*fields, *values)
     accounts = _frame(rows, columns=[*fields, *values])
     indicators = pd.DataFrame(index=accounts.index)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import City, GovAccount
 from core.periods import Period
+from rankings.fields import FloatListField
 from rankings.scoring.schemes import Scheme
 
 
@@ -187,8 +188,10 @@ class AccountScore(models.Model):
     category = models.CharField(_("category"), max_length=16, choices=GovAccount.Category.choices)
     composite = models.FloatField(_("score"))
     rank_in_category = models.PositiveIntegerField(_("rank in category"))
-    raw = models.JSONField(_("indicators (raw)"), default=dict)
-    normalized = models.JSONField(_("indicators (normalised)"), default=dict)
+    # One value per indicator of the run's document, in its order (rankings.fields: float8[] on
+    # PostgreSQL); rankings.fields.keyed pairs them with the keys.
+    raw_values = FloatListField(_("indicators (expression values)"), default=list)
+    normalized_values = FloatListField(_("indicators (normalised)"), default=list)
     empty_shell = models.BooleanField(_("empty shell"), default=False)
     inactive = models.BooleanField(_("inactive"), null=True)
     broadcast_only = models.BooleanField(_("broadcast only"), default=False)

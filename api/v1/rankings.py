@@ -10,6 +10,7 @@ and serialise the result.
 from __future__ import annotations
 
 import hashlib
+import math
 from typing import Any
 
 from django.db.models import Count, Max, Min
@@ -40,6 +41,7 @@ from api.errors import Conflict, ErrorSerializer
 from api.renderers import ExportableMixin
 from core.periods import Period, PeriodError, parse_period
 from rankings import selectors, services
+from rankings.fields import keyed
 from rankings.forms import PeriodFormField
 from rankings.models import AccountScore, CityScore, ScoreRun, ScoringScheme
 from rankings.permissions import runs_visible_to, user_can_run_scores, user_can_see_run
@@ -174,6 +176,19 @@ class CityRankingSerializer(serializers.ModelSerializer):
                   "median_rank", "rank_p05", "rank_p95", "accounts", "category_scores", "indicators"]
 
 
+class IndicatorValuesField(serializers.DictField):
+    """A row's stored list of indicator values (rankings.fields) as {key: value}, under the keys of its
+    run's document (the serializer's context: indicator_keys). NaN and ±infinity, which JSON cannot
+    carry, come out as null."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(child=serializers.FloatField(allow_null=True), read_only=True, **kwargs)
+
+    def to_representation(self, value: list[float]) -> dict[str, float | None]:
+        return {key: item if math.isfinite(item) else None
+                for key, item in keyed(self.context["indicator_keys"], value).items()}
+
+
 class AccountRankingSerializer(serializers.ModelSerializer):
     account_id = serializers.IntegerField(source="account.id", read_only=True)
     account = serializers.CharField(source="account.screen_name", read_only=True)
@@ -182,6 +197,8 @@ class AccountRankingSerializer(serializers.ModelSerializer):
     city = serializers.CharField(source="city.name", read_only=True)
     province = serializers.CharField(source="city.province", read_only=True)
     score = serializers.FloatField(source="composite", read_only=True)
+    normalized = IndicatorValuesField(source="normalized_values", help_text=_("Normalised indicator values"))
+    raw = IndicatorValuesField(source="raw_values", help_text=_("Indicator expression values"))
 
     class Meta:
         model = AccountScore
@@ -425,6 +442,12 @@ class RunAccountList(ExportableMixin, ListAPIView):
         return published_answer(self, request, key=f"run:{run_id}", build=build,
                                 load_run=lambda: _run_or_404(run_id, user=request.user))
 
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        if hasattr(self, "run"):
+            context["indicator_keys"] = self.run.definition.indicator_keys
+        return context
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
@@ -465,7 +488,8 @@ class RankingView(ExportableMixin, GenericAPIView):
             rows = selectors.city_ranking_list(run=run, province=params.get("province"))
             serializer_class = CityRankingSerializer
         page = self.paginate_queryset(rows)
-        response = self.get_paginated_response(serializer_class(page, many=True).data)
+        context = {"indicator_keys": run.definition.indicator_keys}
+        response = self.get_paginated_response(serializer_class(page, many=True, context=context).data)
         response.data["run"] = RunSerializer(run, context=self.get_serializer_context()).data
         response.data["level"] = params["level"]
         return response

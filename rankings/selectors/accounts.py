@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import pandas as pd
 from django.db import connection
-from django.db.models import FloatField, QuerySet
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
+from django.db.models import QuerySet
 
 from accounts.models import SNAPSHOT_COUNT_FIELDS, SNAPSHOT_OPTIONAL_COUNT_FIELDS, GovAccount, Snapshot
 from core.bulk import query_frame
 from core.periods import Period
+from rankings.fields import ListItem, keyed
 from rankings.models import AccountScore, ScoreRun, ScoringScheme
 from rankings.selectors.cities import category_sizes_of_runs, run_cached
 
@@ -43,7 +42,7 @@ def _category_leaderboard_frame(*, run: ScoreRun, category: str, province: str |
     rows = AccountScore.objects.filter(run=run, category=category)
     if province:
         rows = rows.filter(city__province=province)
-    values = {f"norm_{n}": Cast(KT(f"normalized__{key}"), FloatField()) for n, key in enumerate(keys)}
+    values = {f"norm_{n}": ListItem("normalized_values", n) for n in range(len(keys))}
     fields = ["account_id", "account__screen_name", "city_id", "city__name", "city__name_en", "city__province",
               "composite", "rank_in_category", *FLAG_COLUMNS]
     rows = rows.annotate(**values).order_by("rank_in_category", "account__screen_name", "id")
@@ -60,26 +59,27 @@ def account_history_frame(*, account_id: int, scheme: ScoringScheme,
                           runs: list[ScoreRun] | None = None) -> pd.DataFrame:
     """The account's score and rank in category in every published run of `scheme`, oldest period
     first: HISTORY_COLUMNS, then raw__<key> and <key> (normalised) for each indicator key of the
-    runs' documents, and the flags. Two queries (the runs, unless the caller has read them: `runs`,
+    runs' documents (each run's lists paired with its own document's keys), and the flags. Two queries (the runs, unless the caller has read them: `runs`,
     the scheme's published runs; the scores) and the size of each run's category
     (cities.category_sizes_of_runs: kept in the cache for published runs, else one query)."""
     if runs is None:
         runs = list(ScoreRun.objects.filter(scheme=scheme, is_published=True)
-                    .only("id", "is_published", "stage", "finished_at", "published_at"))
+                    .only("id", "is_published", "stage", "finished_at", "published_at", "document"))
     # Through the run ids, so that the unique (run, account) index finds each row.
     rows = list(AccountScore.objects.filter(run_id__in=[run.pk for run in runs], account_id=account_id)
                 .order_by("run__period_start", "run__period_end")
                 .values_list("run_id", "run__period_start", "run__period_end", "category", "composite",
-                             "rank_in_category", "raw", "normalized", *FLAG_COLUMNS))
+                             "rank_in_category", "raw_values", "normalized_values", *FLAG_COLUMNS))
     scored = {row[0] for row in rows}
+    keys = {run.pk: run.definition.indicator_keys for run in runs if run.pk in scored}
     sizes = category_sizes_of_runs([run for run in runs if run.pk in scored])
     records = []
     for run_id, start, end, category, composite, rank, raw, normalized, *flags in rows:
         record = {"run_id": run_id, "period": Period(start, end).label, "period_start": start, "period_end": end,
                   "composite": composite, "rank_in_category": rank,
                   "category_accounts": sizes.get((run_id, category))}
-        record |= {f"raw__{key}": value for key, value in (raw or {}).items()}
-        record |= dict(normalized or {})
+        record |= {f"raw__{key}": value for key, value in keyed(keys[run_id], raw).items()}
+        record |= keyed(keys[run_id], normalized)
         record |= dict(zip(FLAG_COLUMNS, flags, strict=True))
         records.append(record)
     return pd.DataFrame.from_records(records, columns=_history_columns(records))

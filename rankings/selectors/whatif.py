@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from django.db.models import FloatField
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
 
 from core.bulk import query_frame
+from rankings.fields import ListItem
 from rankings.models import AccountScore, ScoreRun
 from rankings.scoring.columns import ACCOUNT_ID, CATEGORY, CITY_ID, COMPOSITE, norm_column
 from rankings.selectors.cities import run_cached
@@ -32,7 +30,7 @@ def whatif_accounts_frame(*, run: ScoreRun) -> pd.DataFrame:
 
 def _whatif_accounts_frame(*, run: ScoreRun) -> pd.DataFrame:
     keys = list(run.definition.indicator_keys)
-    values = {f"norm_{n}": Cast(KT(f"normalized__{key}"), FloatField()) for n, key in enumerate(keys)}
+    values = {f"norm_{n}": ListItem("normalized_values", n) for n in range(len(keys))}
     rows = (AccountScore.objects.filter(run=run).order_by("account_id").annotate(**values)
             .values_list("account_id", "city_id", "category", "composite", *values))
     sql, params = rows.query.sql_with_params()

@@ -1,7 +1,8 @@
 """Writing a run's results: delete whatever the run had, insert the new rows, in one transaction.
 
 Per-account rows (180,000 at national scale) go through PostgreSQL's binary COPY into a temporary
-table and one INSERT … SELECT that builds the JSON columns in the database; no Python loop per row.
+table and one INSERT … SELECT that gathers each row's indicator values into its two float8[] lists
+(rankings.fields) in the database; no Python loop per row, no float printed as text.
 The city tables are small (≈330 cities × 6 categories) and use bulk_create on every database.
 
 Integrity without per-row foreign-key checks. The result tables' keys to the run, the account and the
@@ -44,7 +45,7 @@ _NULL_BOOL = -1
 
 def results_write(*, run: ScoreRun, scheme: Scheme, result: ScoreResult, previous_ranks: pd.Series) -> None:
     """Replace the run's results with `result`. Rank change is previous rank − rank (null: new city)."""
-    keys = [column.removeprefix("raw__") for column in result.accounts.columns if column.startswith("raw__")]
+    keys = list(scheme.indicator_keys)  # the lists' order: the run's document's indicators
     with transaction.atomic():
         for model in (AccountScore, CityCategoryScore, CityScore):
             model.objects.filter(run=run).delete()
@@ -166,17 +167,11 @@ def _accounts_copy(run: ScoreRun, accounts: pd.DataFrame, keys: list[str], *, ci
     big_endian = {"int8": ">i8", "int2": ">i2", "float8": ">f8"}
     categories = ", ".join(f"'{name}'" for name in col.CATEGORIES)
 
-    def json_of(prefix: str) -> str:
-        if not keys:
-            return "'{}'::jsonb"
-        pairs = ", ".join(f"%s, {prefix}_{n}" for n in range(len(keys)))
-        return f"jsonb_build_object({pairs})"
+    def list_of(prefix: str) -> str:
+        items = ", ".join(f"{prefix}_{n}" for n in range(len(keys)))
+        return f"ARRAY[{items}]::float8[]" if keys else "'{}'::float8[]"
 
     with connection.cursor() as cursor:
-        # jsonb_build_object prints each float8 as text first: with extra_float_digits 0 (a server or
-        # session setting) it would keep 15 digits and lose the last bits; 1 gives the shortest exact
-        # digits (PostgreSQL 12+), for this transaction only.
-        cursor.execute("SET LOCAL extra_float_digits = 1")
         cursor.execute(
             "CREATE TEMP TABLE run_account_scores ("
             + ", ".join(f"{name} {kind} NOT NULL" for name, kind, _values in staged) + ") ON COMMIT DROP"
@@ -188,12 +183,12 @@ def _accounts_copy(run: ScoreRun, accounts: pd.DataFrame, keys: list[str], *, ci
         _check_references(run, accounts=None, cities=city_ids)
         cursor.execute(
             f"INSERT INTO {AccountScore._meta.db_table} (run_id, account_id, city_id, category, composite, "
-            "rank_in_category, raw, normalized, empty_shell, inactive, broadcast_only, reply_rate) "
+            "rank_in_category, raw_values, normalized_values, empty_shell, inactive, broadcast_only, reply_rate) "
             f"SELECT %s, account_id, city_id, (ARRAY[{categories}])[category + 1], composite, rank_in_category, "
-            f"{json_of('raw')}, {json_of('norm')}, empty_shell = 1, "
+            f"{list_of('raw')}, {list_of('norm')}, empty_shell = 1, "
             f"CASE inactive WHEN {_NULL_BOOL} THEN NULL ELSE inactive = 1 END, broadcast_only = 1, "
             "NULLIF(reply_rate, 'NaN'::float8) FROM run_account_scores",
-            [run.pk, *keys, *keys],
+            [run.pk],
         )
         cursor.execute("DROP TABLE run_account_scores")
 
@@ -201,12 +196,12 @@ def _accounts_copy(run: ScoreRun, accounts: pd.DataFrame, keys: list[str], *, ci
 def _accounts_bulk_create(run: ScoreRun, accounts: pd.DataFrame, keys: list[str]) -> None:
     """The embedded (SQLite) path: laptop-sized data, plain bulk_create in batches."""
     flags = _flag_columns(accounts)
-    raw = accounts[[col.raw_column(key) for key in keys]].set_axis(keys, axis=1).to_dict(orient="records")
-    norm = accounts[[col.norm_column(key) for key in keys]].set_axis(keys, axis=1).to_dict(orient="records")
+    raw = accounts[[col.raw_column(key) for key in keys]].to_numpy(dtype=np.float64).tolist()
+    norm = accounts[[col.norm_column(key) for key in keys]].to_numpy(dtype=np.float64).tolist()
     rows = (
         AccountScore(
             run=run, account_id=int(account_id), city_id=int(city_id), category=category,
-            composite=float(composite), rank_in_category=int(rank), raw=raw[n], normalized=norm[n],
+            composite=float(composite), rank_in_category=int(rank), raw_values=raw[n], normalized_values=norm[n],
             empty_shell=bool(flags["empty_shell"][n]),
             inactive=None if flags["inactive"][n] == _NULL_BOOL else bool(flags["inactive"][n]),
             broadcast_only=bool(flags["broadcast_only"][n]),

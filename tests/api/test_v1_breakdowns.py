@@ -101,7 +101,7 @@ def test_an_accounts_history_lists_its_published_runs_oldest_first_with_raw_and_
     april = ScoreRunFactory(scheme=march.scheme, published=True, period_start=date(2012, 4, 1),
                             period_end=date(2012, 4, 30))
     AccountScoreFactory(run=april, account=account, city=account.city, category="police", composite=90.0,
-                        rank_in_category=1, raw={"fans": 2000.0}, normalized={"fans": 100.0})
+                        rank_in_category=1, raw_values=[2000.0], normalized_values=[100.0])  # fans only
     draft = ScoreRunFactory(scheme=march.scheme, period_start=date(2012, 5, 1), period_end=date(2012, 5, 31))
     AccountScoreFactory(run=draft, account=account, city=account.city, category="police", rank_in_category=1)
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import cache
 
-from rankings.models import ScoreRun
+from rankings.models import AccountScore, ScoreRun
 from tests.factories import CityFactory, SnapshotFactory
 from tests.rankings.factories import (
     AccountScoreFactory,
@@ -260,6 +260,25 @@ def test_the_account_ranking_filters_by_category_and_city_and_shows_the_flags(cl
     assert [row["account"] for row in wuhan] == ["武汉公安空壳", "武汉发布"]
     bad = client.get(f"/api/v1/runs/{run.pk}/accounts/?category=mayor", **ENGLISH)
     assert bad.status_code == 400 and list(bad.json()["error"]["details"]) == ["category"]
+
+
+def test_an_accounts_indicators_come_out_keyed_by_the_runs_indicators_and_nan_or_infinity_as_null(client):
+    """The stored lists (fans, activity, spread: the run's document's order) become objects, through the
+    run's account list and the published ranking alike; JSON has no NaN or infinity: null."""
+    run = ranking_build(published=True)
+    scheme_make_default(run.scheme)
+    AccountScore.objects.filter(run=run, account__screen_name="长沙发布").update(
+        raw_values=[1000.0, float("nan"), float("inf")], normalized_values=[0.1 + 0.2, 1.0, -float("inf")])
+
+    listed = client.get(f"/api/v1/runs/{run.pk}/accounts/?category=press").json()["results"]
+    ranked = client.get("/api/v1/ranking/?level=account&category=press").json()["results"]
+
+    for rows in (listed, ranked):
+        press = next(row for row in rows if row["account"] == "长沙发布")
+        assert press["raw"] == {"fans": 1000.0, "activity": None, "spread": None}
+        assert press["normalized"] == {"fans": 0.1 + 0.2, "activity": 1.0, "spread": None}
+        assert next(row for row in rows if row["account"] == "武汉发布")["raw"] == {
+            "fans": 1000.0, "activity": 30.0, "spread": 150.0}
 
 
 def test_the_account_ranking_needs_the_same_few_queries_however_many_accounts(

@@ -108,8 +108,8 @@ class AccountScoreFactory(factory.django.DjangoModelFactory):
     category = factory.LazyAttribute(lambda score: score.account.category)
     composite = 50.0
     rank_in_category = factory.Sequence(lambda n: n + 1)
-    raw = factory.LazyFunction(dict)
-    normalized = factory.LazyFunction(dict)
+    raw_values = factory.LazyFunction(list)  # one value per key of the run's document, in its order
+    normalized_values = factory.LazyFunction(list)
 
 
 def ranking_build(**run_fields: Any) -> ScoreRun:
@@ -154,8 +154,8 @@ def ranking_build(**run_fields: Any) -> ScoreRun:
         account = (GovAccount.objects.filter(screen_name=name).first()
                    or GovAccountFactory(screen_name=name, city=city, category=category))
         AccountScoreFactory(run=run, account=account, category=category, composite=composite,
-                            rank_in_category=rank, raw={"fans": 1000.0, "activity": 30.0, "spread": 150.0},
-                            normalized=dict.fromkeys(["fans", "activity", "spread"], composite), **flags)
+                            rank_in_category=rank, raw_values=[1000.0, 30.0, 150.0],  # fans, activity, spread
+                            normalized_values=[composite] * 3, **flags)
     # SQLite checks its JSON support with a few queries the first time a connection needs it (the
     # rankings' JSONObject does); check it here so that tests counting queries count only their own.
     assert connection.features.supports_json_field

@@ -258,8 +258,8 @@ def test_a_run_takes_a_latest_metric_at_the_latest_snapshot_and_divides_by_the_d
 
     scores = {score.account_id: score for score in AccountScore.objects.filter(run=run)}
     police, press, youth = (scores[varied[name].pk] for name in ("police", "press", "youth"))
-    assert police.raw == pytest.approx({"videos": 2.25, "rate": 30 / 91}, abs=1e-12)
-    assert press.raw == pytest.approx({"videos": 0.0, "rate": 20 / 31}, abs=1e-12)
-    assert youth.raw == pytest.approx({"videos": 0.0, "rate": 0.0}, abs=1e-12)
+    assert police.raw_values == pytest.approx([2.25, 30 / 91], abs=1e-12)  # videos, rate
+    assert press.raw_values == pytest.approx([0.0, 20 / 31], abs=1e-12)
+    assert youth.raw_values == pytest.approx([0.0, 0.0], abs=1e-12)
     assert police.composite == pytest.approx((2.25 + 30 / 91) / 2, abs=1e-12)
     assert run.document["custom_metrics"] == ["likes_extra", {"name": "videos", "kind": "latest"}]

@@ -3,7 +3,7 @@ every run, account and city once, set-based, and locks them; deleting what resul
 refused (PostgreSQL trigger) or cascades through the ORM as before."""
 from __future__ import annotations
 
-import json
+import struct
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +15,7 @@ from django.utils import translation
 from accounts.models import GovAccount
 from core.periods import parse_period
 from rankings import selectors, services
+from rankings.fields import ListItem
 from rankings.models import AccountScore, CityCategoryScore, CityScore, ScoreRun, ScoringScheme
 from rankings.scoring.pipeline import score
 from rankings.services.errors import ScoringError
@@ -184,42 +185,64 @@ def test_a_writer_waits_for_a_deleting_session_and_then_fails_naming_the_deleted
     assert not AccountScore.objects.filter(run=run).exists()
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db
-def test_the_json_columns_keep_every_float_exact_even_when_the_session_asks_for_fewer_digits():
-    """The account rows' raw JSON (jsonb_build_object in the database) holds every float exact to the
-    last bit, NaN and infinities as strings, even where the session's extra_float_digits is 0."""
-    accounts = _accounts(4)
-    run = _pending_run(_scheme())
+AWKWARD = [0.1 + 0.2, 1e300, float("nan"), float("inf"), -float("inf"), -0.0, 5e-324, 123456789012345678.0]
+
+
+def _bits(value: float) -> bytes:
+    return struct.pack(">d", value)
+
+
+def _awkward_result(run: ScoreRun):
+    """The run's real result with every raw indicator value replaced by awkward floats, one per row."""
     result = _result(run)
-    awkward = [0.1 + 0.2, 1e300, float("nan"), float("inf"), -float("inf"), -0.0, 5e-324, 123456789012345678.0]
-    keys = [column.removeprefix("raw__") for column in result.accounts.columns if column.startswith("raw__")]
+    keys = list(run.definition.indicator_keys)
     rows = result.accounts.index
     for n, key in enumerate(keys):
-        result.accounts.loc[rows, f"raw__{key}"] = [awkward[(n + i) % len(awkward)] for i in range(len(rows))]
+        result.accounts.loc[rows, f"raw__{key}"] = [AWKWARD[(n + i) % len(AWKWARD)] for i in range(len(rows))]
+    return result, keys
+
+
+@pytest.mark.django_db
+def test_the_indicator_lists_keep_every_float_bit_for_bit_in_the_runs_order_on_either_database():
+    """NaN, ±infinity, −0.0, the smallest subnormal and 0.1 + 0.2 come back exactly as the run computed
+    them, through the ORM and as the one-column-per-indicator reads (ListItem) of exports and what-if."""
+    accounts = _accounts(4)
+    run = _pending_run(_scheme())
+    result, keys = _awkward_result(run)
+    results_write(run=run, scheme=run.definition, result=result, previous_ranks=pd.Series(dtype="float64"))
+
+    items = {f"raw_{n}": ListItem("raw_values", n) for n in range(len(keys))}
+    for account in accounts:
+        expected = result.accounts.loc[account.pk, [f"raw__{key}" for key in keys]].tolist()
+        stored = AccountScore.objects.get(run=run, account=account)
+        assert [_bits(value) for value in stored.raw_values] == [_bits(value) for value in expected]
+        expected_normalized = result.accounts.loc[account.pk, [f"norm__{key}" for key in keys]].tolist()
+        assert [_bits(value) for value in stored.normalized_values] == [_bits(value) for value in expected_normalized]
+        columns = AccountScore.objects.filter(pk=stored.pk).annotate(**items).values_list(*items).get()
+        # SQLite's JSON keeps NaN as null: a query reads NULL there, NaN on PostgreSQL; frames read NaN both.
+        assert [_bits(float("nan") if value is None else value) for value in columns] == [
+            _bits(value) for value in expected]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_stored_lists_are_exact_in_the_database_itself_whatever_digits_a_session_prints():
+    """Compared inside PostgreSQL, by the values' binary form (float8send), with the writing session
+    printing only 15 digits: the writer never goes through text."""
+    accounts = _accounts(4)
+    run = _pending_run(_scheme())
+    result, keys = _awkward_result(run)
     with connection.cursor() as cursor:
-        cursor.execute("SET extra_float_digits = 0")  # a session asking for fewer digits must not lose any
+        cursor.execute("SET extra_float_digits = 0")
     try:
         results_write(run=run, scheme=run.definition, result=result, previous_ranks=pd.Series(dtype="float64"))
+        for account in accounts:
+            expected = result.accounts.loc[account.pk, [f"raw__{key}" for key in keys]].tolist()
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT ARRAY(SELECT float8send(v) FROM unnest(raw_values) v) FROM rankings_accountscore "
+                               "WHERE run_id = %s AND account_id = %s", [run.pk, account.pk])
+                stored = [bytes(value) for value in cursor.fetchone()[0]]
+            assert stored == [_bits(value) for value in expected]
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET extra_float_digits")
-
-    for account in accounts:
-        values = result.accounts.loc[account.pk, [f"raw__{key}" for key in keys]].tolist()
-        pairs = ", ".join(["%s, %s::float8"] * len(keys))
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL extra_float_digits = 1")
-            cursor.execute(f"SELECT raw = jsonb_build_object({pairs}), raw FROM rankings_accountscore "  # noqa: S608
-                           "WHERE run_id = %s AND account_id = %s",
-                           [item for key, value in zip(keys, values, strict=True) for item in (key, repr(value))]
-                           + [run.pk, account.pk])
-            same, stored = cursor.fetchone()
-        stored = json.loads(stored)  # Django reads jsonb as text
-        assert same, (values, stored)
-        for key, value in zip(keys, values, strict=True):
-            kept = stored[key]
-            if isinstance(kept, str):
-                assert kept == {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}[repr(value)]
-            else:
-                assert float(kept) == value  # bit for bit: the shortest exact digits (1e300 comes back an int)
