@@ -1,6 +1,6 @@
 """An account score's indicators become two lists of floats, in the order of the run's document's
 indicators (rankings.fields: float8[] on PostgreSQL, JSON text on SQLite), instead of two JSON objects
-keyed by indicator. Writing the jsonb objects was more than half a second of a national run (issue #12,
+keyed by indicator. Building the jsonb objects was 0.25–0.4 s of a national run's write (issue #12,
 docs/benchmarks.md §6). Existing rows are converted run by run, with the keys of the run's document;
 a key a row lacks becomes NaN. Reversible: the lists go back to objects under the same keys."""
 
@@ -19,44 +19,53 @@ def _run_keys(apps) -> list[tuple[int, list[str]]]:
             for run_id, document in ScoreRun.objects.values_list("id", "document").iterator()]
 
 
-def forwards(apps, schema_editor):
+def _list_sql(column: str, keys: list[str]) -> str:
+    """PostgreSQL: the jsonb object's values under `keys`, in order, as float8[] (a missing key: NaN)."""
+    items = ", ".join(f"COALESCE(({column} ->> %s)::float8, 'NaN')" for _key in keys)
+    return f"ARRAY[{items}]::float8[]" if keys else "'{}'::float8[]"
+
+
+def _object_sql(column: str, keys: list[str]) -> str:
+    """PostgreSQL: the float8[] list as a jsonb object under `keys`."""
+    return f"jsonb_build_object({', '.join(f'%s, {column}[{n + 1}]' for n in range(len(keys)))})"
+
+
+def _to_lists(row, keys: list[str]) -> None:
+    row.raw_values = [_float((row.raw or {}).get(key)) for key in keys]
+    row.normalized_values = [_float((row.normalized or {}).get(key)) for key in keys]
+
+
+def _to_objects(row, keys: list[str]) -> None:
+    row.raw = _object(keys, row.raw_values)
+    row.normalized = _object(keys, row.normalized_values)
+
+
+def _convert(apps, schema_editor, *, sources: tuple[str, str], targets: tuple[str, str], sql, python) -> None:
+    """Each run's rows, with its document's keys: one UPDATE per run on PostgreSQL, `python` per row elsewhere."""
     connection = schema_editor.connection
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for run_id, keys in _run_keys(apps):
-                def array(column: str, keys: list[str] = keys) -> str:
-                    items = ", ".join(f"({column} ->> %s)::float8" for _key in keys)
-                    return f"ARRAY[{items}]::float8[]" if keys else "'{}'::float8[]"
-                cursor.execute(f"UPDATE {TABLE} SET raw_values = {array('raw')}, "  # noqa: S608 (keys are parameters)
-                               f"normalized_values = {array('normalized')} WHERE run_id = %s", [*keys, *keys, run_id])
-        return
     AccountScore = apps.get_model("rankings", "AccountScore")
     for run_id, keys in _run_keys(apps):
-        rows = list(AccountScore.objects.filter(run_id=run_id).only("id", "raw", "normalized"))
+        if connection.vendor == "postgresql":
+            assignments = ", ".join(f"{target} = {sql(source, keys)}" for source, target in zip(sources, targets,
+                                                                                               strict=True))
+            with connection.cursor() as cursor:
+                cursor.execute(f"UPDATE {TABLE} SET {assignments} WHERE run_id = %s",  # noqa: S608 (keys: parameters)
+                               [*keys, *keys, run_id])
+            continue
+        rows = list(AccountScore.objects.filter(run_id=run_id).only("id", *sources))
         for row in rows:
-            row.raw_values = [_float((row.raw or {}).get(key)) for key in keys]
-            row.normalized_values = [_float((row.normalized or {}).get(key)) for key in keys]
-        AccountScore.objects.bulk_update(rows, ["raw_values", "normalized_values"], batch_size=2000)
+            python(row, keys)
+        AccountScore.objects.bulk_update(rows, list(targets), batch_size=2000)
+
+
+def forwards(apps, schema_editor):
+    _convert(apps, schema_editor, sources=("raw", "normalized"), targets=("raw_values", "normalized_values"),
+             sql=_list_sql, python=_to_lists)
 
 
 def backwards(apps, schema_editor):
-    connection = schema_editor.connection
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for run_id, keys in _run_keys(apps):
-                def json(column: str, keys: list[str] = keys) -> str:
-                    pairs = ", ".join(f"%s, {column}[{n + 1}]" for n in range(len(keys)))
-                    return f"jsonb_build_object({pairs})"
-                cursor.execute(f"UPDATE {TABLE} SET raw = {json('raw_values')}, "  # noqa: S608 (keys are parameters)
-                               f"normalized = {json('normalized_values')} WHERE run_id = %s", [*keys, *keys, run_id])
-        return
-    AccountScore = apps.get_model("rankings", "AccountScore")
-    for run_id, keys in _run_keys(apps):
-        rows = list(AccountScore.objects.filter(run_id=run_id).only("id", "raw_values", "normalized_values"))
-        for row in rows:
-            row.raw = _object(keys, row.raw_values)
-            row.normalized = _object(keys, row.normalized_values)
-        AccountScore.objects.bulk_update(rows, ["raw", "normalized"], batch_size=2000)
+    _convert(apps, schema_editor, sources=("raw_values", "normalized_values"), targets=("raw", "normalized"),
+             sql=_object_sql, python=_to_objects)
 
 
 def _object(keys: list[str], values) -> dict:

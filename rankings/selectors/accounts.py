@@ -59,8 +59,9 @@ def account_history_frame(*, account_id: int, scheme: ScoringScheme,
                           runs: list[ScoreRun] | None = None) -> pd.DataFrame:
     """The account's score and rank in category in every published run of `scheme`, oldest period
     first: HISTORY_COLUMNS, then raw__<key> and <key> (normalised) for each indicator key of the
-    runs' documents (each run's lists paired with its own document's keys), and the flags. Two queries (the runs, unless the caller has read them: `runs`,
-    the scheme's published runs; the scores) and the size of each run's category
+    runs' documents (each run's stored lists paired with its own document's keys), and the flags. Two
+    queries (the runs, unless the caller has read them: `runs`, the scheme's published runs, documents
+    included; the scores) and the size of each run's category
     (cities.category_sizes_of_runs: kept in the cache for published runs, else one query)."""
     if runs is None:
         runs = list(ScoreRun.objects.filter(scheme=scheme, is_published=True)
