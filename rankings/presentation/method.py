@@ -16,6 +16,7 @@ from accounts.models import GovAccount
 from rankings.labels import in_language, scheme_name
 from rankings.models import ScoreRun
 from rankings.scoring.columns import LATEST, SUM
+from rankings.scoring.diagnostics import INPUT_WARNING_KEY, OVERLAPPING_SNAPSHOTS
 from rankings.scoring.schemes import Indicator, Scheme
 
 # The scheme's settings the method lists, in this order (empty ones are left out).
@@ -58,6 +59,8 @@ WARNING_REASONS = {
     "invalid_math": gettext_lazy("undefined arithmetic (such as the log of a negative number), counted as 0"),
     "overflow": gettext_lazy("overflow, counted as 0"),
     "missing_value": gettext_lazy("missing value (an optional column left empty), counted as 0"),
+    OVERLAPPING_SNAPSHOTS: gettext_lazy("snapshots that overlap: they cover more days than the period, so "
+                                        "some posts are counted more than once; check the imports"),
 }
 
 
@@ -172,7 +175,8 @@ def _warnings(run: ScoreRun, *, names: dict[str, str]) -> list[RunWarning]:
     warnings = []
     for code, count in sorted((run.warnings or {}).items()):
         key, _sep, reason = code.rpartition(":")
-        warnings.append(RunWarning(code=code, indicator=names.get(key, key), count=int(count),
+        label = _("input data") if key == INPUT_WARNING_KEY else names.get(key, key)
+        warnings.append(RunWarning(code=code, indicator=label, count=int(count),
                                    reason=str(WARNING_REASONS.get(reason, reason))))
     return warnings
 

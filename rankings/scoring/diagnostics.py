@@ -9,6 +9,8 @@ import pandas as pd
 from rankings.scoring.columns import (
     BROADCAST_ONLY,
     COMMENTS,
+    DAYS,
+    DAYS_COVERED,
     EMPTY_SHELL,
     INACTIVE,
     LAST_POST_ON,
@@ -19,6 +21,23 @@ from rankings.scoring.columns import (
 
 # 国办秘函〔2019〕19号: an account with no update in the two weeks before the check date fails.
 INACTIVE_AFTER_DAYS = 14
+
+# A run's warnings are "<indicator key>:<reason>" -> accounts; a warning about the input itself has
+# this key, which no indicator can have (indicator keys are identifiers).
+INPUT_WARNING_KEY = "*"
+OVERLAPPING_SNAPSHOTS = "overlapping_snapshots"
+
+
+def input_warnings(totals: pd.DataFrame) -> dict[str, int]:
+    """Warnings about the period totals themselves (inputs.period_totals), accounts affected:
+    - overlapping_snapshots: the account's counted snapshots cover more days than the period
+      (DAYS_COVERED > DAYS), so some of them overlap (a month and a quarter, or two imports of different
+      periods) and their posts and reposts are counted more than once.
+    Only reasons with at least one account appear."""
+    if DAYS_COVERED not in totals or DAYS not in totals:
+        return {}
+    overlapping = int(np.count_nonzero(totals[DAYS_COVERED].to_numpy() > totals[DAYS].to_numpy()))
+    return {f"{INPUT_WARNING_KEY}:{OVERLAPPING_SNAPSHOTS}": overlapping} if overlapping else {}
 
 
 def account_flags(

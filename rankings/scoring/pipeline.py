@@ -36,7 +36,7 @@ from rankings.scoring.columns import (
     norm_column,
     raw_column,
 )
-from rankings.scoring.diagnostics import account_flags
+from rankings.scoring.diagnostics import account_flags, input_warnings
 from rankings.scoring.expressions import Expression, parse_expression
 from rankings.scoring.normalise import normalise
 from rankings.scoring.ranks import competition_rank
@@ -57,7 +57,8 @@ class ScoreResult:
     cities: index CITY_ID; SCORE, RANK, ACCOUNTS (the accounts that count for the score).
     city_indicators: index CITY_ID; one column per indicator key (see the module docstring, step 6).
     weights: index indicator key; MANUAL, ENTROPY and USED.
-    warnings: "<indicator key>:<reason>" -> rows affected (expressions.Expression.evaluate).
+    warnings: "<indicator key>:<reason>" -> rows affected (expressions.Expression.evaluate), and
+        "*:<reason>" -> accounts affected for the input itself (diagnostics.input_warnings).
     """
 
     accounts: pd.DataFrame
@@ -74,7 +75,7 @@ def score(totals: pd.DataFrame, scheme: Scheme, *, period_end: object) -> ScoreR
     The result does not depend on the order of totals' rows. No accounts gives an empty result.
     """
     totals = totals.sort_index()
-    warnings: Counter[str] = Counter()
+    warnings: Counter[str] = Counter(input_warnings(totals))
     accounts = (
         totals[[CITY_ID, CATEGORY]]
         .pipe(_with_raw_indicators, totals, scheme, warnings)

@@ -263,3 +263,18 @@ def test_a_run_takes_a_latest_metric_at_the_latest_snapshot_and_divides_by_the_d
     assert youth.raw_values == pytest.approx([0.0, 0.0], abs=1e-12)
     assert police.composite == pytest.approx((2.25 + 30 / 91) / 2, abs=1e-12)
     assert run.document["custom_metrics"] == ["likes_extra", {"name": "videos", "kind": "latest"}]
+
+
+def test_a_run_warns_of_the_accounts_whose_snapshots_cover_more_days_than_the_period(varied):
+    """April (30 days): the press account's month and its last day cover 31 days, so one of its
+    snapshots overlaps the other and its posts count twice; the year (366 days) hides that overlap, as
+    the warning's test (days covered > the period's days) cannot see it there."""
+    scheme_row, _outcome = services.scheme_save(document=LATEST_SCHEME)
+    warned = {}
+    for text in ("2012-04", "2012"):
+        run = services.score_run_start(scheme=scheme_row, period=parse_period(text), draws=0)
+        services.score_run_execute(run_id=run.pk, task_id=run.task_id, subtasks=False)
+        run = ScoreRun.objects.get(pk=run.pk)
+        assert run.status == ScoreRun.Status.SUCCEEDED, run.error
+        warned[text] = run.warnings.get("*:overlapping_snapshots")
+    assert warned == {"2012-04": 1, "2012": None}

@@ -233,6 +233,17 @@ def test_the_run_page_shows_the_method_indicators_weights_and_warnings(client):
     assert "Posting activity" in html and "division by zero, counted as 0 (4 accounts)" in html
 
 
+def test_the_run_page_names_a_warning_about_the_input_as_such(client):
+    run = ranking_build(published=True, warnings={"*:overlapping_snapshots": 1})
+    _english(client)
+
+    html = client.get(reverse("rankings:run_detail", args=[run.pk])).content.decode()
+
+    warnings = html.split('id="run-warnings"')[1].split("</ul>")[0]
+    assert "<strong>input data</strong>" in warnings and "counted more than once" in warnings
+    assert "(1 account)" in warnings
+
+
 def test_the_run_page_draws_the_chart_with_the_local_plotly_never_a_cdn(client):
     run = ranking_build(published=True)
 

@@ -131,6 +131,13 @@ def test_warnings_are_counted_per_indicator():
     assert result.warnings == {"rate:division_by_zero": 2}
 
 
+def test_accounts_whose_snapshots_cover_more_days_than_the_period_are_counted_as_a_warning():
+    """days_covered 31 in a 30-day period: one account's snapshots overlap; 30 and 12 do not."""
+    overlapping = totals(3).assign(days=30, days_covered=[30, 31, 12])
+    assert score(overlapping, scheme(), period_end=PERIOD_END).warnings == {"*:overlapping_snapshots": 1}
+    assert score(overlapping.assign(days_covered=30), scheme(), period_end=PERIOD_END).warnings == {}
+
+
 def test_entropy_weighting_uses_the_entropy_of_the_normalised_matrix():
     accounts = totals(3, fans=[1, 5, 9], posts=[1, 1, 2], city_id=[1, 2, 3])
     result = score(accounts, scheme(weighting="entropy"), period_end=PERIOD_END)
