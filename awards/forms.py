@@ -17,7 +17,8 @@ class ExpertForm(forms.Form):
     province = forms.CharField(label=_("Home province"), max_length=32,
                                help_text=_("Candidates of this province are recused (回避)."))
     username = forms.CharField(label=_("User name (optional)"), max_length=150, required=False,
-                               help_text=_("The account the expert logs in with to score on their own page."))
+                               help_text=_("The account the expert logs in with to score on their own page; "
+                                           "it joins the expert role (评审专家) if it lacks it."))
 
     def clean_username(self) -> Any:
         username = self.cleaned_data["username"].strip()

@@ -20,6 +20,7 @@ from awards.models import AwardRound, Expert
 
 MANAGE_PERMISSION = "awards.manage_rounds"
 SCORE_PERMISSION = "awards.score_rounds"
+EXPERT_GROUP = "评审专家"  # the group awards/migrations/0002_roles.py gives SCORE_PERMISSION
 VIEW_PERMISSION = "awards.view_awardround"
 
 

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import City
 from awards.models import AwardRound, Candidate, Expert, ExpertScore
+from awards.permissions import EXPERT_GROUP, SCORE_PERMISSION
 from awards.services.common import (
     audited,
     bump_version,
@@ -53,6 +55,19 @@ def _clean(award_round: AwardRound, fields: dict[str, Any], *, expert: Expert | 
     return clean
 
 
+def _with_expert_role(login: Any) -> None:
+    """The login an expert is linked to may score: a user without the permission joins the expert group
+    (评审专家), in the same transaction as the link. Linking is what a panel admin does to make someone an
+    expert; without the role the expert page would refuse them."""
+    if login is None or login.has_perm(SCORE_PERMISSION):
+        return
+    group = Group.objects.filter(name=EXPERT_GROUP).first()
+    if group is None:
+        raise AwardError(_("The expert role (group %(group)s) is missing: run “manage.py migrate”.")
+                         % {"group": EXPERT_GROUP})
+    login.groups.add(group)
+
+
 def expert_create(*, user: Any, award_round: AwardRound, name: str, province: str, affiliation: str = "",
                   city: City | int | None = None, expert_user: Any = None, via: str) -> Expert:
     require_manager(user)
@@ -62,6 +77,7 @@ def expert_create(*, user: Any, award_round: AwardRound, name: str, province: st
         clean = _clean(locked, {"name": name, "province": province, "affiliation": affiliation, "city": city,
                                 "expert_user": expert_user})
         expert = Expert(round=locked, **clean)
+        _with_expert_role(clean["user"])
         audited(expert, user=history_user(user), via=via).save()
         bump_version(locked)
     return expert
@@ -88,6 +104,7 @@ def expert_update(*, user: Any, expert: Expert, via: str, **fields: Any) -> Expe
                              % {"expert": expert.name, "province": clean["province"], "names": "、".join(conflicts)})
         for key, value in clean.items():
             setattr(expert, key, value)
+        _with_expert_role(clean["user"])
         audited(expert, user=history_user(user), via=via).save()
         bump_version(locked)
     return expert

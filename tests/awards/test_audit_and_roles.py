@@ -4,12 +4,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import AnonymousUser, Group
+from django.contrib.auth.models import AnonymousUser, Group, User
 from django.utils import translation
 
 from awards import permissions, selectors, services
 from awards.models import AwardRound, EntryPath, ExpertScore, NetizenTally
 from awards.services import ScoreCell, TallyCell
+from awards.services.errors import AwardError
 from tests.awards.factories import (
     ROLE_ANALYST,
     ROLE_EXPERT,
@@ -159,3 +160,29 @@ def test_audit_entries_name_the_entry_path_and_status_in_words() -> None:
         entry = next(e for e in selectors.round_audit_log(award_round=award_round) if e.model == "评选"
                      and e.action == "changed")
         assert (entry.changes, entry.via_label) == ([("状态", "草稿", "投票中")], "录入表格页")
+
+
+def test_linking_a_user_without_the_expert_role_to_an_expert_gives_them_the_role_so_they_can_score() -> None:
+    """A panel admin who types a user name in the grid means "this person scores": the user joins 评审专家.
+    A user with the permission already (a superuser, an existing expert) is left as they were."""
+    draft = round_build()
+    plain = user_with_role("plain")
+    root = User.objects.create_superuser("root", password="pw")
+    added = services.expert_create(user=None, award_round=draft, name="新专家", province="浙江", expert_user=plain,
+                                   via="grid")
+    services.expert_update(user=None, expert=draft.experts.get(name="王专家"), via="grid", expert_user=root)
+
+    plain = User.objects.get(pk=plain.pk)  # a fresh object: Django caches a user's permissions
+    assert list(plain.groups.values_list("name", flat=True)) == [ROLE_EXPERT]
+    assert permissions.user_can_score(plain, added)
+    assert not root.groups.exists()
+
+
+def test_linking_fails_whole_when_the_expert_role_is_missing() -> None:
+    draft = round_build()
+    plain = user_with_role("plain")
+    Group.objects.filter(name=ROLE_EXPERT).delete()
+    with translation.override("en"), pytest.raises(AwardError, match="group 评审专家.*migrate"):
+        services.expert_create(user=None, award_round=draft, name="新专家", province="浙江", expert_user=plain,
+                               via="grid")
+    assert not draft.experts.filter(name="新专家").exists()
