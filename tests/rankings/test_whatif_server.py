@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from rankings.models import ScoreRun
@@ -174,6 +175,24 @@ def test_drafts_are_a_404_to_those_who_may_not_see_them(client):
     client.force_login(User.objects.create_user("staff", is_staff=True))
     assert client.get(f"/rankings/{draft.pk}/whatif/", {"w": "activity:50"}).status_code == 200
     assert client.post(f"/rankings/{draft.pk}/whatif/").status_code == 405
+
+
+def test_a_published_answer_may_be_kept_by_the_browser_a_drafts_is_revalidated_and_a_post_is_a_405():
+    whatif_accounts(cities=3)
+    published = run_of(scheme_variant("bci-published", "bci-v1"), publish=True)
+    draft = run_of(scheme_variant("bci-draft", "bci-v1"))
+    browser = Client(enforce_csrf_checks=True)  # as a real browser's POST would be checked
+
+    kept = browser.get(f"/rankings/{published.pk}/whatif/", {"w": "activity:50"})
+    assert kept.status_code == 200
+    assert set(kept["Cache-Control"].split(", ")) == {"private", "max-age=300"}
+    browser.force_login(User.objects.create_user("staff", is_staff=True))
+    fresh = browser.get(f"/rankings/{draft.pk}/whatif/")
+    assert fresh.status_code == 200 and set(fresh["Cache-Control"].split(", ")) == {"private", "no-cache"}
+    refused = browser.post(f"/rankings/{published.pk}/whatif/")
+    assert refused.status_code == 405 and refused["Allow"] == "GET, HEAD"
+    assert "max-age" not in browser.get(f"/rankings/{published.pk}/whatif/", {"w": "activity:500"}).get(
+        "Cache-Control", "")  # an error is not kept
 
 
 def test_a_fixed_number_of_queries_whatever_the_number_of_cities(client, django_assert_num_queries):
