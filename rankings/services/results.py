@@ -44,7 +44,8 @@ _NULL_BOOL = -1
 
 
 def results_write(*, run: ScoreRun, scheme: Scheme, result: ScoreResult, previous_ranks: pd.Series) -> None:
-    """Replace the run's results with `result`. Rank change is previous rank − rank (null: new city)."""
+    """Replace the run's results with `result`. Rank change is previous rank − rank (null: new city).
+    `scheme` is the run's own document (run.definition): its indicators' order is the stored lists' order."""
     keys = list(scheme.indicator_keys)  # the lists' order: the run's document's indicators
     with transaction.atomic():
         for model in (AccountScore, CityCategoryScore, CityScore):
