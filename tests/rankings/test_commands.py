@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import translation
 
+from accounts.models import GovAccount
 from rankings.messages import MESSAGES
 from rankings.models import CityScore, ScoreRun, ScoringScheme
 from rankings.scoring.errors import PROBLEM_CODES
@@ -100,6 +101,20 @@ def test_compute_scores_prints_the_run_and_the_top_cities(march, tmp_path):
     assert re.findall(r"^\s+(\d)\s+(\S+)（湖南）\s+([\d.]+)", output, flags=re.M) == [
         ("1", "城0", "30.00"), ("2", "城2", "20.00"), ("3", "城1", "10.00")]
     assert run.is_published
+
+
+def test_compute_scores_words_its_warnings_as_the_run_page_does(march, tmp_path):
+    """The first account's March snapshot and its last day: 32 days covered in a 31-day period."""
+    SnapshotFactory(account=GovAccount.objects.get(screen_name="发布0"), period_start=date(2012, 3, 31),
+                    period_end=date(2012, 3, 31), likes=1)
+    path = tmp_path / "likes.yaml"
+    path.write_text(yaml.safe_dump(CUSTOM, allow_unicode=True), encoding="utf-8")
+    _call("load_scheme", str(path))
+
+    output = _call("compute_scores", "--scheme", "likes-only", "--period", "2012-03", "--inline")
+
+    assert ("warning: input data: snapshots that overlap: they cover more days than the period, so some posts are "
+            "counted more than once; check the imports (*:overlapping_snapshots × 1)") in output
 
 
 def test_compute_scores_exits_non_zero_with_the_reason_when_the_run_fails(march):

@@ -22,6 +22,7 @@ from core.commands import LANGUAGES, LocalizedCommand
 from core.periods import PeriodError, parse_period
 from rankings import selectors, services
 from rankings.models import CityScore, ScoreRun, ScoringScheme
+from rankings.presentation.method import run_method_get
 from rankings.services import ScoringError
 
 TOP = 10
@@ -118,8 +119,11 @@ class Command(LocalizedCommand):
             % {"id": run.pk, "cities": f"{run.cities_scored:,}", "accounts": f"{run.accounts_scored:,}",
                "rows": f"{run.input_rows:,}", "seconds": seconds,
                "published": _("; published") if run.is_published else _("; not published (use --publish)")}))
-        for name, count in sorted(run.warnings.items()):
-            self.stdout.write(self.style.WARNING(_("warning: %(name)s × %(count)s") % {"name": name, "count": count}))
+        for warning in run_method_get(run=run).warnings:  # as the run page words them
+            self.stdout.write(self.style.WARNING(
+                _("warning: %(indicator)s: %(reason)s (%(code)s × %(count)s)")
+                % {"indicator": warning.indicator, "reason": warning.reason, "code": warning.code,
+                   "count": warning.count}))
         rows = CityScore.objects.filter(run=run).select_related("city").order_by("rank", "city_id")[:TOP]
         self.stdout.write(_("Top %(n)s cities:") % {"n": TOP})
         for row in rows:
