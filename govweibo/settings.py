@@ -243,7 +243,6 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "govweibo.staticfiles.PlotlyFinder",  # vendor/plotly/plotly.min.js from the installed plotly package
 ]
 if DEBUG:
     # WhiteNoise serves from the finders in DEBUG but warns when STATIC_ROOT is missing.

@@ -161,16 +161,6 @@ def test_a_real_celery_worker_answers_tasks_sent_over_redis(celery_worker_proces
     assert result.get(timeout=30) == [40, 2]
 
 
-def test_plotly_js_is_served_from_the_installed_package_and_nothing_else_of_it_is_collected():
-    from django.contrib.staticfiles import finders
-
-    found = finders.find("vendor/plotly/plotly.min.js")
-    assert found and found.endswith("plotly/package_data/plotly.min.js")
-    listed = [path for finder in finders.get_finders() for path, _storage in finder.list([])
-              if "plotly" in path or path.startswith("vendor")]
-    assert listed == ["plotly.min.js"]  # listed under its storage's prefix vendor/plotly/
-
-
 @pytest.mark.django_db
 def test_the_api_docs_page_loads_nothing_from_a_cdn(client):
     html = client.get("/api/v1/docs/").content.decode()

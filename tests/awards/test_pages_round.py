@@ -57,7 +57,7 @@ def test_the_published_page_shows_the_shortlist_in_order_with_r_e_n_and_final(pe
     assert [row[1] for row in candidates] == pages_data.expected_order()
     assert candidates[-1][1:7] == ["长沙", "100.00", "24.00", "100.00", "81.00", "7"]  # 8 experts, 李研究员 recused
     assert "<li>Final score = 0.6 × R + 0.25 × E + 0.15 × N; equal final scores are ordered by R, then by E.</li>" in body
-    assert 'id="components-chart"' in body and "vendor/plotly/plotly.min.js" in body
+    assert 'id="components-chart"' in body and "vendor/plotly/plotly-cartesian.min.js" in body
 
 
 def test_after_publication_the_fingerprint_and_the_anonymised_matrix_are_shown(people):
