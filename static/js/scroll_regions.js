@@ -2,7 +2,7 @@
 
    Every table sits in a <div class="table-scroll"> that scrolls when the table is wider than the screen
    (phones, long English labels). Such a box becomes a tab stop (tabindex="0"), announced as a region
-   named after its table's caption or its section's heading plus the word the page passes in
+   named after its table's caption or the heading before it, plus the word the page passes in
    data-label ("Table, scrolls sideways" in the page's language): focused, the arrow keys scroll it.
    A box that does not scroll stays out of the tab order (no useless stops). Rechecked whenever the box
    or its table changes size: a phone turned sideways, columns shown or hidden, the language switched.
@@ -11,10 +11,15 @@
   "use strict";
   var word = (document.currentScript && document.currentScript.dataset.label) || "";
 
+  // The table's caption, else the last heading before the box in the page (its section's title).
   function title(box) {
-    var caption = box.querySelector("caption");
-    var section = box.closest("section, main");
-    var heading = caption || (section && section.querySelector("h1, h2, h3"));
+    var heading = box.querySelector("caption");
+    if (!heading) {
+      var headings = document.querySelectorAll("h1, h2, h3, h4");
+      for (var i = headings.length - 1; i >= 0 && !heading; i--) {
+        if (headings[i].compareDocumentPosition(box) & Node.DOCUMENT_POSITION_FOLLOWING) { heading = headings[i]; }
+      }
+    }
     return heading ? heading.textContent.replace(/\s+/g, " ").trim() : "";
   }
 
