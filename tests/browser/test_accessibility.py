@@ -13,6 +13,7 @@ needs the signed-in user, and optionally a selector to wait for before axe runs.
 """
 from __future__ import annotations
 
+import io
 import time
 from dataclasses import dataclass
 
@@ -135,13 +136,14 @@ def _sign_in(browser_context, base_url: str, user) -> None:
 def test_every_page_family_passes_axe_wcag_2_1_a_and_aa_at_phone_and_desktop_width(live_server, browser_context):
     from axe_playwright_python.sync_playwright import Axe
 
-    call_command("setup_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115 - closed with the process
+    call_command("setup_demo", stdout=io.StringIO())
     superuser = pages_data.users()["superuser"]
     places = _places(superuser)
     axe, problems, timings = Axe(), [], {}
     page = browser_context.new_page()
-    page.on("console", lambda message: problems.append(f"console: {message.text}") if message.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("console", lambda message: problems.append(f"{page.url}: console error: {message.text}")
+            if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(f"{page.url}: page error: {error}"))
     for language in LANGUAGES:
         browser_context.clear_cookies()
         browser_context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": language,
