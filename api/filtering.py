@@ -7,7 +7,7 @@ and the values it accepts, never silently ignored (a typo would otherwise answer
   ordering control.
 - Filters with a fixed set of values (level, category, platform, status, booleans) and `province`
   refuse an empty or unknown value (StrictFilterSet for django-filter lists, ChoiceParameter and
-  ProvinceParameter for the query serializers). The accepted provinces are those of the cities on file.
+  ProvinceParameter for the query serializers). The accepted provinces are the 34 divisions' short names.
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from rest_framework.filters import OrderingFilter
 
 from accounts.models import City
 from api.errors import echo, not_accepted
+from rankings.labels import PROVINCES_EN
 
 BAD_ORDERING = _("“%(value)s” is not a sort field; use one of: %(accepted)s (a “-” before a field sorts it in "
                  "descending order; several are separated by commas).")
@@ -30,8 +31,10 @@ BOOLEAN_VALUES = ["true", "false"]
 
 
 def province_names() -> list[str]:
-    """The provinces a `province` parameter accepts: those of the cities on file."""
-    return sorted(set(City.objects.values_list("province", flat=True)))
+    """The provinces a `province` parameter accepts: China's 34 province-level divisions by their short
+    names (rankings.labels), and any other a city on file names."""
+    on_file = set(City.objects.values_list("province", flat=True))
+    return [*PROVINCES_EN, *sorted(on_file - set(PROVINCES_EN))]
 
 
 class StableOrderingFilter(OrderingFilter):
@@ -96,7 +99,8 @@ class StrictFilterSet(filters.FilterSet):
             accepted = _accepted(filter_)
             value = self.data.get(name)
             if accepted is not None and value not in accepted:
-                self.form.errors[name] = ErrorList([not_accepted(value, accepted)])
+                # Escaped: django-filter formats each message with its (here no) parameters.
+                self.form.errors[name] = ErrorList([not_accepted(value, accepted).replace("%", "%%")])
         return not self.form.errors
 
 
@@ -124,7 +128,7 @@ class ProvinceParameter(serializers.CharField):
     """`province`: one of the provinces of the cities on file (the message lists them)."""
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("help_text", _("Only this province, e.g. 湖南 (a province of the cities on file)"))
+        kwargs.setdefault("help_text", _("Only this province, by its short name, e.g. 湖南"))
         super().__init__(trim_whitespace=False, **kwargs)
 
     def get_value(self, dictionary: Any) -> Any:

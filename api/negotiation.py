@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.renderers import JSONRenderer
 
 from api.errors import invalid_parameter
 
@@ -18,5 +19,9 @@ class StrictContentNegotiation(DefaultContentNegotiation):
             value = request.query_params.get(name)
             formats = [renderer.format for renderer in renderers]
             if value not in formats:
+                if getattr(request, "_format_refused", False):
+                    # DRF asks again to render the refusal: in JSON, not in the view's first format.
+                    return JSONRenderer(), JSONRenderer.media_type
+                request._format_refused = True
                 raise invalid_parameter(name, value, formats)
         return super().select_renderer(request, renderers, format_suffix)

@@ -20,6 +20,7 @@ from api.errors import echo
 from api.renderers import EXPORT_FORMATS
 
 EXPORT_PAGE_SIZE = 10_000
+BAD_PAGE = _("“%(value)s” is not a page number; use a whole number from 1, or “last”.")
 BAD_PAGE_SIZE = _("“%(value)s” is not a page size; use a whole number from 1 to %(max)s.")
 
 
@@ -44,6 +45,15 @@ class Pagination(PageNumberPagination):
             return int(value)
         raise ValidationError({self.page_size_query_param: [
             str(BAD_PAGE_SIZE) % {"value": echo(value), "max": self.max_page_size}]})
+
+    def get_page_number(self, request: Request, paginator: Any) -> Any:
+        """?page= as a whole number from 1 or `last`; 400 otherwise (DRF read an empty one as 1). A page
+        past the last is still a 404."""
+        value = request.query_params.get(self.page_query_param)
+        if value is not None and value not in self.last_page_strings and not (
+                value.isascii() and value.isdigit() and int(value) >= 1):
+            raise ValidationError({self.page_query_param: [str(BAD_PAGE) % {"value": echo(value)}]})
+        return super().get_page_number(request, paginator)
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)

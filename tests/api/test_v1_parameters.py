@@ -40,12 +40,12 @@ def _refused(client, url: str, **headers) -> tuple[str, str]:
     ("/api/v1/ranking/?level=", "level", "city, account"),
     ("/api/v1/ranking/?level=province", "level", "city, account"),
     ("/api/v1/ranking/?level=account&category=", "category", "police, traffic, press, youth, tourism, other"),
-    ("/api/v1/ranking/?province=", "province", "湖北, 湖南"),
-    ("/api/v1/ranking/?province=火星", "province", "湖北, 湖南"),
-    ("/api/v1/runs/{run}/cities/?province=", "province", "湖北, 湖南"),
-    ("/api/v1/runs/{run}/leaderboards/police/?province=湖南省x", "province", "湖北, 湖南"),
-    ("/api/v1/cities/?province=", "province", "湖北, 湖南"),
-    ("/api/v1/accounts/?province=火星", "province", "湖北, 湖南"),
+    ("/api/v1/ranking/?province=", "province", "北京, 天津, 河北"),
+    ("/api/v1/ranking/?province=火星", "province", "北京, 天津, 河北"),
+    ("/api/v1/runs/{run}/cities/?province=", "province", "北京, 天津, 河北"),
+    ("/api/v1/runs/{run}/leaderboards/police/?province=湖南省x", "province", "北京, 天津, 河北"),
+    ("/api/v1/cities/?province=", "province", "北京, 天津, 河北"),
+    ("/api/v1/accounts/?province=火星", "province", "北京, 天津, 河北"),
     ("/api/v1/cities/?level=", "level", "municipality, sub_provincial, prefecture, county"),
     ("/api/v1/accounts/?platform=twitter", "platform", "sina, tencent"),
     ("/api/v1/snapshots/?category=", "category", "police, traffic"),
@@ -56,6 +56,9 @@ def _refused(client, url: str, **headers) -> tuple[str, str]:
     ("/api/v1/cities/?ordering=name,bogus", "ordering", "id, name, province, level, account_count"),
     ("/api/v1/snapshots/?ordering=-fans;drop", "ordering", "id, period_start"),
     ("/api/v1/cities/?page_size=", "page_size", "1 to 1000"),
+    ("/api/v1/cities/?page=", "page", "from 1"),
+    ("/api/v1/runs/{run}/leaderboards/police/?page=-1", "page", "from 1"),
+    ("/api/v1/accounts/?platform=%25r%25s", "platform", "sina, tencent"),
     ("/api/v1/cities/?page_size=0", "page_size", "1 to 1000"),
     ("/api/v1/cities/?page_size=1001", "page_size", "1 to 1000"),
     ("/api/v1/runs/{run}/cities/?page_size=ten&format=csv", "page_size", "1 to 1000"),
@@ -72,7 +75,7 @@ def test_the_refusal_is_in_chinese_by_default_and_echoes_a_long_value_cut_short(
     _name, message = _refused(client, "/api/v1/ranking/?province=" + "火" * 100)
     _name, ordering = _refused(client, "/api/v1/cities/?ordering=" + "x" * 300)
 
-    assert message.startswith("不接受“" + "火" * 50 + "…”") and "湖南" in message
+    assert message.startswith("不接受“" + "火" * 50 + "…”") and "湖南" in message and "西藏" in message
     assert "不是可排序的字段" in ordering and "x" * 51 not in ordering
 
 
