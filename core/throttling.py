@@ -10,7 +10,9 @@ A request is allowed while
     previous window's count × (share of the previous window still inside the last `duration`) + this count
 
 stays within the limit (the "sliding window counter": no burst of twice the rate at a window's edge). A
-refused request takes its count back, so hammering does not extend the wait. The counters live in the
+refused request takes its count back, so hammering does not extend the wait. Retry-After says when one
+more request fits by that same estimate: at most two periods (a client that used its whole rate early in
+one window waits into the next, until the first weighs little enough). The counters live in the
 default cache: Redis when REDIS_URL is set (shared by every web process), the process's memory otherwise.
 
 The rates are settings (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]: API_THROTTLE_ANON, API_THROTTLE_USER,

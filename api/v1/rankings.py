@@ -364,6 +364,8 @@ class RunViewSet(ExportableMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """A published run never changes: ETag and Cache-Control, 304 for a current copy."""
+        if not (self.kwargs["pk"].isascii() and self.kwargs["pk"].isdigit()):
+            raise NotFound()  # the router's pattern takes any text: it is no run id, nor a cache key
         return published_answer(self, request, key=f"run:{self.kwargs['pk']}"[:64], load_run=self.get_object,
                                 build=lambda run: Response(self.get_serializer(run).data))
 
