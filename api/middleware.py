@@ -25,5 +25,5 @@ class ApiUrlLengthMiddleware:
                 message = _("The URL is too long (%(length)s characters); at most %(limit)s are accepted.") % {
                     "length": length, "limit": settings.API_MAX_URL_LENGTH}
                 return JsonResponse({"error": {"code": "uri_too_long", "message": message, "details": {}}},
-                                    status=414)
+                                    status=414, json_dumps_params={"ensure_ascii": False})
         return self.get_response(request)
