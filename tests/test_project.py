@@ -100,11 +100,12 @@ def test_api_request_rates_come_from_the_environment_and_a_malformed_one_refuses
     probe = "from rest_framework.settings import api_settings as s; print(s.DEFAULT_THROTTLE_RATES)"
     default = _manage("shell", "-c", probe, env=_production_env(GOVWEIBO_VAR_DIR=str(tmp_path)))
     tuned = _manage("shell", "-c", probe, env=_production_env(GOVWEIBO_VAR_DIR=str(tmp_path),
-                                                              API_THROTTLE_ANON="30/minute", API_THROTTLE_USER="5/second"))
+                                                              API_THROTTLE_ANON="30/minute", API_THROTTLE_USER="5/second",
+                                                              API_THROTTLE_EXPORT="2/hour"))
     broken = _manage("check", env=_production_env(API_THROTTLE_ANON="lots"))
 
-    assert "{'anon': '120/minute', 'user': '600/minute'}" in default.stdout, default.stderr
-    assert "{'anon': '30/minute', 'user': '5/second'}" in tuned.stdout, tuned.stderr
+    assert "{'anon': '120/minute', 'user': '600/minute', 'export': '30/hour'}" in default.stdout, default.stderr
+    assert "{'anon': '30/minute', 'user': '5/second', 'export': '2/hour'}" in tuned.stdout, tuned.stderr
     assert broken.returncode != 0 and "API_THROTTLE_ANON must look like 120/minute" in broken.stderr
 
 
