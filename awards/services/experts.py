@@ -94,15 +94,16 @@ def expert_create(*, user: Any, award_round: AwardRound, name: str, province: st
     return expert
 
 
-def expert_update(*, user: Any, expert: Expert, via: str, reason: str = "", **fields: Any) -> Expert:
+def expert_update(*, user: Any, expert: Expert, via: str, reason: str | None = None, **fields: Any) -> Expert:
     """Change an expert (name, affiliation, home province and city, user account) while the round is a
     draft or voting; refused when a new home province would make a score they gave a conflict (回避).
-    `reason` goes into the audit log (the page, the API and the command require one)."""
+    `reason` goes into the audit log: when given (the page, the API and the command always give it) it
+    must hold visible text; None (imports, linking from the grid) records the entry path alone."""
     require_manager(user)
     unknown = sorted(set(fields) - set(EDITABLE))
     if unknown:
         raise AwardError(_("These expert fields cannot be changed: %(fields)s.") % {"fields": ", ".join(unknown)})
-    reason = reason_clean(reason, required=False)
+    reason = reason_clean(reason, required=reason is not None)
     with transaction.atomic():
         locked = lock_round(expert.round)
         require_inputs_open(locked)
