@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from awards import services
 from awards.forms import ExpertManageForm, ExpertRemoveForm, ExpertReopenForm
 from awards.models import AwardRound, EntryPath, Expert
+from awards.services.common import require_inputs_open
 from awards.services.errors import AwardError, FieldErrors, ScoresToDelete
 from awards.views.common import manager_required, round_or_404
 
@@ -39,11 +40,12 @@ def _expert_or_404(award_round: AwardRound, expert_id: int) -> Expert:
 
 def _frozen(request: HttpRequest, award_round: AwardRound) -> HttpResponse | None:
     """Experts change only while the round is a draft or voting: otherwise back to the round, saying why."""
-    if award_round.accepts_scores:
-        return None
-    messages.error(request, _("Round %(round)s is %(status)s: its scores, tallies and experts can no longer change.")
-                   % {"round": award_round.slug, "status": award_round.get_status_display()})
-    return redirect(_round_experts_url(award_round))
+    try:
+        require_inputs_open(award_round)
+    except AwardError as error:
+        messages.error(request, str(error))
+        return redirect(_round_experts_url(award_round))
+    return None
 
 
 def _refused(form: Any, error: AwardError) -> None:
