@@ -99,3 +99,49 @@ class RoundSettingsForm(forms.Form):
         data = dict(self.cleaned_data)
         data["weights"] = (data.pop("weight_ranking"), data.pop("weight_experts"), data.pop("weight_netizens"))
         return data
+
+
+REASON_CHARS = 80  # awards.services.common.PERSON_REASON_LIMIT: the history keeps "<path> · <reason>" in 100
+
+
+class ExpertManageForm(forms.ModelForm):
+    """Add or edit an expert on the round's expert pages (panel admins). Name, affiliation and home
+    province are the model's own fields (so the province follows the model: a list once it is one);
+    the user account is typed by user name; the reason goes into the audit log (required to edit)."""
+
+    username = forms.CharField(label=_("User name (optional)"), max_length=150, required=False,
+                               help_text=_("The account the expert logs in with to score on their own page; "
+                                           "it joins the expert role (评审专家) if it lacks it. Empty: none."))
+    reason = forms.CharField(label=_("Reason (for the audit log)"), max_length=REASON_CHARS, required=False)
+
+    class Meta:
+        model = Expert
+        fields = ["name", "affiliation", "province"]
+        labels = {"name": _("Name"), "affiliation": _("Affiliation"), "province": _("Home province")}
+        help_texts = {"province": _("Candidates of this province are recused (回避).")}
+
+    def __init__(self, *args: Any, reason_required: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = reason_required
+        if self.instance.pk and self.instance.user_id and not self.is_bound:
+            self.initial["username"] = self.instance.user.get_username()
+
+    clean_username = ExpertForm.clean_username
+
+    def changes(self) -> dict[str, Any]:
+        """The cleaned fields as services.expert_create / expert_update take them."""
+        data = self.cleaned_data
+        return {"name": data["name"], "affiliation": data["affiliation"], "province": data["province"],
+                "expert_user": data["username"]}
+
+
+class ExpertRemoveForm(forms.Form):
+    """Remove an expert: a reason, and (when they have scores) the number of scores the page showed,
+    which is the confirmation that they go too."""
+
+    reason = forms.CharField(label=_("Reason (for the audit log)"), max_length=REASON_CHARS)
+    scores_confirmed = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
+
+
+class ExpertReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (for the audit log)"), max_length=REASON_CHARS)

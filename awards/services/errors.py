@@ -28,6 +28,25 @@ class AwardPermissionDenied(AwardError):
     """The user may not do this (views answer 403)."""
 
 
+class FieldErrors(AwardError):
+    """Input refused field by field; nothing was saved. `fields` maps a field name (name, affiliation,
+    province, city, user, reason…) to its translated messages, in the order they were found."""
+
+    def __init__(self, fields: dict[str, list[str]]) -> None:
+        self.fields = fields
+        found = [message for messages in fields.values() for message in messages]
+        super().__init__(found[0], messages=found)
+
+
+class ScoresToDelete(AwardError):
+    """Removing an expert who has scores needs a confirmation naming how many (`count`); nothing was
+    deleted. The confirmation is the count itself, so scores added meanwhile ask again."""
+
+    def __init__(self, message: object, *, count: int) -> None:
+        self.count = count
+        super().__init__(message)
+
+
 class QuorumNotMet(AwardError):
     """Closing refused: `candidates` lists the names of those with too few expert scores."""
 

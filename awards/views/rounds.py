@@ -193,6 +193,7 @@ def _round_page(request: HttpRequest, award_round: AwardRound, results, *, corre
         "settings_form": settings_form or (RoundSettingsForm.for_round(award_round)
                                            if can_manage and award_round.status == AwardRound.Status.DRAFT else None),
         "expert": selectors.expert_for_user(award_round=award_round, user=request.user),
+        "expert_list": selectors.expert_progress(award_round=award_round) if can_manage else None,
         "export_formats": exporting.FORMATS,
     }, status=status)
 

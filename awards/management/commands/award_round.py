@@ -7,6 +7,7 @@
     award_round close SLUG
     award_round publish SLUG
     award_round export SLUG [--format csv|xlsx] [-o FILE]
+    award_round experts|expert-add|expert-edit|expert-remove|expert-reopen …   (awards/management/expert_commands.py)
 
 The same services as the pages (awards.services), as the command line (user None: whoever has a shell
 on the server). Messages and errors in the user's language, Chinese by default; errors exit non-zero.
@@ -22,6 +23,8 @@ from django.utils.translation import gettext_lazy
 from accounts.importing import ImportFailed
 from awards import exporting, services
 from awards.importing import round_import
+from awards.management.expert_commands import ACTIONS as EXPERT_ACTIONS
+from awards.management.expert_commands import ExpertActions, add_expert_parsers
 from awards.models import AwardRound, EntryPath
 from core.commands import LANGUAGES, LocalizedCommand
 from core.errors import AppError
@@ -30,12 +33,14 @@ VIA = EntryPath.COMMAND
 MAX_PROBLEMS_SHOWN = 50
 
 
-class Command(LocalizedCommand):
+class Command(ExpertActions, LocalizedCommand):
     help = gettext_lazy("Create an award round, import expert scores or netizen tallies, close, publish, export.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--lang", choices=LANGUAGES, help=_("language of the messages (default: from LANG)"))
-        actions = parser.add_subparsers(dest="action", required=True, metavar="create|import|close|publish|export")
+        actions = parser.add_subparsers(dest="action", required=True,
+                                        metavar="|".join(["create", "import", "close", "publish", "export",
+                                                          *EXPERT_ACTIONS]))
         create = actions.add_parser("create", help=_("create a draft round from a published score run"))
         create.add_argument("slug", help=_("the round's slug (used in URLs and commands)"))
         create.add_argument("--run", type=int, required=True, help=_("the published score run it draws on"))
@@ -62,10 +67,11 @@ class Command(LocalizedCommand):
                 sub.add_argument("--format", choices=exporting.FORMATS, default="csv",
                                  help=_("file format (default csv)"))
                 sub.add_argument("-o", "--output", type=Path, help=_("write to this file instead of stdout"))
+        add_expert_parsers(actions)
 
     def handle(self, *args, action: str, **options) -> None:
         try:
-            getattr(self, f"_{action}")(**options)
+            getattr(self, "_" + action.replace("-", "_"))(**options)
         except ImportFailed as error:
             raise CommandError("\n".join([error.summary(), *error.lines(MAX_PROBLEMS_SHOWN)])) from None
         except AppError as error:
