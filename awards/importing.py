@@ -257,7 +257,7 @@ def round_import_preview(*, user: Any, award_round: AwardRound, source: str | Pa
 
 
 def _tally_lines(award_round: AwardRound, cells: list[TallyCell]) -> tuple[list[str], list[PreviewLine]]:
-    sources = sorted({cell.source for cell in cells})
+    sources = list(dict.fromkeys(cell.source for cell in cells))  # in the file's order
     votes: dict[int, dict[str, int]] = {}
     for cell in cells:
         votes.setdefault(cell.candidate_id, {})[cell.source] = int(cell.votes)

@@ -209,22 +209,37 @@ def round_create(*, user: Any, slug: str, name: str, run: ScoreRun | int, kind: 
     problems += _create_problems(slug=slug, kind=kind, category=category, candidates_n=candidates_n,
                                  candidate_names=candidate_names, shortlist_size=shortlist_size)
     weights, weight_problems = _weights_problems(weights)
-    _raise(problems + weight_problems)
-    weight_ranking, weight_experts, weight_netizens = weights
+    problems += weight_problems
+    award_round = AwardRound(
+        slug=slug, name=str(name).strip(), run=run if isinstance(run, ScoreRun) else None, kind=kind,
+        category=category if kind == "account" else "", shortlist_size=shortlist_size,
+        candidates_n=0 if candidate_names is not None else candidates_n, aggregation=aggregation, trim=trim,
+        quorum=quorum, disclose_experts=bool(disclose_experts), created_by=history_user(user))
+    candidates = _candidates_checked(award_round, candidate_names, problems)
+    _raise(problems)
+    award_round.weight_ranking, award_round.weight_experts, award_round.weight_netizens = weights
     with transaction.atomic():
-        award_round = AwardRound(
-            slug=slug, name=name.strip(), run=run, kind=kind, category=category if kind == "account" else "",
-            candidates_n=0 if candidate_names is not None else candidates_n, shortlist_size=shortlist_size,
-            weight_ranking=weight_ranking, weight_experts=weight_experts, weight_netizens=weight_netizens,
-            aggregation=aggregation, trim=trim, quorum=quorum, disclose_experts=bool(disclose_experts),
-            created_by=history_user(user))
-        candidates = _candidates_from_run(award_round, candidate_names)
-        if not candidates:
-            raise SettingsInvalid([("candidates_n", _("Score run #%(run)s ranks no candidate of this kind: the "
-                                                      "round would be empty.") % {"run": run.pk})])
         audited(award_round, user=history_user(user), via=via).save()
         bulk_create_with_history(candidates, Candidate, default_user=history_user(user), default_change_reason=via)
     return award_round
+
+
+def _candidates_checked(award_round: AwardRound, names: list[str] | None,
+                        problems: list[tuple[str, str]]) -> list[Candidate]:
+    """The round's candidates, once the run, kind and their number are known to be right; their own
+    problems (a name not ranked, an empty round) are added to `problems`."""
+    if award_round.run is None or any(field in ("kind", "category", "candidates_n", "candidate_names")
+                                      for field, _message in problems):
+        return []
+    try:
+        candidates = _candidates_from_run(award_round, names)
+    except SettingsInvalid as error:
+        problems += [(field, message) for field, messages in error.fields.items() for message in messages]
+        return []
+    if not candidates:
+        problems.append(("candidates_n", _("Score run #%(run)s ranks no candidate of this kind: the round would be "
+                                           "empty.") % {"run": award_round.run.pk}))
+    return candidates
 
 
 def _published_run(run: ScoreRun | int) -> ScoreRun:

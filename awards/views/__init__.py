@@ -7,6 +7,7 @@ round logged in; the audit log needs staff or a panel admin.
 """
 from awards.views.experts import my_scores, progress
 from awards.views.grid import expert_add, grid
+from awards.views.round_admin import netizen_import, netizen_preview, round_create
 from awards.views.rounds import (
            audit_log,
            citation_save,
@@ -19,3 +20,4 @@ from awards.views.rounds import (
 
 __all__ = ["audit_log", "citation_save", "expert_add", "grid", "my_scores", "progress", "round_correct",
            "round_detail", "round_list", "round_settings", "round_status"]
+__all__ += ["netizen_import", "netizen_preview", "round_create"]  # rounds pages
