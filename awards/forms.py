@@ -149,6 +149,9 @@ class RoundCreateForm(RoundSettingsForm):
         self.fields["run"].queryset = (ScoreRun.objects.filter(is_published=True).select_related("scheme")
                                        .order_by("-period_end", "-published_at", "-id"))
         self.fields["run"].label_from_instance = lambda run: f"{run.period_label} · {run.scheme.name} · #{run.pk}"
+        if not self.is_bound and self.initial.get("run") is None:
+            # The newest published ranking, as most rounds draw on it.
+            self.initial["run"] = self.fields["run"].queryset.values_list("pk", flat=True).first()
 
     @classmethod
     def with_defaults(cls, *, run: Any = None) -> RoundCreateForm:

@@ -228,7 +228,7 @@ def _candidates_checked(award_round: AwardRound, names: list[str] | None,
                         problems: list[tuple[str, str]]) -> list[Candidate]:
     """The round's candidates, once the run, kind and their number are known to be right; their own
     problems (a name not ranked, an empty round) are added to `problems`."""
-    if award_round.run is None or any(field in ("kind", "category", "candidates_n", "candidate_names")
+    if award_round.run_id is None or any(field in ("kind", "category", "candidates_n", "candidate_names")
                                       for field, _message in problems):
         return []
     try:
