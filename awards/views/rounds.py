@@ -101,7 +101,8 @@ def round_settings(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.round_update(user=request.user, award_round=award_round, via=EntryPath.GRID, **form.settings())
         except AwardError as error:
-            form.add_error(None, str(error))
+            for message in error.messages:  # every problem at once (SettingsInvalid lists them all)
+                form.add_error(None, message)
         else:
             messages.success(request, _("The round's settings are saved."))
             return redirect(reverse("awards:round_detail", args=[award_round.slug]) + "#settings")

@@ -152,6 +152,16 @@ def test_settings_change_while_a_draft_and_are_refused_clearly_afterwards(people
     assert award_round.quorum == 4
 
 
+def test_every_settings_problem_is_listed_not_only_the_first(people):
+    award_round = pages_data.round_build()
+    response = _client(people, "panel").post(f"/awards/{award_round.slug}/settings/",
+                                             _settings(award_round, aggregation="trimmed", quorum="2",
+                                                       weight_netizens="0.9"))
+    assert response.status_code == 400
+    errors = re.search(r'id="settings-errors">(.*?)</ul>', response.content.decode(), re.S).group(1)
+    assert "raise the quorum to 3 or more" in errors and "these sum to 1.7" in errors
+
+
 def test_the_settings_form_calls_the_rounds_name_评选名称_not_姓名(people):
     award_round = pages_data.round_build()
     page = _client(people, "panel", english=False).get(f"/awards/{award_round.slug}/").content.decode()
