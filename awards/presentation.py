@@ -268,7 +268,8 @@ def method_facts(award_round: AwardRound) -> list[tuple[str, str]]:
         (_("Weights (ranking / experts / netizens)"), " / ".join(weights_text(award_round))),
         (_("Expert score E"), aggregation),
         (_("Quorum"), _("%(n)s expert scores per candidate") % {"n": award_round.quorum}),
-        (_("Candidates"), _("every candidate ranked %(n)s or better (ties all in)") % {"n": award_round.candidates_n}),
+        (_("Candidates"), _("chosen from the ranking by name") if award_round.candidates_from_list else
+         _("every candidate ranked %(n)s or better (ties all in)") % {"n": award_round.candidates_n}),
         (_("Shortlist"), _("the first %(n)s by final score") % {"n": award_round.shortlist_size}),
     ]
 

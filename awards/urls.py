@@ -7,6 +7,10 @@ app_name = "awards"
 
 urlpatterns = [
     path("", views.round_list, name="round_list"),
+    # rounds pages (issue 18): before <slug>/, whose slug "new" round_create refuses.
+    path("new/", views.round_create, name="round_create"),
+    path("<slug:slug>/netizen/", views.netizen_preview, name="netizen_preview"),
+    path("<slug:slug>/netizen/import/", views.netizen_import, name="netizen_import"),
     path("<slug:slug>/", views.round_detail, name="round_detail"),
     path("<slug:slug>/grid/", views.grid, name="grid"),
     path("<slug:slug>/grid/experts/", views.expert_add, name="expert_add"),

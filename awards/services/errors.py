@@ -45,6 +45,16 @@ class ScoresToDelete(AwardError):
     def __init__(self, message: object, *, count: int) -> None:
         self.count = count
         super().__init__(message)
+class SettingsInvalid(AwardError):
+    """A round's settings were refused. `fields` maps each setting (as the service names it: name, slug,
+    run, kind, category, candidates_n, candidate_names, shortlist_size, weights, aggregation, trim, quorum)
+    to its messages, so a form can show each one beside its field."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.fields: dict[str, list[str]] = {}
+        for field, message in problems:
+            self.fields.setdefault(field, []).append(message)
+        super().__init__(problems[0][1], messages=[message for _field, message in problems])
 
 
 class QuorumNotMet(AwardError):

@@ -130,14 +130,15 @@ def test_status_buttons_open_voting_refuse_to_close_below_quorum_then_close_and_
     page = client.get(f"/awards/{award_round.slug}/").content.decode()
     assert 'id="status-open"' in page and 'id="status-close"' not in page
     client.post(f"/awards/{award_round.slug}/status/", {"action": "open"})
-    response = client.post(f"/awards/{award_round.slug}/status/", {"action": "close"}, follow=True)
+    confirmed = {"confirming": "1", "confirm": "on"}  # the confirmation page's box, ticked
+    response = client.post(f"/awards/{award_round.slug}/status/", {"action": "close", **confirmed}, follow=True)
     award_round.refresh_from_db()
     assert award_round.status == AwardRound.Status.VOTING
     message = re.search(r'<li class="error">(.*?)</li>', response.content.decode(), re.S).group(1)
     assert "长沙" in message  # the candidates below quorum are named
     pages_data.grid_scores_enter(award_round)
-    client.post(f"/awards/{award_round.slug}/status/", {"action": "close"})
-    client.post(f"/awards/{award_round.slug}/status/", {"action": "publish"})
+    client.post(f"/awards/{award_round.slug}/status/", {"action": "close", **confirmed})
+    client.post(f"/awards/{award_round.slug}/status/", {"action": "publish", **confirmed})
     award_round.refresh_from_db()
     assert award_round.status == AwardRound.Status.PUBLISHED
     assert client.post(f"/awards/{award_round.slug}/status/", {"action": "nonsense"}).status_code == 400

@@ -167,10 +167,13 @@ def test_a_round_from_pasted_scores_to_the_published_shortlist(live_server, brow
     # The admin closes and publishes.
     page.set_viewport_size(DESKTOP)
     _login(page, base, "panel", f"/awards/{slug}/")
-    with page.expect_navigation():
-        page.click("#status-close button")
-    with page.expect_navigation():
-        page.click("#status-publish button")
+    for action in ("close", "publish"):  # each asks for a confirmation first (a box to tick, no JavaScript)
+        with page.expect_navigation():
+            page.click(f"#status-{action}-button")
+        assert page.locator("#status-confirm").get_attribute("data-action") == action
+        page.check("#id_confirm")
+        with page.expect_navigation():
+            page.click("#status-confirm-button")
     assert page.locator("#fingerprint").is_visible()
     _logout(page)
 
