@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_safe
 
 from accounts.models import City, GovAccount
+from core.names import place_sort_key
 from core.periods import PeriodError, parse_period
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from rankings import exporting, pagecache, selectors
@@ -262,7 +263,7 @@ class Leaderboard:
 def _leaderboard_get(request: HttpRequest, run: ScoreRun, category: str) -> Leaderboard:
     board = account_reads.category_leaderboard_frame(run=run, category=category)
     notices = []
-    provinces = sorted(board["province"].dropna().unique().tolist())
+    provinces = sorted(board["province"].dropna().unique().tolist(), key=place_sort_key)
     province = request.GET.get("province", "").strip()
     if province and province not in provinces:
         notices.append(_("There is no province “%(value)s” in this ranking: showing every province.")
@@ -287,7 +288,8 @@ def _leaderboard_get(request: HttpRequest, run: ScoreRun, category: str) -> Lead
         frame = frame[frame["screen_name"].str.casefold().str.contains(needle, regex=False)
                       | frame["city"].str.casefold().str.contains(needle, regex=False)]
     frame = frame.sort_values([sorts[sort], "rank_in_category", "screen_name"],
-                              ascending=[order == "asc", True, True], na_position="last", kind="stable")
+                              ascending=[order == "asc", True, True], na_position="last", kind="stable",
+                              key=lambda column: column.map(place_sort_key) if column.name == "city" else column)
     return Leaderboard(board=board, frame=frame, provinces=provinces, province=province, query=query, sort=sort,
                        order=order, keys=keys, labels=words.indicator_names(run), notices=notices)
 
