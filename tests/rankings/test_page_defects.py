@@ -1,0 +1,42 @@
+"""Defects a new user met on the analyst pages (issue 18, item 5): China time everywhere, no link to
+/cities/0/, place names in English, the compare picker, the rank-history chart, the menu button."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from django.conf import settings
+
+from accounts.models import SnapshotImport
+from tests.rankings.factories import ScoringSchemeFactory, ranking_build, scheme_make_default
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def run():
+    scheme = scheme_make_default(ScoringSchemeFactory(slug="demo", name="演示方案"))
+    return ranking_build(scheme=scheme, published=True)
+
+
+def _english(client) -> None:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+def test_times_show_in_china_time_on_pages_and_in_record_names(client, run):
+    assert settings.TIME_ZONE == "Asia/Shanghai"
+    late = datetime(2012, 12, 31, 20, 5, tzinfo=UTC)  # 2013-01-01 04:05 in Beijing
+    type(run).objects.filter(pk=run.pk).update(created_at=late, published_at=late)
+    page = client.get(f"/rankings/{run.pk}/").content.decode()
+    assert "2013-01-01 04:05" in page and "2012-12-31 20:05" not in page
+    record = SnapshotImport.objects.create(source=SnapshotImport.Source.COMMAND, file_name="a.csv", row_count=1)
+    SnapshotImport.objects.filter(pk=record.pk).update(created_at=late)
+    assert str(SnapshotImport.objects.get(pk=record.pk)) == "a.csv (2013-01-01 04:05)"
+
+
+def test_no_page_links_to_the_city_zero(client, run):
+    for path in ("/", f"/rankings/{run.pk}/"):
+        html = client.get(path).content.decode()
+        assert "/cities/0/" not in html, path
+    # The what-if row template carries the link with a placeholder the script fills in.
+    assert 'data-href="/cities/{id}/?scheme=demo' in client.get("/").content.decode()
