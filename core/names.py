@@ -75,7 +75,7 @@ def _short(name: str, suffixes: tuple[str, ...], known: Mapping[str, str]) -> st
 
 def place_name_en(chinese: str, name_en: str | None = None) -> str:
     """A city's (or any place's) English name: `name_en` when given, its customary name, else its pinyin."""
-    if name_en:
+    if isinstance(name_en, str) and name_en:  # a missing name_en may come from pandas as NaN
         return name_en
     if not chinese:
         return ""

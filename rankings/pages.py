@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_safe
 
 from accounts.models import City, GovAccount
-from core.names import place_sort_key
+from core.names import place_name_en, place_sort_key
 from core.periods import PeriodError, parse_period
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from rankings import exporting, pagecache, selectors
@@ -183,17 +183,18 @@ def _city_context(breakdown: reads.CityBreakdown, *, accounts_page: str | None) 
 # --- compare ----------------------------------------------------------------------------------------------
 @require_safe
 def city_compare(request: HttpRequest) -> HttpResponse:
-    """Two to four cities side by side in the chosen run: ?cities=1,2,3 (ids)."""
+    """Two to four cities side by side in the chosen run: ?cities=1,2,3 (ids), or ?city=1&city=2 from the
+    page's picker (checkboxes of the run's cities, narrowed by ?q=, a name in Chinese, English or pinyin)."""
     choice = run_choice_get(request.GET)
-    text = request.GET.get("cities", "")
-    ids = [int(part) for part in text.replace(" ", "").split(",") if part.isdigit()]
-    ids = list(dict.fromkeys(ids))
+    ids = _compare_ids(request.GET)
+    query = request.GET.get("q", "").strip()[:ECHO_CHARS]
     notices = list(choice.notices)
     if len(ids) > MAX_COMPARE:
         notices.append(_("At most %(count)s cities can be compared: showing the first %(count)s.") % {"count": MAX_COMPARE})
         ids = ids[:MAX_COMPARE]
     context: dict[str, object] = {"choice": choice, "notices": notices, "cities": [], "rows": [], "chart": "",
-                                  "keep": [("cities", ",".join(str(item) for item in ids))]}
+                                  "keep": [("cities", ",".join(str(item) for item in ids))], "query": query,
+                                  "picker": [], "max_compare": MAX_COMPARE}
     if choice.run is not None:
         ranking = reads.city_ranking_frame(run=choice.run)
         chosen = ranking.set_index(reads.CITY_ID).reindex([item for item in ids if item in set(ranking[reads.CITY_ID])])
@@ -203,7 +204,30 @@ def city_compare(request: HttpRequest) -> HttpResponse:
         if len(chosen) < 2:
             notices.append(_("Choose two to four cities to compare (e.g. from a city's similar cities)."))
         context |= _compare_context(choice.run, chosen, ranking)
+        context["picker"] = _compare_picker(ranking, chosen=list(chosen.index), query=query)
     return render(request, "rankings/city_compare.html", context)
+
+
+def _compare_ids(params: QueryDict) -> list[int]:
+    """The cities asked for, in order and once each: ?cities=1,2 then every ?city= (the picker's boxes)."""
+    parts = params.get("cities", "").replace(" ", "").split(",") + params.getlist("city")
+    return list(dict.fromkeys(int(part) for part in parts if part.strip().isdigit()))
+
+
+def _compare_picker(ranking: pd.DataFrame, *, chosen: list[int], query: str) -> list[dict[str, object]]:
+    """The picker's cities, sorted by pinyin: the chosen ones always, the others when they match `query`
+    (in Chinese, or in English as the page names them) or when there is no query."""
+    needle = query.casefold()  # "" is in every name
+    rows = []
+    for item in ranking.to_dict("records"):
+        city_id = int(item[reads.CITY_ID])
+        name = city_name(item[reads.CITY], item[reads.CITY_EN])
+        words = f"{item[reads.CITY]} {place_name_en(item[reads.CITY], item[reads.CITY_EN])}".casefold()
+        if city_id in chosen or needle in words:
+            rows.append({"city_id": city_id, "name": name, "province": province_name(item[reads.PROVINCE]),
+                         "rank": int(item[reads.RANK]), "checked": city_id in chosen, "key": item[reads.CITY],
+                         "words": words})
+    return sorted(rows, key=lambda row: (not row["checked"], place_sort_key(row["key"])))
 
 
 def _compare_context(run: ScoreRun, chosen: pd.DataFrame, ranking: pd.DataFrame) -> dict[str, object]:

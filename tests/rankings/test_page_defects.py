@@ -40,3 +40,24 @@ def test_no_page_links_to_the_city_zero(client, run):
         assert "/cities/0/" not in html, path
     # The what-if row template carries the link with a placeholder the script fills in.
     assert 'data-href="/cities/{id}/?scheme=demo' in client.get("/").content.decode()
+
+
+def test_the_compare_page_has_a_picker_that_searches_and_submits_without_javascript(client, run):
+    from accounts.models import City
+    ids = {name: City.objects.get(name=name).pk for name in ("长沙", "武汉", "株洲")}
+    page = client.get("/cities/compare/")
+    html = page.content.decode()
+    assert 'id="compare-picker"' in html and 'name="q"' in html and "要对比的城市" in html
+    # Every ranked city, sorted by pinyin: Changsha, Wuhan, Zhuzhou.
+    assert [item["name"] for item in page.context["picker"]] == ["长沙", "武汉", "株洲"]
+    # Search (in Chinese, English or pinyin) narrows the list; the ticked cities stay.
+    found = client.get("/cities/compare/", {"q": "zhu", "city": [ids["长沙"]]}).context["picker"]
+    assert [(item["name"], item["checked"]) for item in found] == [("长沙", True), ("株洲", False)]
+    # The boxes submit as ?city=…&city=…, as ?cities= does.
+    compared = client.get("/cities/compare/", {"city": [ids["长沙"], ids["株洲"]]})
+    assert [item["name"] for item in compared.context["cities"]] == ["长沙", "株洲"]
+    assert client.get("/cities/compare/", {"q": "火星"}).context["picker"] == []
+    _english(client)
+    english = client.get("/cities/compare/", {"q": "wuhan"})
+    assert [item["name"] for item in english.context["picker"]] == ["Wuhan"]
+    assert "Cities to compare" in english.content.decode()
