@@ -23,7 +23,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import City, GovAccount
 from core.names import place_name_en, place_sort_key
-from core.periods import PeriodError, parse_period
+from core.periods import Period, PeriodError, parse_period
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from rankings import exporting, pagecache, selectors
 from rankings.labels import city_name, in_language, province_name, scheme_name
@@ -428,14 +428,23 @@ def _account_history_context(choice: RunChoice, history: pd.DataFrame) -> dict[s
     keys = [key for key in names if key in history.columns]
     indicators = [{"label": names[key], "key": key, "raw": latest.get(f"raw__{key}"), "normalised": latest.get(key)}
                   for key in keys]
+    # Months, quarters and years are not one series: the chart follows the shown run's kind of period, the
+    # table lists every kind, each under its name (the shown kind first).
+    shown_kind = Period(latest["period_start"], latest["period_end"])
+    like = [Period(start, end).is_like(shown_kind) for start, end in zip(history["period_start"],
+                                                                           history["period_end"], strict=True)]
     rank_history = [{"period": item["period"], "composite": item["composite"], "rank": item["rank_in_category"],
-                     "of": item["category_accounts"]} for item in history.to_dict("records")]
-    chart = ""
-    if len(history) > 1:
+                     "of": item["category_accounts"], "kind": words.period_kind_label(Period(
+                         item["period_start"], item["period_end"]).kind), "like": alike}
+                    for item, alike in zip(history.to_dict("records"), like, strict=True)]
+    rank_history.sort(key=lambda item: not item["like"])
+    chart, series = "", history[like]
+    if len(series) > 1:
         chart = words.figure_html(figures.history_figure(
-            history, period="period", score="composite", rank="rank_in_category",
+            series, period="period", score="composite", rank="rank_in_category",
             score_label=_("Score"), rank_label=_("Rank in category")), "history-chart")
     return {"latest": latest, "latest_period": latest["period"], "indicators": indicators,
+            "history_kind": words.period_kind_label(shown_kind.kind),
             "rank_history": rank_history, "history_chart": chart, "flags": words.account_flags(latest),
             "reply_words": words.reply_rate_in_words(latest.get("reply_rate")),
             "scheme_name": in_language(choice.run.definition.name, choice.run.definition.name_en)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pandas as pd
 import pytest
 from django.conf import settings
 
@@ -61,3 +62,30 @@ def test_the_compare_page_has_a_picker_that_searches_and_submits_without_javascr
     english = client.get("/cities/compare/", {"q": "wuhan"})
     assert [item["name"] for item in english.context["picker"]] == ["Wuhan"]
     assert "Cities to compare" in english.content.decode()
+
+
+def test_the_account_rank_history_charts_one_kind_of_period_on_whole_rank_ticks(client, run):
+    from datetime import date
+
+    from accounts.models import GovAccount
+    from rankings.presentation.figures import rank_ticks
+    from tests.rankings.factories import AccountScoreFactory, ScoreRunFactory
+
+    account = GovAccount.objects.get(screen_name="武汉公安空壳")
+    february = ScoreRunFactory(scheme=run.scheme, period_start=date(2012, 2, 1), period_end=date(2012, 2, 29),
+                               published=True)
+    AccountScoreFactory(run=february, account=account, category=account.category, rank_in_category=3)
+    quarter = ScoreRunFactory(scheme=run.scheme, period_start=date(2012, 1, 1), period_end=date(2012, 3, 31),
+                              published=True)
+    AccountScoreFactory(run=quarter, account=account, category=account.category, rank_in_category=1)
+    response = client.get(f"/accounts/{account.pk}/", {"scheme": "demo", "period": "2012-03"})
+    html = response.content.decode()
+    # The chart holds the months only; the table lists the quarter too, under its kind, after the months.
+    assert [(item["period"], item["kind"]) for item in response.context["rank_history"]] == [
+        ("2012-02", "月度"), ("2012-03", "月度"), ("2012-Q1", "季度")]
+    chart = html[html.index('id="history-chart"'):]
+    assert '"2012-02"' in chart and '"2012-Q1"' not in chart.split("</script>")[0]
+    assert '"tickformat":"d"' in chart.replace(" ", "")
+    # Whole ranks only, about five ticks: 1…3 steps by 1, 1…900 by 180.
+    assert rank_ticks(pd.Series([1.0, 3.0])) == {"tickmode": "linear", "tick0": 1, "dtick": 1, "tickformat": "d"}
+    assert rank_ticks(pd.Series([1, 901]))["dtick"] == 180
