@@ -89,3 +89,15 @@ def test_the_account_rank_history_charts_one_kind_of_period_on_whole_rank_ticks(
     # Whole ranks only, about five ticks: 1…3 steps by 1, 1…900 by 180.
     assert rank_ticks(pd.Series([1.0, 3.0])) == {"tickmode": "linear", "tick0": 1, "dtick": 1, "tickformat": "d"}
     assert rank_ticks(pd.Series([1, 901]))["dtick"] == 180
+
+
+def test_the_city_page_names_the_rule_and_says_when_no_indicator_is_a_weakness(client, run):
+    from accounts.models import City
+    changsha = City.objects.get(name="长沙")  # first on every indicator: no weakness
+    html = client.get(f"/cities/{changsha.pk}/").content.decode()
+    weaknesses = html[html.index('id="weakness-list"'):].split("</ul>")[0]
+    assert "没有指标位于全部城市的后三分之一。" in weaknesses
+    assert "第 100 百分位" in html and "后三分之一" in html
+    _english(client)
+    html = client.get(f"/cities/{changsha.pk}/").content.decode()
+    assert "percentile 100" in html and "100th" not in html
