@@ -23,7 +23,7 @@ from rest_framework.filters import OrderingFilter
 
 from accounts.models import City
 from api.errors import echo, not_accepted
-from rankings.labels import PROVINCES_EN
+from core.names import PROVINCES_EN
 
 BAD_ORDERING = _("“%(value)s” is not a sort field; use one of: %(accepted)s (a “-” before a field sorts it in "
                  "descending order; several are separated by commas).")
