@@ -3,7 +3,8 @@
     {"error": {"code": "not_found", "message": "未找到。", "details": {}}}
 
 `code` is stable for programs (DRF's codes: not_found, method_not_allowed, unsupported_media_type,
-throttled, not_authenticated, permission_denied, invalid, conflict, parse_error); `message` is for
+throttled, not_authenticated, permission_denied, invalid, conflict, parse_error, and request_too_large for
+a 413); `message` is for
 people; `details` holds a validation error's messages by field, or a throttle's retry_after (seconds).
 Django's own 404 texts (“No ScoreRun matches the given query.”) are English only and name models, so
 a 404 from get_object_or_404 says DRF's translated “Not found.” instead.
@@ -62,6 +63,17 @@ def error_body(exc: exceptions.APIException) -> dict[str, Any]:
     details = {"retry_after": exc.wait} if getattr(exc, "wait", None) is not None else {}
     return {"code": codes if isinstance(codes, str) else exc.default_code, "message": str(exc.detail),
             "details": details}
+
+
+def json_error(*, status: int, code: str, message: str, details: dict[str, Any] | None = None) -> JsonResponse:
+    """The error shape, answered before DRF sees the request (middleware: a body too large, a NUL byte)."""
+    return JsonResponse({"error": {"code": code, "message": message, "details": details or {}}}, status=status)
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """The API's paths, and any client that asks for JSON or sends it, get errors in the error shape."""
+    return (request.path_info.startswith("/api/") or "json" in request.META.get("HTTP_ACCEPT", "")
+            or "json" in request.META.get("CONTENT_TYPE", ""))
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import AwardRound, Candidate, Expert
+from awards.services.publishing import correction_reason_problem
 
 
 class ExpertForm(forms.Form):
@@ -57,6 +58,12 @@ class CorrectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["expert"].queryset = award_round.experts.all()
         self.fields["candidate"].queryset = award_round.candidates.all()
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"]
+        if (problem := correction_reason_problem(reason)) is not None:
+            raise forms.ValidationError(problem, code="invisible")
+        return reason
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

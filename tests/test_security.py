@@ -244,7 +244,7 @@ def test_a_body_over_the_limit_is_refused_with_413_before_anything_reads_it(clie
 
 
 def test_only_a_signed_in_users_import_upload_may_be_larger(client, settings):
-    settings.GOVWEIBO_IMPORT_MAX_UPLOAD_BYTES = 10 * MIB
+    settings.GOVWEIBO_MAX_UPLOAD_BYTES = 10 * MIB
     body, content_type = _multipart(6 * MIB)
 
     anonymous = client.generic("POST", "/accounts/import/", body, content_type=content_type)
