@@ -166,7 +166,8 @@ def round_import(*, user: Any, award_round: AwardRound, source: str | Path | IO[
     errors = ErrorLog()
     with open_binary(source) as stream:
         try:
-            table = read_table(stream, file_name=file_name, encoding=encoding, chunk_rows=MAX_ROWS + 1)
+            table = read_table(stream, file_name=file_name, encoding=encoding, chunk_rows=MAX_ROWS + 1,
+                               max_rows=MAX_ROWS)
             if not table.header:
                 errors.add(None, None, EMPTY_FILE)
                 raise errors.failure()
