@@ -67,7 +67,8 @@ def error_body(exc: exceptions.APIException) -> dict[str, Any]:
 
 def json_error(*, status: int, code: str, message: str, details: dict[str, Any] | None = None) -> JsonResponse:
     """The error shape, answered before DRF sees the request (middleware: a body too large, a NUL byte)."""
-    return JsonResponse({"error": {"code": code, "message": message, "details": details or {}}}, status=status)
+    return JsonResponse({"error": {"code": code, "message": message, "details": details or {}}}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
 
 
 def wants_json(request: HttpRequest) -> bool:

@@ -77,8 +77,8 @@ class RequestSizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0  # Django reads no body for a malformed length
-        limit = request_size_limit(request)
-        if length > limit:
+        # The larger limit is looked for only past the common one: it may ask the database for a token.
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE and length > (limit := request_size_limit(request)):
             message = _("The request is too large (%(size)s); at most %(limit)s is accepted here.") % {
                 "size": filesizeformat(length), "limit": filesizeformat(limit)}
             if wants_json(request):
