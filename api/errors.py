@@ -21,6 +21,8 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from accounts.importing.errors import echo  # the one truncation of echoed values
+
 
 class Conflict(exceptions.APIException):
     """The request is valid but the resource's state refuses it (e.g. publishing a failed run)."""
@@ -63,6 +65,12 @@ def error_body(exc: exceptions.APIException) -> dict[str, Any]:
     details = {"retry_after": exc.wait} if getattr(exc, "wait", None) is not None else {}
     return {"code": codes if isinstance(codes, str) else exc.default_code, "message": str(exc.detail),
             "details": details}
+
+
+def nul_message(field: str) -> str:
+    """Why a field holding a NUL character is refused (query strings, forms, JSON bodies): one text."""
+    return _("The field “%(field)s” holds a NUL character (U+0000), which text cannot contain; remove it.") % {
+        "field": echo(field.replace("\x00", "\\x00"))}
 
 
 def json_error(*, status: int, code: str, message: str, details: dict[str, Any] | None = None) -> JsonResponse:

@@ -21,6 +21,8 @@ from rest_framework import exceptions, parsers, status
 from rest_framework.settings import api_settings
 from rest_framework.utils import json
 
+from accounts.importing.errors import echo
+
 MAX_JSON_DEPTH = 64
 # A JSON string, escapes included: the unrolled form runs in linear time without backtracking.
 _STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
@@ -62,7 +64,27 @@ class BoundedJSONParser(parsers.JSONParser):
                                           "levels are accepted.") % {"depth": depth, "limit": MAX_JSON_DEPTH})
         try:
             parse_constant = json.strict_constant if api_settings.STRICT_JSON else None
-            return json.loads(text, parse_constant=parse_constant)
+            data = json.loads(text, parse_constant=parse_constant)
         except ValueError as error:
             raise exceptions.ParseError(_("The body is not valid JSON: %(reason)s") % {"reason": str(error)[:200]}) \
                 from None
+        if "\\u0000" in text.lower() and (field := nul_field(data)) is not None:
+            # Imported here: api.errors imports DRF's views, which import this parser.
+            from api.errors import nul_message
+
+            shown = echo(field.replace("\x00", "\\x00"))
+            raise exceptions.ValidationError({shown: [nul_message(field)]})
+        return data
+
+
+def nul_field(data: Any, path: str = "") -> str | None:
+    """The path (scores.0.comment) of the first key or string holding a NUL character, or None. PostgreSQL
+    refuses NUL in text: refused here as the middleware refuses it in query strings and forms."""
+    if isinstance(data, str):
+        return (path or "non_field_errors") if "\x00" in data else None
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        inner = f"{path}.{key}" if path else str(key)
+        if "\x00" in inner or (inner := nul_field(value, inner)) is not None:
+            return inner
+    return None

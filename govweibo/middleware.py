@@ -19,7 +19,7 @@ from rest_framework import exceptions
 
 from accounts.importing.errors import echo
 from api.authentication import ApiTokenAuthentication
-from api.errors import json_error, wants_json
+from api.errors import json_error, nul_message, wants_json
 
 # The two doors of a snapshot file, one limit (GOVWEIBO_MAX_UPLOAD_BYTES): the upload page and the API.
 UPLOAD_URL_NAMES = ("accounts:snapshot_upload", "api:import-list")
@@ -124,10 +124,10 @@ class RefuseNulMiddleware:
         field = _field_with_nul(request)
         if field is None:
             return self.get_response(request)
-        message = _("The field “%(field)s” holds a NUL character (U+0000), which text cannot contain; "
-                    "remove it.") % {"field": echo(field.replace(NUL, "\\x00"))}
+        message = nul_message(field)
         if wants_json(request):
-            return json_error(status=400, code="invalid", message=message, details={echo(field.replace(NUL, "\\x00")): [message]})
+            return json_error(status=400, code="invalid", message=message,
+                              details={echo(field.replace(NUL, "\\x00")): [message]})
         return render(request, "400.html", {"message": message}, status=400)
 
 

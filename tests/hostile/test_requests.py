@@ -152,3 +152,15 @@ def test_the_api_upload_takes_the_same_limit_as_the_upload_page(people, settings
     assert "8.0\xa0MB" in error["message"]  # the limit named: the upload limit and the form's margin
     anonymous = Client().generic("POST", "/api/v1/imports/", *_multipart(6 * MIB))
     assert anonymous.status_code == 413
+
+
+@pytest.mark.parametrize("body", [
+    {"version": 1, "scores": [{"candidate_id": 1, "expert_id": 1, "score": "80", "comment": "好\u0000"}]},
+    {"version": 1, "scores": [], "k\u0000": 1},
+])
+def test_a_nul_in_a_json_body_is_a_400_naming_its_path(people, voting, body):
+    response = _client(people, "panel").post(f"/api/v1/awards/rounds/{voting.slug}/cells/", body,
+                                             content_type="application/json")
+    error = _api_error(response, 400, "invalid")
+    assert list(error["details"]) in (["scores.0.comment"], ["k\\x00"])
+    assert not ExpertScore.objects.exists()
