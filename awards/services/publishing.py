@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from awards.models import AwardRound, Expert, RoundResult
 from awards.selectors.results import results_compute, results_to_rows, round_inputs
@@ -24,10 +24,10 @@ from awards.services.errors import AwardError
 from core.text import has_visible_text
 
 REASON_LIMIT = 2000
-REASON_REQUIRED = _lazy("A correction needs a reason: it is shown on the public page.")
-REASON_INVISIBLE = _lazy("The reason holds no visible text (only spaces, zero-width or control characters): "
+REASON_REQUIRED = gettext_lazy("A correction needs a reason: it is shown on the public page.")
+REASON_INVISIBLE = gettext_lazy("The reason holds no visible text (only spaces, zero-width or control characters): "
                          "write why the result is corrected; it is shown on the public page.")
-REASON_TOO_LONG = _lazy("A reason has at most %(limit)s characters.")
+REASON_TOO_LONG = gettext_lazy("A reason has at most %(limit)s characters.")
 
 
 def correction_reason_problem(reason: str) -> str | None:
