@@ -78,7 +78,10 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0  # Django reads no body for a malformed length
         # The larger limit is looked for only past the common one: it may ask the database for a token.
-        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE and length > (limit := request_size_limit(request)):
+        if length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            return self.get_response(request)
+        limit, margin = request_size_limit(request)
+        if length > limit + margin:
             message = _("The request is too large (%(size)s); at most %(limit)s is accepted here.") % {
                 "size": filesizeformat(length), "limit": filesizeformat(limit)}
             if wants_json(request):
@@ -88,11 +91,12 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
 
-def request_size_limit(request: HttpRequest) -> int:
-    """The import upload limit for a signed-in user's (or a token's) upload, else the request limit."""
+def request_size_limit(request: HttpRequest) -> tuple[int, int]:
+    """(the limit, a margin over it): the upload limit and the multipart margin for a signed-in user's (or
+    a token's) snapshot upload, else the request limit and none. Messages name the limit itself."""
     if request.path_info in {reverse(name) for name in UPLOAD_URL_NAMES} and _signed_in(request):
-        return settings.GOVWEIBO_MAX_UPLOAD_BYTES + UPLOAD_MARGIN_BYTES
-    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return settings.GOVWEIBO_MAX_UPLOAD_BYTES, UPLOAD_MARGIN_BYTES
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE, 0
 
 
 def _signed_in(request: HttpRequest) -> bool:

@@ -149,7 +149,7 @@ def test_the_api_upload_takes_the_same_limit_as_the_upload_page(people, settings
     body, content_type = _multipart(9 * MIB)
     error = _api_error(client.generic("POST", "/api/v1/imports/", body, content_type=content_type),
                        413, "request_too_large")
-    assert "8.0\xa0MB" in error["message"]  # the limit named: the upload limit and the form's margin
+    assert "at most 7.0\xa0MB" in error["message"] and error["details"]["limit"] == 7 * MIB  # the upload limit
     anonymous = Client().generic("POST", "/api/v1/imports/", *_multipart(6 * MIB))
     assert anonymous.status_code == 413
 
