@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
@@ -147,7 +147,7 @@ def _field_with_nul(request: HttpRequest) -> str | None:
     return None
 
 
-def _nul_in(data) -> str | None:
+def _nul_in(data: QueryDict) -> str | None:
     for key, values in data.lists():
         if NUL in key or any(NUL in value for value in values):
             return key
