@@ -9,7 +9,8 @@ also checks that every chart drew (its plot div holds an svg) and that nothing w
 error.
 
 To cover a new page, add a line to PAGES: a name, the path (placeholders from `_places`), whether it
-needs the signed-in user, and optionally a selector to wait for before axe runs.
+needs the signed-in user, optionally a selector to wait for before axe runs, and optionally a button to
+press first (for a page that answers a POST, such as a status change's confirmation).
 """
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ class Page:
     path: str  # str.format()ted with _places()
     signed_in: bool = False
     ready: str = ""  # a selector that exists once the page's scripts are done
+    click: str = ""  # a button on the page at `path` whose answer is the page checked (a POSTed form's page)
 
 
 PAGES = [
@@ -69,6 +71,14 @@ PAGES = [
     Page("experts' progress", "/awards/{voting_round}/progress/", signed_in=True),
     Page("import upload", "/accounts/import/", signed_in=True),
     Page("admin index", "/admin/", signed_in=True),
+    # The award admin pages (issue 18). The netizen file preview needs a posted file: the end-to-end test
+    # (test_award_admin_end_to_end) runs axe on it.
+    Page("round create", "/awards/new/", signed_in=True),
+    Page("expert add", "/awards/{voting_round}/experts/add/", signed_in=True),
+    Page("expert edit", "/awards/{voting_round}/experts/{expert}/edit/", signed_in=True),
+    Page("expert remove", "/awards/{voting_round}/experts/{expert}/remove/", signed_in=True),
+    Page("expert reopen", "/awards/{voting_round}/experts/{expert}/reopen/", signed_in=True),
+    Page("close confirmation", "/awards/{voting_round}/", signed_in=True, click="#status-close-button"),
 ]
 
 
@@ -82,6 +92,7 @@ def _places(superuser) -> dict[str, object]:
         "run": run.pk, "city": city.pk, "other_city": City.objects.get(name="武汉").pk,
         "account": GovAccount.objects.filter(city=city).order_by("pk").first().pk,
         "round": AwardRound.objects.exclude(slug=VOTING_ROUND).get().slug, "voting_round": VOTING_ROUND,
+        "expert": voting.experts.order_by("pk").first().pk,
     }
 
 
@@ -162,6 +173,10 @@ def test_every_page_family_passes_axe_wcag_2_1_a_and_aa_at_phone_and_desktop_wid
                 page.set_viewport_size(viewport)
                 response = page.goto(live_server.url + path)
                 assert response.status == 200, (where, response.status)
+                if entry.click:
+                    with page.expect_navigation() as navigation:
+                        page.click(entry.click)
+                    assert navigation.value.status == 200, (where, entry.click, navigation.value.status)
                 if entry.ready:
                     page.locator(entry.ready).wait_for(state="attached")
                 problems += [f"{where}: chart #{chart} drew nothing" for chart in _charts_drew(page)]
