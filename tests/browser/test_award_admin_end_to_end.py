@@ -230,8 +230,11 @@ def _flow(browser: Browser, tmp_path) -> None:
     assert not NetizenTally.objects.exists()
     from axe_playwright_python.sync_playwright import Axe
 
-    browser.problems += _report(Axe().run(page, options=AXE_OPTIONS).response["violations"],
-                                f"netizen preview ({browser.language}, {page.viewport_size['width']} px)")
+    for viewport in (PHONE, DESKTOP):
+        page.set_viewport_size(viewport)
+        browser.problems += _report(Axe().run(page, options=AXE_OPTIONS).response["violations"],
+                                    f"netizen preview ({browser.language}, {viewport['width']} px)")
+    page.set_viewport_size(browser.viewport)
     browser.click("#netizen-import-button")
     assert NetizenTally.objects.filter(round=award_round).count() == len(VOTES)
 
