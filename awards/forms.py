@@ -9,13 +9,14 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import AwardRound, Candidate, Expert
+from core.provinces import ProvinceField
 
 
 class ExpertForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=64)
     affiliation = forms.CharField(label=_("Affiliation"), max_length=128, required=False)
-    province = forms.CharField(label=_("Home province"), max_length=32,
-                               help_text=_("Candidates of this province are recused (回避)."))
+    province = ProvinceField(label=_("Home province"),
+                             help_text=_("Candidates of this province are recused (回避)."))
     username = forms.CharField(label=_("User name (optional)"), max_length=150, required=False,
                                help_text=_("The account the expert logs in with to score on their own page; "
                                            "it joins the expert role (评审专家) if it lacks it."))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import get_language
 
+from core.provinces import province_english
 from rankings.models import ScoreRun, ScoringScheme
 
 
@@ -36,34 +37,14 @@ def indicator_labels(*, run: ScoreRun) -> dict[str, str]:
     }
 
 
-# Province names in English (pinyin, customary forms), by their short Chinese name; a full name
-# (湖南省, 广西壮族自治区) is looked up by its short form.
-PROVINCES_EN = {
-    "北京": "Beijing", "天津": "Tianjin", "河北": "Hebei", "山西": "Shanxi", "内蒙古": "Inner Mongolia",
-    "辽宁": "Liaoning", "吉林": "Jilin", "黑龙江": "Heilongjiang", "上海": "Shanghai", "江苏": "Jiangsu",
-    "浙江": "Zhejiang", "安徽": "Anhui", "福建": "Fujian", "江西": "Jiangxi", "山东": "Shandong",
-    "河南": "Henan", "湖北": "Hubei", "湖南": "Hunan", "广东": "Guangdong", "广西": "Guangxi",
-    "海南": "Hainan", "重庆": "Chongqing", "四川": "Sichuan", "贵州": "Guizhou", "云南": "Yunnan",
-    "西藏": "Tibet", "陕西": "Shaanxi", "甘肃": "Gansu", "青海": "Qinghai", "宁夏": "Ningxia",
-    "新疆": "Xinjiang", "台湾": "Taiwan", "香港": "Hong Kong", "澳门": "Macao",
-}
-_PROVINCE_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区", "省", "市")
-
-
 def is_english() -> bool:
     return (get_language() or "").startswith("en")
 
 
 def province_name(province: str) -> str:
-    """The province as the active language names it (English when known, else as stored)."""
-    if not is_english():
-        return province
-    short = province
-    for suffix in _PROVINCE_SUFFIXES:
-        if short.endswith(suffix) and short.removesuffix(suffix) in PROVINCES_EN:
-            short = short.removesuffix(suffix)
-            break
-    return PROVINCES_EN.get(short, province)
+    """The province as the active language names it (English when known, else as stored); the names
+    are core.provinces' (the owner of province spellings)."""
+    return province_english(province) if is_english() else province
 
 
 def city_name(name: str, name_en: str | None) -> str:

@@ -110,7 +110,7 @@ def city_detail(request: HttpRequest, city_id: int) -> HttpResponse:
     def context() -> dict[str, object]:
         choice = run_choice_get(request.GET)
         breakdown = reads.city_breakdown_get(run=choice.run, city_id=city.pk) if choice.run else None
-        shown = {"city": city, "city_label": label, "province_label": province_name(city.province),
+        shown = {"city": city, "city_label": label, "province_label": province_name(city.province_id),
                  "choice": choice, "breakdown": breakdown}
         if breakdown is not None:
             shown |= _city_context(breakdown, accounts_page=request.GET.get("page"))

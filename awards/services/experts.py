@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import City
+from accounts.models import City, Province
 from awards.models import AwardRound, Candidate, Expert, ExpertScore
 from awards.permissions import EXPERT_GROUP, SCORE_PERMISSION
 from awards.services.common import (
@@ -19,8 +19,9 @@ from awards.services.common import (
     require_manager,
 )
 from awards.services.errors import AwardError, shown
+from core.provinces import ProvinceUnknown, province_canonical
 
-NAME_LIMIT, AFFILIATION_LIMIT, PROVINCE_LIMIT = 64, 128, 32
+NAME_LIMIT, AFFILIATION_LIMIT = 64, 128
 EDITABLE = ("name", "affiliation", "province", "city", "expert_user")
 
 
@@ -32,9 +33,7 @@ def _clean(award_round: AwardRound, fields: dict[str, Any], *, expert: Expert | 
         problems.append(_("An expert needs a name of 1 to %(limit)s characters.") % {"limit": NAME_LIMIT})
     elif award_round.experts.filter(name=name).exclude(pk=getattr(expert, "pk", None)).exists():
         problems.append(_("This round has an expert named “%(name)s” already.") % {"name": shown(name)})
-    province = " ".join(str(fields.get("province") or "").split())
-    if not province or len(province) > PROVINCE_LIMIT:
-        problems.append(_("An expert needs a home province (for conflicts of interest, 回避)."))
+    province = _province(fields.get("province"), problems)
     affiliation = " ".join(str(fields.get("affiliation") or "").split())
     if len(affiliation) > AFFILIATION_LIMIT:
         problems.append(_("An affiliation has at most %(limit)s characters.") % {"limit": AFFILIATION_LIMIT})
@@ -43,16 +42,30 @@ def _clean(award_round: AwardRound, fields: dict[str, Any], *, expert: Expert | 
         city = City.objects.filter(pk=city).first()
         if city is None:
             problems.append(_("There is no such home city."))
-    if city is not None and province and city.province != province:
+    if city is not None and province and city.province_id != province:
         problems.append(_("The home city %(city)s is in %(city_province)s, not in %(province)s.")
-                        % {"city": city.name, "city_province": city.province, "province": province})
+                        % {"city": city.name, "city_province": city.province_id, "province": province})
     user = fields.get("expert_user")
     if user is not None and award_round.experts.filter(user=user).exclude(pk=getattr(expert, "pk", None)).exists():
         problems.append(_("The user %(user)s is an expert of this round already.") % {"user": user})
     if problems:
         raise AwardError(problems[0], messages=problems)
-    clean.update(name=name, province=province, affiliation=affiliation, city=city, user=user)
+    clean.update(name=name, province_id=province, affiliation=affiliation, city=city, user=user)
     return clean
+
+
+def _province(value: Any, problems: list[str]) -> str:
+    """The canonical home province (core.provinces) of any accepted spelling or a Province; "" with the
+    problem noted when there is none or it names no province-level division."""
+    spelling = value.name if isinstance(value, Province) else " ".join(str(value or "").split())
+    if not spelling:
+        problems.append(_("An expert needs a home province (for conflicts of interest, 回避)."))
+        return ""
+    try:
+        return province_canonical(spelling)
+    except ProvinceUnknown as error:
+        problems.append(str(error))
+        return ""
 
 
 def _with_expert_role(login: Any) -> None:
@@ -68,7 +81,7 @@ def _with_expert_role(login: Any) -> None:
     login.groups.add(group)
 
 
-def expert_create(*, user: Any, award_round: AwardRound, name: str, province: str, affiliation: str = "",
+def expert_create(*, user: Any, award_round: AwardRound, name: str, province: str | Province, affiliation: str = "",
                   city: City | int | None = None, expert_user: Any = None, via: str) -> Expert:
     require_manager(user)
     with transaction.atomic():
@@ -93,15 +106,15 @@ def expert_update(*, user: Any, expert: Expert, via: str, **fields: Any) -> Expe
         locked = lock_round(expert.round)
         require_inputs_open(locked)
         expert = Expert.objects.get(pk=expert.pk)
-        current = {"name": expert.name, "province": expert.province, "affiliation": expert.affiliation,
+        current = {"name": expert.name, "province": expert.province_id, "affiliation": expert.affiliation,
                    "city": expert.city, "expert_user": expert.user}
         clean = _clean(locked, {**current, **fields}, expert=expert)
-        conflicts = list(ExpertScore.objects.filter(expert=expert, candidate__province=clean["province"])
+        conflicts = list(ExpertScore.objects.filter(expert=expert, candidate__province=clean["province_id"])
                          .values_list("candidate__name", flat=True))
         if conflicts:
             raise AwardError(_("%(expert)s has scored candidates of %(province)s (%(names)s): delete those scores "
                                "before making it their home province (回避).")
-                             % {"expert": expert.name, "province": clean["province"], "names": "、".join(conflicts)})
+                             % {"expert": expert.name, "province": clean["province_id"], "names": "、".join(conflicts)})
         for key, value in clean.items():
             setattr(expert, key, value)
         _with_expert_role(clean["user"])

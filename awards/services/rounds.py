@@ -78,13 +78,13 @@ def _candidates_from_run(award_round: AwardRound) -> list[Candidate]:
     if award_round.kind == AwardRound.Kind.CITY:
         scores = (CityScore.objects.filter(run=award_round.run, rank__lte=limit).select_related("city")
                   .order_by("rank", "city__name"))
-        return [Candidate(round=award_round, city=score.city, name=score.city.name, province=score.city.province,
+        return [Candidate(round=award_round, city=score.city, name=score.city.name, province_id=score.city.province_id,
                           rank=score.rank, composite=score.score) for score in scores]
     scores = (AccountScore.objects.filter(run=award_round.run, category=award_round.category,
                                           rank_in_category__lte=limit)
               .select_related("account", "city").order_by("rank_in_category", "account__screen_name"))
     return [Candidate(round=award_round, account=score.account, city=None, name=score.account.screen_name,
-                      province=score.city.province, rank=score.rank_in_category, composite=score.composite)
+                      province_id=score.city.province_id, rank=score.rank_in_category, composite=score.composite)
             for score in scores]
 
 
