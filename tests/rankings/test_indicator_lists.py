@@ -81,7 +81,7 @@ def _old_rows(apps) -> tuple[int, list[int]]:
     scheme = ScoringScheme.objects.create(slug="order-test", name="order", document=document)
     run = ScoreRun.objects.create(scheme=scheme, scheme_version=1, document=document,
                                   period_start=date(2012, 3, 1), period_end=date(2012, 3, 31), status="succeeded")
-    city = City.objects.create(name="长沙", province_id="湖南")
+    city = City.objects.create(name="长沙", province="湖南")
     accounts = [GovAccount.objects.create(screen_name=f"账号{n}", city=city, category="police") for n in range(2)]
     # How each database's JSON held NaN: jsonb as the string "NaN"; SQLite's JSON check refused NaN, null.
     nan = "NaN" if connection.vendor == "postgresql" else None
