@@ -28,7 +28,7 @@ def admin_client_zh(client) -> object:
 def data() -> dict[str, object]:
     """Two provinces, three cities, accounts in several categories, snapshots over 2012 and 2013."""
     changsha = City.objects.create(
-        name="长沙", name_en="Changsha", province="湖南", level=City.Level.SUB_PROVINCIAL
+        name="长沙", name_en="Changsha", province_id="湖南", level=City.Level.SUB_PROVINCIAL
     )
     zhuzhou = City.objects.create(name="株洲", name_en="Zhuzhou", province_id="湖南", admin_code="430200")
     wuhan = City.objects.create(name="武汉", name_en="Wuhan", province_id="湖北", level=City.Level.SUB_PROVINCIAL)
