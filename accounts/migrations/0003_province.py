@@ -16,12 +16,13 @@ Steps:
    are a split city's, and moving them would change a published result silently) is NOT merged: the
    migration stops and names each such pair and what refers to it. Delete or rescore those runs
    (and rounds) first, then migrate again;
-4. alter City.province into ForeignKey(Province, to_field="name", db_column="province"): the column
-   keeps its name and holds the canonical text, so bulk SQL reading it as text is unchanged.
+4. (migration 0004) alter City.province into ForeignKey(Province, to_field="name", db_column="province"):
+   the column keeps its name and holds the canonical text, so bulk SQL reading it as text is unchanged.
+   A migration of its own: PostgreSQL refuses to alter a table in the transaction that updated its rows
+   (pending trigger events).
 """
 from collections import defaultdict
 
-import django.db.models.deletion
 from django.db import migrations, models
 
 from core.provinces import PROVINCES, province_or_none
@@ -136,11 +137,4 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(seed_provinces, migrations.RunPython.noop),
         migrations.RunPython(map_cities, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="city",
-            name="province",
-            field=models.ForeignKey(db_column="province", on_delete=django.db.models.deletion.PROTECT,
-                                    related_name="cities", to="accounts.province", to_field="name",
-                                    verbose_name="province"),
-        ),
     ]

@@ -11,11 +11,11 @@ Steps:
    (an expert of 湖南省 who scored a candidate of 湖南): they stop the migration too, with the round, the
    expert and the candidate, because a published tally would silently change. Delete those scores (the
    round's grid) and migrate again;
-3. alter both fields into ForeignKey(Province, to_field="name", db_column="province"). The history tables
+3. (migration 0004, apart because PostgreSQL refuses to alter a table in the transaction that updated
+   its rows) alter both fields into ForeignKey(Province, to_field="name", db_column="province"). The history tables
    keep what was written at the time (no constraint, as django-simple-history makes them).
 """
-import django.db.models.deletion
-from django.db import migrations, models
+from django.db import migrations
 
 from core.provinces import province_or_none
 
@@ -62,32 +62,4 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(map_provinces, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="candidate",
-            name="province",
-            field=models.ForeignKey(db_column="province", on_delete=django.db.models.deletion.PROTECT,
-                                    related_name="+", to="accounts.province", to_field="name",
-                                    verbose_name="province"),
-        ),
-        migrations.AlterField(
-            model_name="expert",
-            name="province",
-            field=models.ForeignKey(db_column="province", on_delete=django.db.models.deletion.PROTECT,
-                                    related_name="+", to="accounts.province", to_field="name",
-                                    verbose_name="home province"),
-        ),
-        migrations.AlterField(
-            model_name="historicalcandidate",
-            name="province",
-            field=models.ForeignKey(blank=True, db_column="province", db_constraint=False, null=True,
-                                    on_delete=django.db.models.deletion.DO_NOTHING, related_name="+",
-                                    to="accounts.province", to_field="name", verbose_name="province"),
-        ),
-        migrations.AlterField(
-            model_name="historicalexpert",
-            name="province",
-            field=models.ForeignKey(blank=True, db_column="province", db_constraint=False, null=True,
-                                    on_delete=django.db.models.deletion.DO_NOTHING, related_name="+",
-                                    to="accounts.province", to_field="name", verbose_name="home province"),
-        ),
     ]

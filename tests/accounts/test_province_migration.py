@@ -1,4 +1,4 @@
-"""Migrations accounts 0003 and awards 0003 (issue 18): existing provinces in any spelling are mapped to the
+"""Migrations accounts 0003-0004 and awards 0003-0004 (issue 18): existing provinces in any spelling are mapped to the
 canonical name, cities that become duplicates are merged when only accounts refer to them, and rows that
 cannot be mapped (or merged without changing a result) stop the migration with a list of them."""
 from __future__ import annotations
@@ -10,7 +10,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("accounts", "0002_importjob"), ("awards", "0002_roles")]
-AFTER = [("accounts", "0003_province"), ("awards", "0003_province")]
+AFTER = [("accounts", "0004_city_province_foreign_key"), ("awards", "0004_province_foreign_key")]
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
