@@ -23,6 +23,7 @@ from django.views.decorators.http import require_safe
 
 from accounts.models import City, GovAccount
 from core.periods import PeriodError, parse_period
+from core.provinces import province_or_none
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from rankings import exporting, pagecache, selectors
 from rankings.labels import city_name, in_language, province_name, scheme_name
@@ -264,6 +265,7 @@ def _leaderboard_get(request: HttpRequest, run: ScoreRun, category: str) -> Lead
     notices = []
     provinces = sorted(board["province"].dropna().unique().tolist())
     province = request.GET.get("province", "").strip()
+    province = province_or_none(province) or province  # any spelling: the canonical name
     if province and province not in provinces:
         notices.append(_("There is no province “%(value)s” in this ranking: showing every province.")
                        % {"value": _echo(province)})
