@@ -13,7 +13,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 
 setup: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py setup_demo
+	$(PY) manage.py setup_demo --address $(HOST)
 
 run: setup
 	$(PY) manage.py runserver $(HOST)

@@ -20,6 +20,25 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+ECHO_CHARS = 50  # a client's value echoed in a message is cut there, and “…” added
+NOT_ACCEPTED = _("“%(value)s” is not accepted here; use one of: %(accepted)s.")
+
+
+def echo(value: object) -> str:
+    """A value the client sent, short enough to quote back in a message."""
+    text = str(value)
+    return text if len(text) <= ECHO_CHARS else text[:ECHO_CHARS] + "…"
+
+
+def not_accepted(value: object, accepted: list[str]) -> str:
+    """The message for a parameter whose value is not among the accepted ones, naming them."""
+    return str(NOT_ACCEPTED) % {"value": echo(value), "accepted": ", ".join(accepted)}
+
+
+def invalid_parameter(name: str, value: object, accepted: list[str]) -> exceptions.ValidationError:
+    """A 400 naming the parameter (error.details) with the accepted values."""
+    return exceptions.ValidationError({name: [not_accepted(value, accepted)]})
+
 
 class Conflict(exceptions.APIException):
     """The request is valid but the resource's state refuses it (e.g. publishing a failed run)."""

@@ -16,6 +16,7 @@ from rest_framework import renderers
 from rest_framework.response import Response
 
 from core.spreadsheets import csv_bytes, xlsx_bytes
+from core.throttling import ExportRateThrottle
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -69,7 +70,8 @@ class XLSXRenderer(renderers.BaseRenderer):
 
 class ExportableMixin:
     """For list views: JSON, the browsable API and CSV (XLSX where `xlsx` is set); errors always in JSON,
-    and a download named after the list (`export_name`)."""
+    a download named after the list (`export_name`), and downloads counted against their own, lower rate
+    (API_THROTTLE_EXPORT) on top of the usual ones."""
 
     export_name = "govweibo"
     xlsx = False
@@ -77,6 +79,13 @@ class ExportableMixin:
     def get_renderers(self) -> list[renderers.BaseRenderer]:
         chosen = [renderers.JSONRenderer(), renderers.BrowsableAPIRenderer(), CSVRenderer()]
         return [*chosen, XLSXRenderer()] if self.xlsx else chosen
+
+    def get_throttles(self) -> list[Any]:
+        throttles = super().get_throttles()
+        renderer = getattr(self.request, "accepted_renderer", None)
+        if renderer is not None and renderer.format in EXPORT_FORMATS:
+            throttles.append(ExportRateThrottle())
+        return throttles
 
     def export_headers(self, response: Any) -> dict[str, str]:
         """A download's file name, for a table format."""

@@ -28,6 +28,10 @@ _ERRORS = {
                            description=_("No such object, or no such page of results")),
     "405": OpenApiResponse(response=ErrorSerializer, description=_("Method not allowed")),
     "406": OpenApiResponse(response=ErrorSerializer, description=_("Unsupported Accept header or format")),
+    "413": OpenApiResponse(response=ErrorSerializer,
+                           description=_("The request body is larger than the limit (DATA_UPLOAD_MAX_MEMORY_SIZE)")),
+    "414": OpenApiResponse(response=ErrorSerializer,
+                           description=_("The URL is longer than the limit (API_MAX_URL_LENGTH characters)")),
     "429": OpenApiResponse(response=ErrorSerializer, description=_("Too many requests; retry later")),
 }
 

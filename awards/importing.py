@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.importing.errors import EMPTY_FILE, HEADER_ONLY, ErrorLog, Message, ReadError
 from accounts.importing.reading import open_binary, read_table
-from awards.models import AwardRound, Candidate, EntryPath, Expert
+from awards.models import AwardRound, Candidate, EntryPath, Expert, ExpertScore, NetizenTally
 from awards.services.cells import CellsSaved, ScoreCell, TallyCell, cells_apply
 from awards.services.common import audited, history_user, lock_round, require_inputs_open, require_manager
 from awards.services.validation import (
@@ -66,6 +66,11 @@ EXPERT_PROVINCE_NEEDED = _("“%(value)s” is a new expert: give their home pro
 EXPERT_PROVINCE_DIFFERS = _("the expert %(name)s's home province is %(province)s, not “%(value)s”")
 DUPLICATE_ROW = _("this row repeats line %(line)s (the same %(what)s)")
 REASON = "%(reason)s"
+WRONG_KIND = {
+    SCORES: _("this import takes expert scores (expert, candidate, score); the file holds netizen tallies"),
+    TALLIES: _("this import takes netizen tallies (candidate, votes, source); the file holds expert scores: "
+               "import those with the command award_round import"),
+}
 TOO_MANY_ROWS = _("an award file has at most %(limit)s rows (candidates × experts); this one has more")
 # A round has tens of candidates and experts: far fewer rows than this. A bigger file is a mistake (or
 # hostile) and is refused before its rows are checked one by one.
@@ -141,24 +146,18 @@ def _rows(table, errors: ErrorLog) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def round_import(*, user: Any, award_round: AwardRound, source: str | Path | IO[bytes], file_name: str,
-                 via: str = EntryPath.FILE, encoding: str | None = None) -> ImportSummary:
-    """Import a file of expert scores or netizen tallies into the round, all or nothing.
-
-    Steps: read the file (the snapshot importer's reader); tell its kind by the headers; check every row
-    (candidate, expert, value, recusal, duplicates) and collect every problem with its line and column;
-    then, in one transaction: create the new experts, write the cells as the grid does, open the voting
-    if the round was a draft. Raises ImportFailed (accounts.importing) listing the problems.
-    """
-    require_manager(user)
-    errors = ErrorLog()
+def _read(source: str | Path | IO[bytes], *, file_name: str, encoding: str | None, kind: str | None,
+          errors: ErrorLog) -> tuple[str, dict[str, tuple[int, str]], list[tuple[int, list[str]]], str]:
+    """(kind, columns, rows, encoding) of the file; raises ImportFailed with every problem found so far."""
     with open_binary(source) as stream:
         try:
             table = read_table(stream, file_name=file_name, encoding=encoding, chunk_rows=MAX_ROWS + 1)
             if not table.header:
                 errors.add(None, None, EMPTY_FILE)
                 raise errors.failure()
-            kind, columns = _column_map(table.header, errors)
+            found, columns = _column_map(table.header, errors)
+            if found and kind and found != kind:
+                errors.add(1, None, WRONG_KIND[kind])
             if errors:
                 raise errors.failure()
             rows = _rows(table, errors)
@@ -169,15 +168,37 @@ def round_import(*, user: Any, award_round: AwardRound, source: str | Path | IO[
         errors.add(None, None, HEADER_ONLY)
     if errors:
         raise errors.failure()
+    return found, columns, rows, table.encoding
+
+
+def _plan(award_round: AwardRound, kind: str, columns: dict[str, tuple[int, str]], rows: list[tuple[int, list[str]]],
+          errors: ErrorLog) -> _FileRows:
+    """Every row checked against the round (candidate, expert, value, recusal, duplicates)."""
+    require_inputs_open(award_round)
+    plan = (_ScoreRows if kind == SCORES else _TallyRows)(award_round, columns, errors)
+    for line, values in rows:
+        plan.row(line, values)
+    if errors:
+        raise errors.failure()
+    return plan
+
+
+def round_import(*, user: Any, award_round: AwardRound, source: str | Path | IO[bytes], file_name: str,
+                 via: str = EntryPath.FILE, encoding: str | None = None, kind: str | None = None) -> ImportSummary:
+    """Import a file of expert scores or netizen tallies into the round, all or nothing.
+
+    Steps: read the file (the snapshot importer's reader); tell its kind by the headers (`kind`, when
+    given, is the only one accepted: the round page takes netizen tallies); check every row (candidate,
+    expert, value, recusal, duplicates) and collect every problem with its line and column; then, in one
+    transaction: create the new experts, write the cells as the grid does, open the voting if the round
+    was a draft. Raises ImportFailed (accounts.importing) listing the problems.
+    """
+    require_manager(user)
+    errors = ErrorLog()
+    kind, columns, rows, encoding_used = _read(source, file_name=file_name, encoding=encoding, kind=kind, errors=errors)
     with transaction.atomic():
         locked = lock_round(award_round)
-        require_inputs_open(locked)
-        check = _ScoreRows if kind == SCORES else _TallyRows
-        plan = check(locked, columns, errors)
-        for line, values in rows:
-            plan.row(line, values)
-        if errors:
-            raise errors.failure()
+        plan = _plan(locked, kind, columns, rows, errors)
         experts_created = plan.create_experts(user=user, via=via)
         saved = cells_apply(locked, plan.scores(), plan.tallies(), user=user, via=via)
         opened = locked.status == AwardRound.Status.DRAFT
@@ -185,7 +206,70 @@ def round_import(*, user: Any, award_round: AwardRound, source: str | Path | IO[
             locked.status, locked.voting_opened_at = AwardRound.Status.VOTING, timezone.now()
             audited(locked, user=history_user(user), via=via).save()
     return ImportSummary(kind=kind, rows=len(rows), experts_created=experts_created, saved=saved,
-                         encoding=table.encoding, voting_opened=opened)
+                         encoding=encoding_used, voting_opened=opened)
+
+
+@dataclass(frozen=True)
+class PreviewLine:
+    """One candidate of a netizen file: its votes per source (in ImportPreview.sources' order) and total."""
+
+    candidate: Candidate
+    votes: list[int | None]
+    total: int
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What round_import would write, read and checked by the same code, nothing written."""
+
+    kind: str
+    rows: int
+    encoding: str
+    sources: list[str]
+    lines: list[PreviewLine]      # netizen tallies: per candidate, in the round's order
+    new: int                      # cells not entered yet
+    changed: int                  # cells entered with another value
+    unchanged: int
+    experts_created: int
+
+
+def round_import_preview(*, user: Any, award_round: AwardRound, source: str | Path | IO[bytes], file_name: str,
+                         encoding: str | None = None, kind: str | None = None) -> ImportPreview:
+    """Read and check a file exactly as round_import does, and say what it would write: rows, each
+    candidate's votes per source and in total, new and changed cells. Raises ImportFailed like it."""
+    require_manager(user)
+    errors = ErrorLog()
+    kind, columns, rows, encoding_used = _read(source, file_name=file_name, encoding=encoding, kind=kind, errors=errors)
+    plan = _plan(award_round, kind, columns, rows, errors)
+    if kind == SCORES:
+        stored = {(cell.candidate_id, cell.expert_id): cell.score
+                  for cell in ExpertScore.objects.filter(round=award_round)}
+        planned = {(candidate.pk, expert.pk): score for expert, candidate, score, _comment in plan.cells
+                   if expert.pk is not None}
+        fresh = len(plan.cells) - len(planned)
+    else:
+        stored = {(cell.candidate_id, cell.source): cell.votes for cell in NetizenTally.objects.filter(round=award_round)}
+        planned = {(cell.candidate_id, cell.source): int(cell.votes) for cell in plan.cells}
+        fresh = 0
+    new = fresh + sum(1 for key in planned if key not in stored)
+    changed = sum(1 for key, value in planned.items() if key in stored and stored[key] != value)
+    sources, lines = _tally_lines(award_round, plan.cells) if kind == TALLIES else ([], [])
+    return ImportPreview(kind=kind, rows=len(rows), encoding=encoding_used, sources=sources, lines=lines, new=new,
+                         changed=changed, unchanged=sum(1 for key, value in planned.items()
+                                                        if key in stored and stored[key] == value),
+                         experts_created=plan.create_count())
+
+
+def _tally_lines(award_round: AwardRound, cells: list[TallyCell]) -> tuple[list[str], list[PreviewLine]]:
+    sources = list(dict.fromkeys(cell.source for cell in cells))  # in the file's order
+    votes: dict[int, dict[str, int]] = {}
+    for cell in cells:
+        votes.setdefault(cell.candidate_id, {})[cell.source] = int(cell.votes)
+    lines = [PreviewLine(candidate=candidate, votes=[votes[candidate.pk].get(source) for source in sources],
+                         total=sum(votes[candidate.pk].values()))
+             for candidate in Candidate.objects.filter(round=award_round).order_by("rank", "id")
+             if candidate.pk in votes]
+    return sources, lines
 
 
 class _FileRows:
@@ -245,6 +329,9 @@ class _FileRows:
         return True
 
     def create_experts(self, *, user: Any, via: str) -> int:
+        return 0
+
+    def create_count(self) -> int:
         return 0
 
     def scores(self) -> list[ScoreCell]:
@@ -315,6 +402,9 @@ class _ScoreRows(_FileRows):
     def create_experts(self, *, user: Any, via: str) -> int:
         for expert in self.new_experts.values():
             audited(expert, user=history_user(user), via=via).save()
+        return len(self.new_experts)
+
+    def create_count(self) -> int:
         return len(self.new_experts)
 
     def scores(self) -> list[ScoreCell]:

@@ -100,6 +100,11 @@ class AwardRound(models.Model):
         return (self.weight_ranking, self.weight_experts, self.weight_netizens)
 
     @property
+    def candidates_from_list(self) -> bool:
+        """The candidates were named one by one (candidates_n 0) rather than taken from the top N."""
+        return self.candidates_n == 0
+
+    @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from awards.models import AwardRound
 from awards.permissions import user_can_see_drafts
 from awards.services import ScoreCell, TallyCell
+from core.names import place_name, province_name
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 RED, BLUE, GOLD = "#b71c1c", "#1565c0", "#f9a825"
@@ -121,7 +122,7 @@ def grid_build(matrix: Any, *, extra_sources: list[str] = ()) -> Grid:
     columns = [
         GridColumn(key=str(expert.id), kind="score", label=expert.name or expert.label,
                    title=_("%(label)s · home province %(province)s") % {"label": expert.label,
-                                                                     "province": expert.province})
+                                                                     "province": province_name(expert.province)})
         for expert in matrix.experts
     ] + [GridColumn(key=key, kind="tally", label=name, title=_("Netizen votes")) for key, name in sources]
     rows = []
@@ -230,7 +231,7 @@ def components_chart_html(results: pd.DataFrame, award_round: AwardRound) -> str
     if results.empty:
         return ""
     parts = weighted_frame(results, award_round)
-    names = parts["candidate"].tolist()
+    names = [place_name(name) if award_round.kind == AwardRound.Kind.CITY else name for name in parts["candidate"]]
     w_r, w_e, w_n = weights_text(award_round)
     figure = go.Figure()
     for column, label, colour in (
@@ -268,7 +269,8 @@ def method_facts(award_round: AwardRound) -> list[tuple[str, str]]:
         (_("Weights (ranking / experts / netizens)"), " / ".join(weights_text(award_round))),
         (_("Expert score E"), aggregation),
         (_("Quorum"), _("%(n)s expert scores per candidate") % {"n": award_round.quorum}),
-        (_("Candidates"), _("every candidate ranked %(n)s or better (ties all in)") % {"n": award_round.candidates_n}),
+        (_("Candidates"), _("chosen from the ranking by name") if award_round.candidates_from_list else
+         _("every candidate ranked %(n)s or better (ties all in)") % {"n": award_round.candidates_n}),
         (_("Shortlist"), _("the first %(n)s by final score") % {"n": award_round.shortlist_size}),
     ]
 

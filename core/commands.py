@@ -5,6 +5,7 @@ names English ("en…") or Chinese ("zh…"). Both --help and everything the com
 """
 from __future__ import annotations
 
+import argparse
 import os
 from pathlib import Path
 
@@ -29,6 +30,25 @@ def language_from_environment(environ: os._Environ | dict = os.environ) -> str:
     return "zh-hans"
 
 
+def _lang_after_subcommands(parser: argparse.ArgumentParser) -> None:
+    """Let --lang follow a subcommand too (`award_round list --lang en` as `award_round --lang en list`):
+    every subparser of a command that offers --lang gets it as well. Its default is SUPPRESS, so a
+    subcommand without it leaves the value given before the subcommand alone."""
+    lang = next((action for action in parser._actions if "--lang" in action.option_strings), None)
+    if lang is not None:
+        _lang_to_subparsers(parser, lang)
+
+
+def _lang_to_subparsers(parser: argparse.ArgumentParser, lang: argparse.Action) -> None:
+    for action in parser._actions:
+        if not isinstance(action, argparse._SubParsersAction):
+            continue
+        for subparser in dict.fromkeys(action.choices.values()):
+            if not any("--lang" in item.option_strings for item in subparser._actions):
+                subparser.add_argument("--lang", choices=lang.choices, help=lang.help, default=argparse.SUPPRESS)
+            _lang_to_subparsers(subparser, lang)
+
+
 class LocalizedCommand(BaseCommand):
     """A BaseCommand whose help and output are in the user's language.
 
@@ -38,7 +58,9 @@ class LocalizedCommand(BaseCommand):
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs):
         self.help = str(self.help)
-        return super().create_parser(prog_name, subcommand, **kwargs)
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+        _lang_after_subcommands(parser)
+        return parser
 
     def run_from_argv(self, argv: list[str]) -> None:
         # Covers argument parsing, so that --help and argument errors are translated too.

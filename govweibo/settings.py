@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "govweibo.middleware.ChineseFirstLocaleMiddleware",
+    "api.middleware.ApiUrlLengthMiddleware",  # 414 in the API's error shape, below the server's own limit
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -243,7 +244,6 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "govweibo.staticfiles.PlotlyFinder",  # vendor/plotly/plotly.min.js from the installed plotly package
 ]
 if DEBUG:
     # WhiteNoise serves from the finders in DEBUG but warns when STATIC_ROOT is missing.
@@ -284,7 +284,11 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_rate("API_THROTTLE_ANON", "120/minute"),
         "user": env_rate("API_THROTTLE_USER", "600/minute"),
+        # CSV/XLSX downloads (API and pages), per user or address: a big one takes seconds of a worker.
+        "export": env_rate("API_THROTTLE_EXPORT", "30/hour"),
     },
+    # ?format= empty or unknown is a 400 naming the accepted formats (DRF: a 404, or ignored when empty).
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.StrictContentNegotiation",
     # Behind a proxy the client is the last address it appended to X-Forwarded-For; otherwise the peer.
     "NUM_PROXIES": 1 if BEHIND_PROXY else 0,
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
@@ -304,6 +308,9 @@ API_LATEST_CACHE_SECONDS = env_int("API_LATEST_CACHE_SECONDS", 60)
 # How long the API trusts its cached knowledge of which run a URL means and when it was published (a
 # replaced run may be served this much longer); 0 asks the database on every request.
 API_RUN_STATE_SECONDS = env_int("API_RUN_STATE_SECONDS", 5)
+# The longest API URL (path and query, characters) answered; longer is a 414 in the API's error shape,
+# below gunicorn's own request-line limit (4094 bytes), which answers a plain 400. (api/middleware.py)
+API_MAX_URL_LENGTH = env_int("API_MAX_URL_LENGTH", 2048)
 SPECTACULAR_SETTINGS = {
     # https://drf-spectacular.readthedocs.io/en/latest/settings.html#self-contained-ui-installation
     "SWAGGER_UI_DIST": "SIDECAR",

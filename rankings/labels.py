@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import get_language
 
-from core.provinces import province_english
+from core import names
 from rankings.models import ScoreRun, ScoringScheme
 
 
@@ -38,15 +38,14 @@ def indicator_labels(*, run: ScoreRun) -> dict[str, str]:
 
 
 def is_english() -> bool:
-    return (get_language() or "").startswith("en")
+    return names.is_english()
 
 
 def province_name(province: str) -> str:
-    """The province as the active language names it (English when known, else as stored); the names
-    are core.provinces' (the owner of province spellings)."""
-    return province_english(province) if is_english() else province
+    """The province as the active language names it (core.names: the one owner of place names)."""
+    return names.province_name(province)
 
 
 def city_name(name: str, name_en: str | None) -> str:
-    """The city's name in the active language: its English name in English when it has one."""
-    return in_language(name, name_en or None)
+    """The city's name in the active language: its English name, else its pinyin, in English."""
+    return names.place_name(name, name_en)

@@ -22,7 +22,8 @@ from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_safe
 
 from accounts.models import City, GovAccount
-from core.periods import PeriodError, parse_period
+from core.names import place_name_en, place_sort_key
+from core.periods import Period, PeriodError, parse_period
 from core.provinces import province_or_none
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from rankings import exporting, pagecache, selectors
@@ -183,17 +184,18 @@ def _city_context(breakdown: reads.CityBreakdown, *, accounts_page: str | None) 
 # --- compare ----------------------------------------------------------------------------------------------
 @require_safe
 def city_compare(request: HttpRequest) -> HttpResponse:
-    """Two to four cities side by side in the chosen run: ?cities=1,2,3 (ids)."""
+    """Two to four cities side by side in the chosen run: ?cities=1,2,3 (ids), or ?city=1&city=2 from the
+    page's picker (checkboxes of the run's cities, narrowed by ?q=, a name in Chinese, English or pinyin)."""
     choice = run_choice_get(request.GET)
-    text = request.GET.get("cities", "")
-    ids = [int(part) for part in text.replace(" ", "").split(",") if part.isdigit()]
-    ids = list(dict.fromkeys(ids))
+    ids = _compare_ids(request.GET)
+    query = request.GET.get("q", "").strip()[:ECHO_CHARS]
     notices = list(choice.notices)
     if len(ids) > MAX_COMPARE:
         notices.append(_("At most %(count)s cities can be compared: showing the first %(count)s.") % {"count": MAX_COMPARE})
         ids = ids[:MAX_COMPARE]
     context: dict[str, object] = {"choice": choice, "notices": notices, "cities": [], "rows": [], "chart": "",
-                                  "keep": [("cities", ",".join(str(item) for item in ids))]}
+                                  "keep": [("cities", ",".join(str(item) for item in ids))], "query": query,
+                                  "picker": [], "max_compare": MAX_COMPARE}
     if choice.run is not None:
         ranking = reads.city_ranking_frame(run=choice.run)
         chosen = ranking.set_index(reads.CITY_ID).reindex([item for item in ids if item in set(ranking[reads.CITY_ID])])
@@ -203,7 +205,30 @@ def city_compare(request: HttpRequest) -> HttpResponse:
         if len(chosen) < 2:
             notices.append(_("Choose two to four cities to compare (e.g. from a city's similar cities)."))
         context |= _compare_context(choice.run, chosen, ranking)
+        context["picker"] = _compare_picker(ranking, chosen=list(chosen.index), query=query)
     return render(request, "rankings/city_compare.html", context)
+
+
+def _compare_ids(params: QueryDict) -> list[int]:
+    """The cities asked for, in order and once each: ?cities=1,2 then every ?city= (the picker's boxes)."""
+    parts = params.get("cities", "").replace(" ", "").split(",") + params.getlist("city")
+    return list(dict.fromkeys(int(part) for part in parts if part.strip().isdigit()))
+
+
+def _compare_picker(ranking: pd.DataFrame, *, chosen: list[int], query: str) -> list[dict[str, object]]:
+    """The picker's cities, sorted by pinyin: the chosen ones always, the others when they match `query`
+    (in Chinese, or in English as the page names them) or when there is no query."""
+    needle = query.casefold()  # "" is in every name
+    rows = []
+    for item in ranking.to_dict("records"):
+        city_id = int(item[reads.CITY_ID])
+        name = city_name(item[reads.CITY], item[reads.CITY_EN])
+        words = f"{item[reads.CITY]} {place_name_en(item[reads.CITY], item[reads.CITY_EN])}".casefold()
+        if city_id in chosen or needle in words:
+            rows.append({"city_id": city_id, "name": name, "province": province_name(item[reads.PROVINCE]),
+                         "rank": int(item[reads.RANK]), "checked": city_id in chosen, "key": item[reads.CITY],
+                         "words": words})
+    return sorted(rows, key=lambda row: (not row["checked"], place_sort_key(row["key"])))
 
 
 def _compare_context(run: ScoreRun, chosen: pd.DataFrame, ranking: pd.DataFrame) -> dict[str, object]:
@@ -263,7 +288,7 @@ class Leaderboard:
 def _leaderboard_get(request: HttpRequest, run: ScoreRun, category: str) -> Leaderboard:
     board = account_reads.category_leaderboard_frame(run=run, category=category)
     notices = []
-    provinces = sorted(board["province"].dropna().unique().tolist())
+    provinces = sorted(board["province"].dropna().unique().tolist(), key=place_sort_key)
     province = request.GET.get("province", "").strip()
     province = province_or_none(province) or province  # any spelling: the canonical name
     if province and province not in provinces:
@@ -289,7 +314,8 @@ def _leaderboard_get(request: HttpRequest, run: ScoreRun, category: str) -> Lead
         frame = frame[frame["screen_name"].str.casefold().str.contains(needle, regex=False)
                       | frame["city"].str.casefold().str.contains(needle, regex=False)]
     frame = frame.sort_values([sorts[sort], "rank_in_category", "screen_name"],
-                              ascending=[order == "asc", True, True], na_position="last", kind="stable")
+                              ascending=[order == "asc", True, True], na_position="last", kind="stable",
+                              key=lambda column: column.map(place_sort_key) if column.name == "city" else column)
     return Leaderboard(board=board, frame=frame, provinces=provinces, province=province, query=query, sort=sort,
                        order=order, keys=keys, labels=words.indicator_names(run), notices=notices)
 
@@ -404,14 +430,23 @@ def _account_history_context(choice: RunChoice, history: pd.DataFrame) -> dict[s
     keys = [key for key in names if key in history.columns]
     indicators = [{"label": names[key], "key": key, "raw": latest.get(f"raw__{key}"), "normalised": latest.get(key)}
                   for key in keys]
+    # Months, quarters and years are not one series: the chart follows the shown run's kind of period, the
+    # table lists every kind, each under its name (the shown kind first).
+    shown_kind = Period(latest["period_start"], latest["period_end"])
+    like = [Period(start, end).is_like(shown_kind) for start, end in zip(history["period_start"],
+                                                                           history["period_end"], strict=True)]
     rank_history = [{"period": item["period"], "composite": item["composite"], "rank": item["rank_in_category"],
-                     "of": item["category_accounts"]} for item in history.to_dict("records")]
-    chart = ""
-    if len(history) > 1:
+                     "of": item["category_accounts"], "kind": words.period_kind_label(Period(
+                         item["period_start"], item["period_end"]).kind), "like": alike}
+                    for item, alike in zip(history.to_dict("records"), like, strict=True)]
+    rank_history.sort(key=lambda item: not item["like"])
+    chart, series = "", history[like]
+    if len(series) > 1:
         chart = words.figure_html(figures.history_figure(
-            history, period="period", score="composite", rank="rank_in_category",
+            series, period="period", score="composite", rank="rank_in_category",
             score_label=_("Score"), rank_label=_("Rank in category")), "history-chart")
     return {"latest": latest, "latest_period": latest["period"], "indicators": indicators,
+            "history_kind": words.period_kind_label(shown_kind.kind),
             "rank_history": rank_history, "history_chart": chart, "flags": words.account_flags(latest),
             "reply_words": words.reply_rate_in_words(latest.get("reply_rate")),
             "scheme_name": in_language(choice.run.definition.name, choice.run.definition.name_en)

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from accounts import selectors as account_selectors
 from accounts.models import GovAccount
 from core.periods import Period, PeriodError, parse_period
+from core.throttling import page_export_refused
 from rankings import exporting, pagecache, permissions, selectors, services
 from rankings.forms import RankingChoiceForm, RunStartForm
 from rankings.labels import scheme_name
@@ -269,6 +270,9 @@ def _export_response(request: HttpRequest, run: ScoreRun) -> HttpResponse:
     if not run.is_succeeded:
         raise Http404(_("Run #%(id)s has no ranking to export: it is %(status)s.")
                       % {"id": run.pk, "status": run.status_label})
+    refused = page_export_refused(request)  # the API's download rate (API_THROTTLE_EXPORT)
+    if refused is not None:
+        return refused
     body = exporting.ranking_export(run=run, level=level, file_format=file_format, bom=True)
     response = HttpResponse(body, content_type=exporting.CONTENT_TYPES[file_format])
     name = exporting.ranking_file_name(run=run, level=level, file_format=file_format)
@@ -283,6 +287,9 @@ def _table_export_response(request: HttpRequest, table: tables.RankingTable) -> 
     if file_format not in tables.EXPORT_FORMATS:
         table.notices.append(_("“%(value)s” is not a download format (csv or xlsx).") % {"value": _echo(file_format)})
         return None
+    refused = page_export_refused(request)  # the API's download rate (API_THROTTLE_EXPORT)
+    if refused is not None:
+        return refused
     body = tables.ranking_table_export(table, file_format=file_format)
     response = HttpResponse(body, content_type=exporting.CONTENT_TYPES[file_format])
     name = tables.ranking_table_file_name(table, file_format=file_format)

@@ -100,11 +100,12 @@ def test_api_request_rates_come_from_the_environment_and_a_malformed_one_refuses
     probe = "from rest_framework.settings import api_settings as s; print(s.DEFAULT_THROTTLE_RATES)"
     default = _manage("shell", "-c", probe, env=_production_env(GOVWEIBO_VAR_DIR=str(tmp_path)))
     tuned = _manage("shell", "-c", probe, env=_production_env(GOVWEIBO_VAR_DIR=str(tmp_path),
-                                                              API_THROTTLE_ANON="30/minute", API_THROTTLE_USER="5/second"))
+                                                              API_THROTTLE_ANON="30/minute", API_THROTTLE_USER="5/second",
+                                                              API_THROTTLE_EXPORT="2/hour"))
     broken = _manage("check", env=_production_env(API_THROTTLE_ANON="lots"))
 
-    assert "{'anon': '120/minute', 'user': '600/minute'}" in default.stdout, default.stderr
-    assert "{'anon': '30/minute', 'user': '5/second'}" in tuned.stdout, tuned.stderr
+    assert "{'anon': '120/minute', 'user': '600/minute', 'export': '30/hour'}" in default.stdout, default.stderr
+    assert "{'anon': '30/minute', 'user': '5/second', 'export': '2/hour'}" in tuned.stdout, tuned.stderr
     assert broken.returncode != 0 and "API_THROTTLE_ANON must look like 120/minute" in broken.stderr
 
 
@@ -159,16 +160,6 @@ def test_a_real_celery_worker_answers_tasks_sent_over_redis(celery_worker_proces
 
     result = app.send_task("celery.accumulate", args=(40, 2), queue=app.conf.task_default_queue)
     assert result.get(timeout=30) == [40, 2]
-
-
-def test_plotly_js_is_served_from_the_installed_package_and_nothing_else_of_it_is_collected():
-    from django.contrib.staticfiles import finders
-
-    found = finders.find("vendor/plotly/plotly.min.js")
-    assert found and found.endswith("plotly/package_data/plotly.min.js")
-    listed = [path for finder in finders.get_finders() for path, _storage in finder.list([])
-              if "plotly" in path or path.startswith("vendor")]
-    assert listed == ["plotly.min.js"]  # listed under its storage's prefix vendor/plotly/
 
 
 @pytest.mark.django_db

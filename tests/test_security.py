@@ -179,7 +179,7 @@ def test_anonymous_api_clients_over_the_rate_get_429_with_retry_after(client, se
 
     assert statuses == [200, 200, 200]
     assert refused.status_code == 429
-    assert 0 < int(refused["Retry-After"]) <= 60
+    assert 0 < int(refused["Retry-After"]) <= 120  # a sliding window: up to two periods
     error = refused.json()["error"]
     assert error["code"] == "throttled" and error["details"]["retry_after"] == int(refused["Retry-After"])
     assert "限流" in error["message"]

@@ -13,6 +13,7 @@ import math
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, viewsets
@@ -110,12 +111,12 @@ class RoundDetailSerializer(RoundSerializer):
 
     def get_corrections(self, award_round: AwardRound) -> list[dict[str, Any]]:
         return [{"version": version.version, "reason": version.reason, "fingerprint": version.fingerprint,
-                 "created_at": version.created_at.isoformat()}
+                 "created_at": timezone.localtime(version.created_at).isoformat()}
                 for version in self._versions(award_round) if version.is_correction]
 
 
 class ResultRowSerializer(serializers.Serializer):
-    rank = serializers.IntegerField()
+    rank = serializers.IntegerField(allow_null=True, help_text=_("null until the round has a result"))
     candidate_id = serializers.IntegerField()
     candidate = serializers.CharField()
     province = serializers.CharField()
@@ -294,7 +295,7 @@ def _api_error(error: Exception) -> Exception:
         return DetailedConflict(str(error), {"version": error.version, "cells": [
             {"cell": _cell_key_text(change.key), "label": change.label,
              "user": getattr(change.user, "username", None),
-             "when": change.when.isoformat() if change.when else None} for change in error.cells]})
+             "when": timezone.localtime(change.when).isoformat() if change.when else None} for change in error.cells]})
     if isinstance(error, QuorumNotMet):
         return DetailedConflict(str(error), {"candidates": list(error.candidates)})
     if isinstance(error, AwardPermissionDenied):

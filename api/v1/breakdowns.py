@@ -23,6 +23,7 @@ from rest_framework.response import Response
 
 from accounts.models import GovAccount
 from api.caching import published_answer
+from api.filtering import ProvinceParameter
 from api.renderers import ExportableMixin
 from api.v1.rankings import RUN_ID, _query, _run_or_404, latest_key, latest_published_run
 from rankings import selectors
@@ -238,7 +239,7 @@ class LeaderboardRowSerializer(serializers.Serializer):
 
 
 class LeaderboardQuery(serializers.Serializer):
-    province = serializers.CharField(required=False, help_text=_("Only the accounts of this province"))
+    province = ProvinceParameter(required=False, help_text=_("Only the accounts of this province"))
 
 
 class RunLeaderboard(ExportableMixin, GenericAPIView):

@@ -38,6 +38,7 @@ from rest_framework.settings import api_settings
 from accounts.models import GovAccount
 from api.caching import published_answer
 from api.errors import Conflict, ErrorSerializer
+from api.filtering import ChoiceParameter, ProvinceParameter, StrictFilterSet
 from api.renderers import ExportableMixin
 from core.periods import Period, PeriodError, parse_period
 from rankings import selectors, services
@@ -228,11 +229,11 @@ class AccountRankingPageSerializer(_RankingPageSerializer):
 
 # --- query parameters ----------------------------------------------------------------------------------
 class CityQuerySerializer(serializers.Serializer):
-    province = serializers.CharField(required=False, help_text=_("Only the cities of this province, e.g. 湖南"))
+    province = ProvinceParameter(required=False, help_text=_("Only the cities of this province, e.g. 湖南"))
 
 
 class AccountQuerySerializer(serializers.Serializer):
-    category = serializers.ChoiceField(choices=GovAccount.Category.choices, required=False)
+    category = ChoiceParameter(choices=GovAccount.Category.choices, required=False)
     city = serializers.CharField(required=False, help_text=_("A city id, or a city name (e.g. 长沙)"))
 
 
@@ -243,8 +244,7 @@ class RankingQuerySerializer(CityQuerySerializer, AccountQuerySerializer):
         help_text=_("Scheme slug (default: the default scheme)"),
     )
     period = PeriodField(required=False, help_text=_("Period (default: the latest published)"))
-    level = serializers.ChoiceField(choices=[("city", _("cities")), ("account", _("accounts"))],
-                                    default="city")
+    level = ChoiceParameter(choices=[("city", _("cities")), ("account", _("accounts"))], default="city")
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -257,7 +257,7 @@ class PeriodFilter(filters.Filter):
         return runs.for_period(value) if value else runs
 
 
-class RunFilter(filters.FilterSet):
+class RunFilter(StrictFilterSet):
     scheme = filters.CharFilter(field_name="scheme__slug", label=_("Scheme slug"))
     status = filters.ChoiceFilter(choices=ScoreRun.Status.choices)
     is_published = filters.BooleanFilter()
@@ -364,12 +364,14 @@ class RunViewSet(ExportableMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """A published run never changes: ETag and Cache-Control, 304 for a current copy."""
+        if not (self.kwargs["pk"].isascii() and self.kwargs["pk"].isdigit()):
+            raise NotFound()  # the router's pattern takes any text: it is no run id, nor a cache key
         return published_answer(self, request, key=f"run:{self.kwargs['pk']}"[:64], load_run=self.get_object,
                                 build=lambda run: Response(self.get_serializer(run).data))
 
     @extend_schema(
         summary=_("Start a score run"), request=RunCreateSerializer,
-        responses={202: RunSerializer, 400: OpenApiResponse(description=_("Invalid input"))},
+        responses={202: RunSerializer, 400: OpenApiResponse(response=ErrorSerializer, description=_("Invalid input"))},
     )
     def create(self, request: Request) -> Response:
         """Create a pending run and queue it; poll the run's URL for its status and progress."""

@@ -17,6 +17,7 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_f
 from rest_framework import serializers, viewsets
 
 from accounts.models import SNAPSHOT_COUNT_FIELDS, SNAPSHOT_OPTIONAL_COUNT_FIELDS, City, GovAccount, Snapshot
+from api.filtering import StrictFilterSet
 from api.renderers import ExportableMixin
 from rankings.forms import PeriodFormField
 
@@ -83,7 +84,7 @@ class SnapshotPeriodFilter(filters.Filter):
         return snapshots.filter(period_start__gte=value.start, period_end__lte=value.end)
 
 
-class CityFilter(filters.FilterSet):
+class CityFilter(StrictFilterSet):
     province = filters.CharFilter(label=_("Province, e.g. 湖南"))
     level = filters.ChoiceFilter(choices=City.Level.choices)
     name = filters.CharFilter(lookup_expr="icontains", label=_("Part of the name"))
@@ -93,7 +94,7 @@ class CityFilter(filters.FilterSet):
         fields = ["province", "level", "name"]
 
 
-class AccountFilter(filters.FilterSet):
+class AccountFilter(StrictFilterSet):
     city = filters.CharFilter(method="filter_city", label=_("A city id, or a city name (e.g. 长沙)"))
     province = filters.CharFilter(field_name="city__province", label=_("Province, e.g. 湖南"))
     category = filters.ChoiceFilter(choices=GovAccount.Category.choices)
@@ -115,7 +116,7 @@ class IdFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-class SnapshotFilter(filters.FilterSet):
+class SnapshotFilter(StrictFilterSet):
     account = IdFilter(field_name="account_id", label=_("Account id"))
     city = filters.CharFilter(method="filter_city", label=_("A city id, or a city name (e.g. 长沙)"))
     province = filters.CharFilter(field_name="account__city__province", label=_("Province, e.g. 湖南"))

@@ -57,7 +57,7 @@ class TokenViewSet(ExportableMixin, mixins.ListModelMixin, mixins.DestroyModelMi
                    responses={201: TokenCreatedSerializer}, examples=[OpenApiExample(
                        "A new token", response_only=True, status_codes=["201"], value={
                            "id": 3, "name": "nightly export", "prefix": "gw_Qm9sZGx", "user": "analyst",
-                           "created_at": "2026-11-27T18:00:00Z", "last_used_at": None, "revoked_at": None,
+                           "created_at": "2026-11-28T02:00:00+08:00", "last_used_at": None, "revoked_at": None,
                            "active": True, "token": "gw_Qm9sZGx5IGdvaW5nIHdoZXJlIG5vIG9uZSBoYXMgZ29uZQ"})])
     def create(self, request: Request) -> Response:
         if isinstance(request.auth, ApiToken):

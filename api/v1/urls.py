@@ -4,8 +4,8 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from api.v1 import award_experts, breakdowns, imports, records, tokens
 from api.v1 import awards as award_api
-from api.v1 import breakdowns, imports, records, tokens
 from api.v1 import rankings as api
 
 app_name = "api"
@@ -29,6 +29,13 @@ urlpatterns = [
     path("ranking/", api.RankingView.as_view(), name="ranking"),
     path("ranking/cities/<int:city_id>/", breakdowns.RankingCityBreakdown.as_view(), name="ranking-city"),
     path("accounts/<int:account_id>/history/", breakdowns.AccountHistory.as_view(), name="account-history"),
+    path("awards/rounds/<slug:slug>/experts/",
+         award_experts.AwardExpertViewSet.as_view({"get": "list", "post": "create"}), name="award-round-experts"),
+    path("awards/rounds/<slug:slug>/experts/<int:expert_id>/",
+         award_experts.AwardExpertViewSet.as_view({"get": "retrieve", "patch": "partial_update",
+                                                   "delete": "destroy"}), name="award-round-expert"),
+    path("awards/rounds/<slug:slug>/experts/<int:expert_id>/reopen/",
+         award_experts.AwardExpertViewSet.as_view({"post": "reopen"}), name="award-round-expert-reopen"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,

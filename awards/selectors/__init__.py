@@ -15,6 +15,7 @@ from awards.selectors.rounds import (
     ScoreMatrix,
     expert_can_see_others,
     expert_candidates,
+    expert_entry_closed,
     expert_for_user,
     expert_label,
     expert_progress,
@@ -25,7 +26,7 @@ from awards.selectors.rounds import (
 
 __all__ = [
     "RESULT_COLUMNS", "AuditEntry", "ExpertColumn", "ExpertProgress", "MatrixCell", "MatrixRow", "ScoreMatrix",
-    "expert_can_see_others", "expert_candidates", "expert_for_user", "expert_label", "expert_progress",
+    "expert_can_see_others", "expert_candidates", "expert_entry_closed", "expert_for_user", "expert_label", "expert_progress",
     "round_audit_log", "round_get_visible", "round_inputs", "round_result_current", "round_result_versions",
     "round_results", "rounds_visible_to", "score_matrix",
 ]

@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from awards import permissions
 from awards.models import AwardRound, Candidate, Expert, ExpertScore, NetizenTally
@@ -129,3 +131,23 @@ def expert_candidates(*, expert: Expert) -> list[tuple[Candidate, ExpertScore | 
 def expert_can_see_others(*, expert: Expert | None) -> bool:
     """Sealed scoring (as HotCRP): an expert sees other experts' scores only after submitting their own."""
     return expert is not None and expert.submitted_at is not None
+
+
+def expert_entry_closed(*, expert: Expert, award_round: AwardRound) -> str | None:
+    """Why this expert cannot enter scores on their own page now (translated), or None while they can.
+
+    The one rule of the expert page: scores are entered only while the round is voting and before the
+    expert submits (a panel admin may reopen them). The page shows the reason as a read-only notice;
+    services.expert_scores_save refuses with it.
+    """
+    if award_round.status == AwardRound.Status.DRAFT:
+        return _("Voting on this round has not opened yet: you can read the candidates now and score them once a "
+                 "panel admin opens the voting.")
+    if award_round.status != AwardRound.Status.VOTING:
+        return _("The round is %(status)s: scores can no longer be changed.") % {
+            "status": award_round.get_status_display()}
+    if expert.submitted_at is not None:
+        return _("You submitted your scores on %(when)s; they can no longer change. If one must be corrected, ask a "
+                 "panel admin to reopen your scores while the voting is open.") % {
+            "when": timezone.localtime(expert.submitted_at).strftime("%Y-%m-%d %H:%M")}
+    return None

@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from awards.models import AwardRound, Candidate, EntryPath, Expert, ExpertScore, NetizenTally
 from awards.permissions import user_can_score
+from awards.selectors.rounds import expert_entry_closed
 from awards.services.common import (
     audited,
     bump_version,
@@ -299,11 +300,10 @@ def expert_scores_save(*, user: Any, expert: Expert, scores: list[ScoreCell], vi
         raise AwardPermissionDenied(_("An expert may enter only their own scores."))
     with transaction.atomic():
         locked = lock_round(expert.round)
-        require_status(locked, AwardRound.Status.VOTING, action=_("scoring"))
         expert = Expert.objects.get(pk=expert.pk)
-        if expert.submitted_at is not None:
-            raise AwardError(_("You submitted your scores on %(when)s; they can no longer change.")
-                             % {"when": timezone.localtime(expert.submitted_at).strftime("%Y-%m-%d %H:%M")})
+        closed = expert_entry_closed(expert=expert, award_round=locked)
+        if closed:
+            raise AwardError(closed)
         return cells_apply(locked, scores, [], user=user, via=via)
 
 
@@ -328,15 +328,3 @@ def expert_submit(*, user: Any, expert: Expert) -> Expert:
         audited(expert, user=history_user(user), via="expert").save()
     return expert
 
-
-def expert_reopen(*, user: Any, expert: Expert, via: str) -> Expert:
-    """A panel admin reopens a submitted expert's scores (a submission by mistake), while voting."""
-    require_manager(user)
-    with transaction.atomic():
-        locked = lock_round(expert.round)
-        require_status(locked, AwardRound.Status.VOTING, action=_("reopening an expert's scores"))
-        expert = Expert.objects.select_for_update().get(pk=expert.pk)
-        if expert.submitted_at is not None:
-            expert.submitted_at = None
-            audited(expert, user=history_user(user), via=via).save()
-    return expert

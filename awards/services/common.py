@@ -2,6 +2,7 @@
 history's who and entry path."""
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django.db.models import F, Model
@@ -9,10 +10,11 @@ from django.utils.translation import gettext as _
 
 from awards.models import AwardRound
 from awards.permissions import user_can_manage_rounds
-from awards.services.errors import AwardError, AwardPermissionDenied
+from awards.services.errors import AwardError, AwardPermissionDenied, FieldErrors, shown
 
-# Change reasons are stored in a 100-character column.
+# Change reasons are stored in a 100-character column: the entry path, " · ", then a person's reason.
 REASON_LIMIT = 100
+PERSON_REASON_LIMIT = 80
 
 
 def require_manager(user: Any) -> None:
@@ -56,3 +58,22 @@ def require_inputs_open(award_round: AwardRound) -> None:
     if not award_round.accepts_scores:
         raise AwardError(_("Round %(round)s is %(status)s: its scores, tallies and experts can no longer change.")
                          % {"round": award_round.slug, "status": award_round.get_status_display()})
+
+
+def reason_clean(reason: object, *, required: bool) -> str:
+    """A reason a person gave for a change, as the audit log records it: one line, without invisible
+    characters (zero-width spaces, control characters), at most 80 characters. FieldErrors("reason")
+    when it is required and holds no visible text, or is too long (the typed text echoed truncated)."""
+    text = "".join(char for char in str(reason or "") if unicodedata.category(char) not in ("Cc", "Cf"))
+    text = " ".join(text.split())
+    if required and not text:
+        raise FieldErrors({"reason": [_("Reason: give one in words; it is recorded in the round's audit log.")]})
+    if len(text) > PERSON_REASON_LIMIT:
+        raise FieldErrors({"reason": [_("Reason: at most %(limit)s characters, not %(count)s (“%(value)s”).")
+                                      % {"limit": PERSON_REASON_LIMIT, "count": len(text), "value": shown(text)}]})
+    return text
+
+
+def via_with_reason(via: str, reason: str) -> str:
+    """The history's change reason: the entry path, then the person's reason ("grid · 专家退出")."""
+    return f"{via} · {reason}"[:REASON_LIMIT] if reason else str(via)

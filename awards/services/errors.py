@@ -28,6 +28,35 @@ class AwardPermissionDenied(AwardError):
     """The user may not do this (views answer 403)."""
 
 
+class FieldErrors(AwardError):
+    """Input refused field by field; nothing was saved. `fields` maps a field name (name, affiliation,
+    province, city, user, reason…) to its translated messages, in the order they were found."""
+
+    def __init__(self, fields: dict[str, list[str]]) -> None:
+        self.fields = fields
+        found = [message for messages in fields.values() for message in messages]
+        super().__init__(found[0], messages=found)
+
+
+class ScoresToDelete(AwardError):
+    """Removing an expert who has scores needs a confirmation naming how many (`count`); nothing was
+    deleted. The confirmation is the count itself, so scores added meanwhile ask again."""
+
+    def __init__(self, message: object, *, count: int) -> None:
+        self.count = count
+        super().__init__(message)
+class SettingsInvalid(AwardError):
+    """A round's settings were refused. `fields` maps each setting (as the service names it: name, slug,
+    run, kind, category, candidates_n, candidate_names, shortlist_size, weights, aggregation, trim, quorum)
+    to its messages, so a form can show each one beside its field."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.fields: dict[str, list[str]] = {}
+        for field, message in problems:
+            self.fields.setdefault(field, []).append(message)
+        super().__init__(problems[0][1], messages=[message for _field, message in problems])
+
+
 class QuorumNotMet(AwardError):
     """Closing refused: `candidates` lists the names of those with too few expert scores."""
 

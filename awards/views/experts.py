@@ -54,11 +54,13 @@ def my_scores(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         status = 200
     submitted = expert.submitted_at is not None
+    closed = selectors.expert_entry_closed(expert=expert, award_round=award_round)
     return render(request, "awards/my_scores.html", {
         "round": award_round,
         "expert": expert,
         "entries": entries,
-        "editable": award_round.accepts_scores,
+        "editable": closed is None,
+        "closed_reason": closed,
         "submitted": submitted,
         "to_score": sum(1 for entry in entries if not entry.recused and not entry.original_score),
         "panel": selectors.score_matrix(award_round=award_round, user=request.user) if submitted else None,
@@ -93,6 +95,11 @@ def _save(request: HttpRequest, award_round: AwardRound, expert: Expert, entries
     cells = []
     for entry in entries:
         if entry.recused:
+            # The page has no field here; a score sent anyway (a forged form) goes to the service, which
+            # refuses it naming the cell and 回避, instead of being dropped with "saved 0".
+            forged = presentation.normalise(request.POST.get(f"score-{entry.candidate.pk}", ""), kind="score")
+            if forged:
+                cells.append(ScoreCell(candidate_id=entry.candidate.pk, expert_id=expert.pk, score=forged))
             continue
         entry.score = presentation.normalise(request.POST.get(f"score-{entry.candidate.pk}", ""), kind="score")
         entry.comment = request.POST.get(f"comment-{entry.candidate.pk}", "").strip()[:COMMENT_CHARS]
@@ -118,6 +125,8 @@ def _save(request: HttpRequest, award_round: AwardRound, expert: Expert, entries
         return None
     if "submit" in request.POST:
         messages.success(request, _("Your scores are submitted. Thank you."))
+    elif not cells:
+        messages.info(request, _("Nothing changed: nothing to save."))
     else:
         messages.success(request, _("Saved %(count)s score(s).") % {"count": len(cells)})
     return redirect("awards:my_scores", slug=award_round.slug)

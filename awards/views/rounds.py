@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -14,7 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from awards import exporting, presentation, selectors, services
-from awards.forms import CitationForm, CorrectionForm, RoundSettingsForm, StatusForm
+from awards.forms import (
+    CitationForm,
+    CorrectionForm,
+    NetizenUploadForm,
+    RoundSettingsForm,
+    StatusConfirmForm,
+    StatusForm,
+)
 from awards.models import AwardRound, EntryPath
 from awards.permissions import user_can_manage_rounds, user_can_see_audit
 from awards.services import ScoreCell, TallyCell
@@ -22,6 +30,8 @@ from awards.services.errors import AwardError, CellErrors
 from awards.views.common import manager_required, round_or_404
 from rankings.views import post_else_redirect
 
+# Closing and publishing cannot be undone: they need the box of the confirmation page ticked.
+CONFIRMED_ACTIONS = ("close", "publish")
 STATUS_ACTIONS = {
     "open": services.round_open_voting,
     "close": services.round_close,
@@ -63,6 +73,11 @@ def round_status(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return HttpResponseBadRequest(_("Unknown status change."))
     action = form.cleaned_data["action"]
+    if action in CONFIRMED_ACTIONS and action in dict(_status_actions(award_round)):
+        confirm = StatusConfirmForm(request.POST)
+        if not confirm.is_valid():
+            # The round page's button leads here first; the confirmation page posts back with the box.
+            return _confirm_page(request, award_round, action, confirm if "confirming" in request.POST else None)
     try:
         STATUS_ACTIONS[action](user=request.user, award_round=award_round, via=EntryPath.GRID)
     except AwardError as error:
@@ -86,7 +101,8 @@ def round_settings(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             services.round_update(user=request.user, award_round=award_round, via=EntryPath.GRID, **form.settings())
         except AwardError as error:
-            form.add_error(None, str(error))
+            for message in error.messages:  # every problem at once (SettingsInvalid lists them all)
+                form.add_error(None, message)
         else:
             messages.success(request, _("The round's settings are saved."))
             return redirect(reverse("awards:round_detail", args=[award_round.slug]) + "#settings")
@@ -165,8 +181,9 @@ def _round_page(request: HttpRequest, award_round: AwardRound, results, *, corre
             "method_lines": presentation.method_lines(award_round=award_round),
             "expert": selectors.expert_for_user(award_round=award_round, user=request.user),
         })
-    rows = [{key: None if isinstance(value, float) and math.isnan(value) else value for key, value in row.items()}
-            for row in results.to_dict("records")]
+    # NaN (no E yet) and pandas' NA (no rank yet) become None: the template shows "—" with a note.
+    rows = [{key: None if value is pd.NA or isinstance(value, float) and math.isnan(value) else value
+             for key, value in row.items()} for row in results.to_dict("records")]
     candidates = {candidate.pk: candidate for candidate in award_round.candidates.all()}
     for row in rows:
         row["object"] = candidates.get(row["candidate_id"])
@@ -193,7 +210,12 @@ def _round_page(request: HttpRequest, award_round: AwardRound, results, *, corre
         "settings_form": settings_form or (RoundSettingsForm.for_round(award_round)
                                            if can_manage and award_round.status == AwardRound.Status.DRAFT else None),
         "expert": selectors.expert_for_user(award_round=award_round, user=request.user),
+        "expert_list": selectors.expert_progress(award_round=award_round) if can_manage else None,
         "export_formats": exporting.FORMATS,
+        # rounds pages: "—" for a rank not computed yet, and the netizen vote file upload.
+        "unranked": any(row["rank"] is None for row in rows),
+        "scores_needed": 2 * award_round.trim + 1 if award_round.aggregation == AwardRound.Aggregation.TRIMMED else 1,
+        "netizen_form": NetizenUploadForm(auto_id="netizen_%s") if can_manage and award_round.accepts_scores else None,
     }, status=status)
 
 
@@ -204,6 +226,19 @@ def _status_actions(award_round: AwardRound) -> list[tuple[str, str]]:
         AwardRound.Status.VOTING: [("close", _("Close the round"))],
         AwardRound.Status.CLOSED: [("publish", _("Publish the result"))],
     }.get(award_round.status, [])
+
+
+def _confirm_page(request: HttpRequest, award_round: AwardRound, action: str,
+                  form: StatusConfirmForm | None) -> HttpResponse:
+    """What closing or publishing will do, and a box to tick (works without JavaScript)."""
+    shortlist = []
+    if action == "publish":
+        results = selectors.round_results(award_round=award_round)
+        shortlist = results.loc[results["shortlisted"], "candidate"].tolist()
+    return render(request, "awards/status_confirm.html", {
+        "round": award_round, "action": action, "form": form, "shortlist": shortlist,
+        "button": {"close": _("Close the round"), "publish": _("Publish the result")}[action],
+    }, status=400 if form is not None else 200)
 
 
 def _export_response(request: HttpRequest, award_round: AwardRound) -> HttpResponse:

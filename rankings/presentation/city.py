@@ -11,8 +11,10 @@ import pandas as pd
 import plotly.io as pio
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import GovAccount
+from core.periods import PeriodKind
 from rankings.labels import indicator_labels
 from rankings.models import ScoreRun
 from rankings.presentation import figures
@@ -71,6 +73,19 @@ def reply_rate_in_words(rate: object) -> str:
         return _("No comments received, so no reply rate.")
     return _("Replied %(replies)s times per 100 comments received.") % {
         "replies": number_format(100 * float(rate), decimal_pos=0)}
+
+
+PERIOD_KINDS = {
+    PeriodKind.YEAR: gettext_lazy("years"), PeriodKind.HALF: gettext_lazy("half-years"),
+    PeriodKind.QUARTER: gettext_lazy("quarters"), PeriodKind.MONTH: gettext_lazy("months"),
+    PeriodKind.WEEK: gettext_lazy("weeks"), PeriodKind.DAY: gettext_lazy("days"),
+    PeriodKind.RANGE: gettext_lazy("other periods"),
+}
+
+
+def period_kind_label(kind: PeriodKind) -> str:
+    """The kind of period in words (months, quarters …), for a series that holds one kind only."""
+    return str(PERIOD_KINDS.get(kind, kind))
 
 
 def figure_html(figure: object, div_id: str) -> str:

@@ -5,6 +5,7 @@ plotly.min.js from the app's own static files, so charts work on an offline intr
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cache
 
@@ -159,8 +160,16 @@ def history_figure(history: pd.DataFrame, *, period: str, score: str, rank: str,
         "xaxis": {"type": "category", "anchor": "y", "domain": [0.0, 0.94]},  # as make_subplots(secondary_y)
         "yaxis": {"title": {"text": score_label}, "gridcolor": "#e4e7eb", "anchor": "x"},
         "yaxis2": {"title": {"text": rank_label}, "autorange": "reversed", "showgrid": False, "anchor": "x",
-                   "overlaying": "y", "side": "right"},
+                   "overlaying": "y", "side": "right", **rank_ticks(history[rank])},
     }}
+
+
+def rank_ticks(ranks: pd.Series) -> dict[str, object]:
+    """Axis settings that put ticks on whole ranks only (a rank is an integer: never 2.5): a whole step
+    giving about five ticks, starting at rank 1, printed without decimals."""
+    known = ranks.dropna()
+    span = float(known.max() - known.min()) if len(known) else 0.0
+    return {"tickmode": "linear", "tick0": 1, "dtick": max(1, math.ceil(span / 5)), "tickformat": "d"}
 
 
 def metrics_figure(metrics: pd.DataFrame, *, period: str, columns: dict[str, str]) -> Figure:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts.models import GovAccount
+from core.names import place_name_en, place_sort_key
 from core.provinces import province_or_none
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from rankings.labels import city_name, province_name, scheme_name
@@ -106,7 +107,7 @@ def ranking_table_get(*, run: ScoreRun, params: QueryDict, per_page: int = PER_P
     ranking = reads.city_ranking_frame(run=run)
     categories = reads.run_categories(run)
     notices: list[str] = []
-    provinces = sorted(ranking[reads.PROVINCE].unique().tolist())
+    provinces = sorted(ranking[reads.PROVINCE].unique().tolist(), key=place_sort_key)
     # Any spelling of a province (湖南省, Hunan) filters by its canonical name, as the data holds it.
     province = params.get("province", "").strip()
     province = province_or_none(province) or province
@@ -216,7 +217,10 @@ def _filtered(ranking: pd.DataFrame, *, province: str, query: str) -> pd.DataFra
     if query:
         needle = query.casefold()
         names = frame[reads.CITY].str.casefold().str.contains(needle, regex=False)
-        english = frame[reads.CITY_EN].fillna("").str.casefold().str.contains(needle, regex=False)
+        # The English name as pages show it (name_en, else pinyin: core.names), so "changsha" finds 长沙.
+        english = pd.Series([place_name_en(name, name_en or None).casefold()
+                             for name, name_en in zip(frame[reads.CITY], frame[reads.CITY_EN].fillna(""), strict=True)],
+                            index=frame.index, dtype="object").str.contains(needle, regex=False)
         frame = frame[names | english]
     return frame
 
@@ -235,8 +239,13 @@ def _sorted(frame: pd.DataFrame, *, sort: str, order: str) -> pd.DataFrame:
     ascending_list = [ascending] + [True] * (len(by) - 1)
     if sort == "interval":
         ascending_list = [ascending, ascending, True, True]
-    frame = frame.sort_values(by, ascending=ascending_list, na_position="last", kind="stable")
+    frame = frame.sort_values(by, ascending=ascending_list, na_position="last", kind="stable", key=_by_pinyin)
     return frame.drop(columns=["_change"], errors="ignore")
+
+
+def _by_pinyin(column: pd.Series) -> pd.Series:
+    """City and province names sort by their pinyin (core.names), other columns as they are."""
+    return column.map(place_sort_key) if column.name in (reads.CITY, reads.PROVINCE) else column
 
 
 def _row(record: dict[str, object], categories: list[str], has_previous: bool) -> Row:

@@ -104,7 +104,7 @@ def whatif_data(*, run: ScoreRun, ranking: pd.DataFrame, params: Mapping[str, st
     data: dict[str, object] = {
         "mode": mode, "source": source, "missing": run.definition.missing_category, "scale": scale,
         "keys": keys, "labels": [labels[key] for key in keys], "weights": [weights[key] for key in keys],
-        "shares": shares, "cities": cities,
+        "shares": shares, "cities": cities, "city_href": city_href(run),
     }
     if source == SERVER:
         data["endpoint"] = reverse("rankings:run_whatif", args=[run.pk])
@@ -189,6 +189,13 @@ def whatif_rows(*, ranking: pd.DataFrame, recomputed: pd.DataFrame) -> list[dict
          "shift": int(row["published"]) - int(row["new"]), "places": abs(int(row["published"]) - int(row["new"]))}
         for city_id, row in joined.iterrows()
     ]
+
+
+def city_href(run: ScoreRun) -> str:
+    """The link of a city in the run's ranking with "{id}" for the city's id: the script fills it in (a
+    real path such as /cities/0/ in the page would be a broken link for crawlers and link checkers)."""
+    prefix = reverse("city_detail", args=[0]).removesuffix("0/")
+    return f"{prefix}{{id}}/?" + urlencode({"scheme": run.scheme.slug, "period": run.period_label})
 
 
 def _page_rows(rows: list[dict[str, object]], *, run: ScoreRun) -> list[dict[str, object]]:

@@ -53,6 +53,9 @@ PERIOD_END = "period_end"
 
 T = TypeVar("T")
 SIMILAR_CITIES = 5
+# Strengths are in the top third of the cities, weaknesses in the bottom third (strengths_and_weaknesses).
+STRENGTH_FROM = 200.0 / 3.0
+WEAKNESS_UP_TO = 100.0 / 3.0
 STRENGTHS = 3
 CACHE_SECONDS = 3600
 
@@ -188,12 +191,13 @@ def city_indicators_frame(*, run: ScoreRun, city_id: int, indicators: pd.DataFra
 
 def strengths_and_weaknesses(city_indicators: pd.DataFrame, *, count: int = STRENGTHS) -> tuple[pd.DataFrame,
                                                                                                 pd.DataFrame]:
-    """The `count` indicators where the city stands best (highest percentile) and worst (lowest, worst
-    first), from city_indicators_frame. With fewer than 2 × count indicators they split in half."""
+    """The rule of 优势 and 待改进, by percentile among all cities (from city_indicators_frame): a
+    strength is an indicator in the top third (percentile ≥ STRENGTH_FROM), a weakness one in the bottom
+    third (percentile ≤ WEAKNESS_UP_TO); at most `count` of each, strengths best first, weaknesses worst
+    first. An indicator in the middle third is neither, so a city can have no strength or no weakness."""
     known = city_indicators.dropna(subset=[PERCENTILE])
-    count = min(count, len(known) // 2) if len(known) < 2 * count else count
-    strengths = known.head(count)
-    weaknesses = known.tail(count).iloc[::-1] if count else known.head(0)
+    strengths = known[known[PERCENTILE] >= STRENGTH_FROM].head(count)
+    weaknesses = known[known[PERCENTILE] <= WEAKNESS_UP_TO].tail(count).iloc[::-1]
     return strengths.reset_index(drop=True), weaknesses.reset_index(drop=True)
 
 

@@ -4,7 +4,8 @@
 //   - keyboard movement: arrows (left/right once the caret is at the edge of the text), Enter and
 //     Shift+Enter down/up, Tab and Shift+Tab along the row (the browser's own order);
 //   - paste of a block copied from Excel or WPS (tab-separated cells, CRLF or LF lines, Excel's quoting)
-//     from the focused cell rightwards and downwards;
+//     from the focused cell rightwards and downwards, whole or not at all: a value falling on a recused
+//     cell (other than empty, 回避 or a dash) refuses the whole paste, naming each such cell;
 //   - inline errors as you type or paste (not a number, out of range, a recused cell), and a summary that
 //     names each bad cell by candidate and column; the form is not sent while any cell is wrong;
 //   - marks on changed cells, a warning before leaving with unsaved changes, and a new source column.
@@ -112,8 +113,28 @@
     return text;
   }
 
+  // The refusal of a paste, above the grid: which recused cells the block's values fell on.
+  var pasteRefused = document.getElementById("paste-refused");
+  function showPasteRefused(refused) {
+    if (!pasteRefused) { return; }
+    pasteRefused.innerHTML = "";
+    if (!refused.length) { pasteRefused.hidden = true; return; }
+    var head = document.createElement("p");
+    head.textContent = msg("paste-refused", { count: refused.length });
+    var list = document.createElement("ul");
+    refused.forEach(function (item) {
+      var entry = document.createElement("li");
+      entry.textContent = cellName(item[0]) + ": “" + item[1] + "”";
+      list.appendChild(entry);
+    });
+    pasteRefused.appendChild(head);
+    pasteRefused.appendChild(list);
+    pasteRefused.hidden = false;
+  }
+
+  // Cells that block saving: a recused cell marked by a refused paste does not (nothing was pasted).
   function refreshSummary() {
-    var bad = table.querySelectorAll("td.invalid");
+    var bad = table.querySelectorAll("td.invalid:not([data-recused])");
     if (!summary) { return bad.length; }
     summary.innerHTML = "";
     if (!bad.length) { summary.hidden = true; return 0; }
@@ -210,9 +231,18 @@
     return rows;
   }
 
+  // What a spreadsheet may hold in a recused cell: nothing, 回避, or a dash or slash. Anything else landing
+  // on a recused cell means the block is misaligned or holds a score that may not exist.
+  function recusedMarker(value) {
+    var text = normalise(value, "score").toLowerCase();
+    return text === "" || text === "回避" || text === "recused" || /^[-\u2013\u2014\/\uFF0F]+$/.test(text);
+  }
+
+  // A block is pasted whole or not at all, as the grid is saved: when a value falls on a recused cell,
+  // nothing is pasted, and the refusal names each such cell and its value (see README, "the entry grid").
   function pasteBlock(start, block) {
     var at = position(start);
-    var filled = 0, cut = false;
+    var filled = 0, cut = false, plan = [], refused = [];
     block.forEach(function (values, dRow) {
       var r = at.row + dRow;
       if (r >= cells.length) { cut = cut || values.some(function (v) { return v.trim() !== ""; }); return; }
@@ -221,13 +251,23 @@
         if (c >= cells[r].length) { cut = cut || value.trim() !== ""; return; }
         var target = cells[r][c];
         if (isInput(target)) {
-          target.value = normalise(value, target.getAttribute("data-kind"));
-          check(target);
-          filled += 1;
-        } else if (normalise(value, "score") !== "") {
-          setError(target, msg("recused", { value: normalise(value, "score") }));
+          plan.push([target, value]);
+        } else if (!recusedMarker(value)) {
+          refused.push([target, normalise(value, "score")]);
         }
       });
+    });
+    if (refused.length) {
+      refused.forEach(function (item) { setError(item[0], msg("recused", { value: item[1] })); });
+      showPasteRefused(refused);
+      refreshSummary();
+      say(msg("paste-refused", { count: refused.length }));
+      return;
+    }
+    plan.forEach(function (item) {
+      item[0].value = normalise(item[1], item[0].getAttribute("data-kind"));
+      check(item[0]);
+      filled += 1;
     });
     var bad = refreshSummary();
     var rows = block.length, cols = Math.max.apply(null, block.map(function (r) { return r.length; }));
@@ -254,6 +294,7 @@
     Array.prototype.forEach.call(table.querySelectorAll("td[data-recused].invalid"), function (td) {
       setError(td, "");
     });
+    showPasteRefused([]);
   }
   table.addEventListener("paste", clearRecusedMarks, true);
 

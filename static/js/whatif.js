@@ -75,7 +75,7 @@
       tr.querySelector(".w-rank").textContent = row.rank;
       var link = tr.querySelector(".w-city a");
       link.textContent = row.city.name;
-      link.href = link.href.replace("/0/", "/" + row.city.id + "/");
+      link.href = link.dataset.href.replace("{id}", row.city.id);
       tr.querySelector(".w-score").textContent = scoreFormat.format(row.score);
       tr.querySelector(".w-published").textContent = row.city.rank;
       var cell = tr.querySelector(".w-shift");

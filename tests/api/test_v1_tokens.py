@@ -147,7 +147,7 @@ def test_token_users_are_throttled_per_user_with_429_and_retry_after(client, ana
     refused = client.get("/api/v1/cities/?format=csv", **_auth(key))
 
     assert statuses == [200, 200, 429]
-    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 60
+    assert refused.status_code == 429 and 0 < int(refused["Retry-After"]) <= 120  # a sliding window: up to two periods
     assert refused["Content-Type"] == "application/json"
     assert refused.json()["error"]["code"] == "throttled"
 

@@ -62,6 +62,9 @@ def test_a_round_goes_from_files_to_a_published_export_with_four_decimals(tmp_pa
     assert english[0] == ["rank", "city", "province", "final", "ranking_score", "expert_score", "netizen_score",
                           "experts", "shortlisted"]
     assert english[1][-1] == "yes"
+    # --lang may also follow the subcommand (core.commands gives it to every subparser), and there wins.
+    assert list(csv.reader(io.StringIO(run("export", "shifan-2012", "--lang", "en")))) == english
+    assert list(csv.reader(io.StringIO(run("--lang", "en", "export", "shifan-2012", "--lang", "zh-hans"))))[0][0] == "名次"
     out = tmp_path / "result.xlsx"
     call_command("award_round", "export", "shifan-2012", "--format", "xlsx", "-o", str(out),
                  stdout=io.StringIO(), stderr=io.StringIO())

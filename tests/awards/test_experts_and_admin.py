@@ -27,7 +27,8 @@ def test_deleting_an_expert_deletes_their_scores_with_a_history_row_each_and_bum
     services.cells_save(user=None, award_round=award_round, expected_version=award_round.version, via="grid",
                         scores=[ScoreCell(c["武汉"], e["王专家"], "80"), ScoreCell(c["广州"], e["王专家"], "70")])
     before = AwardRound.objects.get().version
-    services.expert_delete(user=None, expert=Expert.objects.get(name="王专家"), via=EntryPath.GRID)
+    services.expert_delete(user=None, expert=Expert.objects.get(name="王专家"), via=EntryPath.GRID, reason="退出评审",
+                           scores_confirmed=2)
     assert not ExpertScore.objects.exists() and not Expert.objects.filter(name="王专家").exists()
     assert ExpertScore.history.filter(history_type="-").count() == 2
     assert AwardRound.objects.get().version == before + 1
@@ -70,8 +71,8 @@ def test_a_panel_admin_reopens_a_submitted_experts_scores() -> None:
     services.expert_scores_save(user=login, expert=expert, scores=[ScoreCell(cid, expert.pk, "75") for cid in c.values()])
     expert = services.expert_submit(user=login, expert=expert)
     with pytest.raises(services.AwardPermissionDenied):
-        services.expert_reopen(user=login, expert=expert, via="expert")
-    expert = services.expert_reopen(user=None, expert=expert, via="grid")
+        services.expert_reopen(user=login, expert=expert, via="expert", reason="改分")
+    expert = services.expert_reopen(user=None, expert=expert, via="grid", reason="误提交")
     assert expert.submitted_at is None
     services.expert_scores_save(user=login, expert=expert, scores=[ScoreCell(c["武汉"], expert.pk, "76")])
     assert ExpertScore.objects.get(expert=expert, candidate_id=c["武汉"]).score == 76

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from awards import services
 from awards.models import AwardRound, EntryPath, RoundResult
+from core.names import place_name_en
 from tests.awards import pages_data
 from tests.awards.pages_data import default_language_after_each_test  # noqa: F401 - autouse fixture
 
@@ -48,16 +49,17 @@ def test_the_published_page_shows_the_shortlist_in_order_with_r_e_n_and_final(pe
     award_round = pages_data.round_published()
     body = _client().get(f"/awards/{award_round.slug}/").content.decode()
     shortlist = _table_rows(body, "shortlist-table")
-    assert [row[1] for row in shortlist] == pages_data.expected_order()[:10]
+    # The page is in English: candidate cities by their English names (core.names).
+    assert [row[1] for row in shortlist] == [place_name_en(name) for name in pages_data.expected_order()[:10]]
     # 南通 (rank 20): R = 81, E = 100, N = 100, final = 0.6·81 + 0.25·100 + 0.15·100 = 88.6.
-    assert shortlist[0] == ["1", "南通", "81.00", "100.00", "100.00", "88.60"]
+    assert shortlist[0] == ["1", "Nantong", "81.00", "100.00", "100.00", "88.60"]
     # 珠海 (rank 11) is the tenth: final = 80.6 + 0.4·11 = 85.0.
-    assert shortlist[9] == ["10", "珠海", "90.00", "64.00", "100.00", "85.00"]
+    assert shortlist[9] == ["10", "Zhuhai", "90.00", "64.00", "100.00", "85.00"]
     candidates = _table_rows(body, "candidate-table")
-    assert [row[1] for row in candidates] == pages_data.expected_order()
-    assert candidates[-1][1:7] == ["长沙", "100.00", "24.00", "100.00", "81.00", "7"]  # 8 experts, 李研究员 recused
+    assert [row[1] for row in candidates] == [place_name_en(name) for name in pages_data.expected_order()]
+    assert candidates[-1][1:7] == ["Changsha", "100.00", "24.00", "100.00", "81.00", "7"]  # 8 experts, 李研究员 recused
     assert "<li>Final score = 0.6 × R + 0.25 × E + 0.15 × N; equal final scores are ordered by R, then by E.</li>" in body
-    assert 'id="components-chart"' in body and "vendor/plotly/plotly.min.js" in body
+    assert 'id="components-chart"' in body and "vendor/plotly/plotly-cartesian.min.js" in body
 
 
 def test_after_publication_the_fingerprint_and_the_anonymised_matrix_are_shown(people):
@@ -130,14 +132,15 @@ def test_status_buttons_open_voting_refuse_to_close_below_quorum_then_close_and_
     page = client.get(f"/awards/{award_round.slug}/").content.decode()
     assert 'id="status-open"' in page and 'id="status-close"' not in page
     client.post(f"/awards/{award_round.slug}/status/", {"action": "open"})
-    response = client.post(f"/awards/{award_round.slug}/status/", {"action": "close"}, follow=True)
+    confirmed = {"confirming": "1", "confirm": "on"}  # the confirmation page's box, ticked
+    response = client.post(f"/awards/{award_round.slug}/status/", {"action": "close", **confirmed}, follow=True)
     award_round.refresh_from_db()
     assert award_round.status == AwardRound.Status.VOTING
     message = re.search(r'<li class="error">(.*?)</li>', response.content.decode(), re.S).group(1)
     assert "长沙" in message  # the candidates below quorum are named
     pages_data.grid_scores_enter(award_round)
-    client.post(f"/awards/{award_round.slug}/status/", {"action": "close"})
-    client.post(f"/awards/{award_round.slug}/status/", {"action": "publish"})
+    client.post(f"/awards/{award_round.slug}/status/", {"action": "close", **confirmed})
+    client.post(f"/awards/{award_round.slug}/status/", {"action": "publish", **confirmed})
     award_round.refresh_from_db()
     assert award_round.status == AwardRound.Status.PUBLISHED
     assert client.post(f"/awards/{award_round.slug}/status/", {"action": "nonsense"}).status_code == 400

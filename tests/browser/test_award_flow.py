@@ -79,10 +79,19 @@ def test_a_round_from_pasted_scores_to_the_published_shortlist(live_server, brow
     # Excel quotes a cell holding a tab, a line break or a quote; the grid reads it back.
     assert page.evaluate("""window.awardGrid.parseBlock('1\\t"a\\tb"\\r\\n"x""y"\\t\\r\\n')""") == [
         ["1", "a\tb"], ['x"y', ""]]
-    # A value pasted onto a recused cell (长沙 × 李研究员, both of 湖南) is refused there and named.
+    # A value pasted onto a recused cell (长沙 × 李研究员, both of 湖南) refuses the whole paste, naming the
+    # cell above the grid: nothing is pasted, not even the good value beside it (issue 18).
     _paste(page, first_cell, "24\t99\r\n")
     recused = page.locator("td[data-recused].invalid")
     assert recused.count() == 1 and "“99”" in recused.inner_text()
+    assert page.locator(first_cell).input_value() == ""
+    refused = page.locator("#paste-refused")
+    assert refused.is_visible() and "长沙 × 李研究员: “99”" in refused.inner_text()
+    assert "未粘贴任何内容" in refused.inner_text()
+    assert page.locator("#grid-errors").is_hidden()
+    # A recused cell left empty or marked 回避 in the sheet agrees with the grid: the paste goes through.
+    _paste(page, first_cell, "24\t回避\r\n")
+    assert page.locator(first_cell).input_value() == "24" and refused.is_hidden()
     _paste(page, first_cell, _block(award_round))
     assert page.locator("td[data-recused].invalid").count() == 0
     assert "20 × 7" in page.locator("#grid-status").inner_text()
@@ -158,10 +167,13 @@ def test_a_round_from_pasted_scores_to_the_published_shortlist(live_server, brow
     # The admin closes and publishes.
     page.set_viewport_size(DESKTOP)
     _login(page, base, "panel", f"/awards/{slug}/")
-    with page.expect_navigation():
-        page.click("#status-close button")
-    with page.expect_navigation():
-        page.click("#status-publish button")
+    for action in ("close", "publish"):  # each asks for a confirmation first (a box to tick, no JavaScript)
+        with page.expect_navigation():
+            page.click(f"#status-{action}-button")
+        assert page.locator("#status-confirm").get_attribute("data-action") == action
+        page.check("#id_confirm")
+        with page.expect_navigation():
+            page.click("#status-confirm-button")
     assert page.locator("#fingerprint").is_visible()
     _logout(page)
 

@@ -108,6 +108,18 @@ def test_with_debug_on_setup_demo_creates_the_demo_admin(settings) -> None:
     assert "http://127.0.0.1:8000/admin/" in output
 
 
+def test_setup_demo_prints_the_address_make_run_serves(settings, monkeypatch) -> None:
+    settings.DEBUG = True
+    _mark_demo_imported()
+    # make run passes its HOST (Makefile: setup_demo --address $(HOST)); GOVWEIBO_ADDRESS is the default.
+    assert "http://0.0.0.0:8106/admin/" in _setup_demo("--address", "0.0.0.0:8106")
+    get_user_model().objects.all().delete()
+    monkeypatch.setenv("GOVWEIBO_ADDRESS", "127.0.0.1:9000")
+    assert "http://127.0.0.1:9000/admin/" in _setup_demo()
+    makefile = (Path(settings.BASE_DIR) / "Makefile").read_text(encoding="utf-8")
+    assert "setup_demo --address $(HOST)" in makefile and "runserver $(HOST)" in makefile
+
+
 def test_setup_demo_speaks_chinese_by_default(settings, monkeypatch) -> None:
     settings.DEBUG = True
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")

@@ -70,7 +70,23 @@ def test_indicator_percentiles_rank_the_city_among_all_cities_best_first(run, dj
     changsha = city_reads.city_indicators_frame(run=run, city_id=_city("长沙").pk)
     assert changsha["percentile"].tolist() == [100.0, 100.0, 100.0]
     strengths, weaknesses = city_reads.strengths_and_weaknesses(changsha, count=1)
-    assert strengths["indicator"].tolist() == ["activity"] and weaknesses["indicator"].tolist() == ["spread"]
+    # At the 100th percentile everywhere: strengths only, never a weakness.
+    assert strengths["indicator"].tolist() == ["activity"] and weaknesses["indicator"].tolist() == []
+
+
+def test_strengths_are_the_top_third_and_weaknesses_the_bottom_third_by_percentile():
+    indicators = pd.DataFrame({
+        city_reads.INDICATOR: ["fans", "activity", "quality", "spread", "replies"],
+        city_reads.VALUE: [1.0, 2.0, 3.0, 4.0, 5.0],
+        city_reads.PERCENTILE: [98.0, 92.0, 50.0, 33.0, 10.0],
+        city_reads.NATIONAL_MEDIAN: [0.0] * 5,
+    })
+    strengths, weaknesses = city_reads.strengths_and_weaknesses(indicators)
+    assert strengths[city_reads.INDICATOR].tolist() == ["fans", "activity"]
+    # Worst first; the 92nd and the 50th percentile are never weaknesses.
+    assert weaknesses[city_reads.INDICATOR].tolist() == ["replies", "spread"]
+    high = indicators.assign(**{city_reads.PERCENTILE: [99.0, 98.0, 95.0, 93.0, 92.0]})
+    assert city_reads.strengths_and_weaknesses(high)[1].empty
 
 
 def test_history_lists_published_runs_of_the_same_period_kind_oldest_first(run):

@@ -249,11 +249,11 @@ def test_the_run_page_draws_the_chart_with_the_local_plotly_never_a_cdn(client):
 
     html = client.get(reverse("rankings:run_detail", args=[run.pk])).content.decode()
 
-    assert '<script src="/static/vendor/plotly/plotly.min.js"></script>' in html
+    assert '<script src="/static/vendor/plotly/plotly-cartesian.min.js"></script>' in html
     assert 'id="city-chart"' in html and "Plotly.newPlot" in html
     assert 'id="score-distribution"' in html  # the histogram of every city's score
     assert "cdn.plot.ly" not in html and "cdn.jsdelivr" not in html
-    assert finders.find("vendor/plotly/plotly.min.js")
+    assert finders.find("vendor/plotly/plotly-cartesian.min.js")
 
 
 def test_the_run_page_lists_accounts_per_category_with_diagnostic_badges(client):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -53,10 +54,11 @@ class Command(LocalizedCommand):
         if not options["all"]:
             tokens = tokens.filter(revoked_at__isnull=True)
         for token in tokens:
-            state = _("revoked %(date)s") % {"date": f"{token.revoked_at:%Y-%m-%d}"} if token.revoked_at else _("active")
-            used = f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "-"
+            state = (_("revoked %(date)s") % {"date": f"{timezone.localtime(token.revoked_at):%Y-%m-%d}"}
+                     if token.revoked_at else _("active"))
+            used = f"{timezone.localtime(token.last_used_at):%Y-%m-%d %H:%M}" if token.last_used_at else "-"
             self.stdout.write(f"{token.pk}\t{token.prefix}…\t{token.user.get_username()}\t{token.name}\t"
-                              f"{token.created_at:%Y-%m-%d}\t{used}\t{state}")
+                              f"{timezone.localtime(token.created_at):%Y-%m-%d}\t{used}\t{state}")
 
     def _revoke(self, options: dict) -> None:
         token = ApiToken.objects.filter(pk=options["id"]).first()

@@ -1,12 +1,13 @@
 """python manage.py award_round create|import|close|publish|export … (issue #9, item 7)
 
-    award_round create SLUG --run RUN_ID --name NAME [--kind city|account --category C] [--candidates 20]
-                       [--shortlist 10] [--weights 0.6,0.25,0.15] [--aggregation mean|trimmed] [--trim 1]
-                       [--quorum 5]
+    award_round create SLUG --run RUN_ID --name NAME [--kind city|account --category C]
+                       [--candidates 20 | --list 长沙,株洲,…] [--shortlist 10] [--weights 0.6,0.25,0.15]
+                       [--aggregation mean|trimmed] [--trim 1] [--quorum 5] [--disclose-experts]
     award_round import SLUG FILE          expert scores or netizen tallies (opens the voting)
     award_round close SLUG
     award_round publish SLUG
     award_round export SLUG [--format csv|xlsx] [-o FILE]
+    award_round experts|expert-add|expert-edit|expert-remove|expert-reopen …   (awards/management/expert_commands.py)
 
 The same services as the pages (awards.services), as the command line (user None: whoever has a shell
 on the server). Messages and errors in the user's language, Chinese by default; errors exit non-zero.
@@ -22,6 +23,8 @@ from django.utils.translation import gettext_lazy
 from accounts.importing import ImportFailed
 from awards import exporting, services
 from awards.importing import round_import
+from awards.management.expert_commands import ACTIONS as EXPERT_ACTIONS
+from awards.management.expert_commands import ExpertActions, add_expert_parsers
 from awards.models import AwardRound, EntryPath
 from core.commands import LANGUAGES, LocalizedCommand
 from core.errors import AppError
@@ -30,12 +33,14 @@ VIA = EntryPath.COMMAND
 MAX_PROBLEMS_SHOWN = 50
 
 
-class Command(LocalizedCommand):
+class Command(ExpertActions, LocalizedCommand):
     help = gettext_lazy("Create an award round, import expert scores or netizen tallies, close, publish, export.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--lang", choices=LANGUAGES, help=_("language of the messages (default: from LANG)"))
-        actions = parser.add_subparsers(dest="action", required=True, metavar="create|import|close|publish|export")
+        actions = parser.add_subparsers(dest="action", required=True,
+                                        metavar="|".join(["create", "import", "close", "publish", "export",
+                                                          *EXPERT_ACTIONS]))
         create = actions.add_parser("create", help=_("create a draft round from a published score run"))
         create.add_argument("slug", help=_("the round's slug (used in URLs and commands)"))
         create.add_argument("--run", type=int, required=True, help=_("the published score run it draws on"))
@@ -43,13 +48,19 @@ class Command(LocalizedCommand):
         create.add_argument("--kind", choices=AwardRound.Kind.values, default="city",
                             help=_("candidates are cities or the accounts of one category (default city)"))
         create.add_argument("--category", default="", help=_("the account category of an account round"))
-        create.add_argument("--candidates", type=int, default=20, help=_("candidates: every rank ≤ N (default 20)"))
+        chosen = create.add_mutually_exclusive_group()
+        chosen.add_argument("--candidates", type=int, default=20, help=_("candidates: every rank ≤ N (default 20)"))
+        chosen.add_argument("--list", dest="candidate_list", default=None,
+                            help=_("candidates by name instead, separated by commas or 、 (a name two provinces "
+                                   "share: 吉林（吉林）)"))
         create.add_argument("--shortlist", type=int, default=10, help=_("shortlist size (default 10)"))
         create.add_argument("--weights", default="0.6,0.25,0.15",
                             help=_("ranking, experts, netizens; sum 1 (default 0.6,0.25,0.15)"))
         create.add_argument("--aggregation", default="mean", help=_("expert aggregation: mean or trimmed"))
         create.add_argument("--trim", type=int, default=1, help=_("scores dropped at each end (default 1)"))
         create.add_argument("--quorum", type=int, default=5, help=_("expert scores per candidate (default 5)"))
+        create.add_argument("--disclose-experts", action="store_true",
+                            help=_("publish the experts' names with their scores"))
         for name, text in (("import", _("import expert scores or netizen tallies (CSV or XLSX)")),
                            ("close", _("close the voting (refused below the quorum)")),
                            ("publish", _("publish and freeze the result")),
@@ -62,10 +73,11 @@ class Command(LocalizedCommand):
                 sub.add_argument("--format", choices=exporting.FORMATS, default="csv",
                                  help=_("file format (default csv)"))
                 sub.add_argument("-o", "--output", type=Path, help=_("write to this file instead of stdout"))
+        add_expert_parsers(actions)
 
     def handle(self, *args, action: str, **options) -> None:
         try:
-            getattr(self, f"_{action}")(**options)
+            getattr(self, "_" + action.replace("-", "_"))(**options)
         except ImportFailed as error:
             raise CommandError("\n".join([error.summary(), *error.lines(MAX_PROBLEMS_SHOWN)])) from None
         except AppError as error:
@@ -80,10 +92,13 @@ class Command(LocalizedCommand):
         return award_round
 
     def _create(self, *, slug: str, run: int, name: str, kind: str, category: str, candidates: int, shortlist: int,
-                weights: str, aggregation: str, trim: int, quorum: int, **options) -> None:
+                weights: str, aggregation: str, trim: int, quorum: int, candidate_list: str | None = None,
+                disclose_experts: bool = False, **options) -> None:
+        names = None if candidate_list is None else services.candidate_names_parse(candidate_list)
         award_round = services.round_create(
             user=None, slug=slug, name=name, run=run, kind=kind, category=category, candidates_n=candidates,
-            shortlist_size=shortlist, weights=weights, aggregation=aggregation, trim=trim, quorum=quorum, via=VIA)
+            candidate_names=names, shortlist_size=shortlist, weights=weights, aggregation=aggregation, trim=trim,
+            quorum=quorum, disclose_experts=disclose_experts, via=VIA)
         self.stdout.write(_("Round %(slug)s created (draft) with %(count)s candidates from run #%(run)s.")
                           % {"slug": award_round.slug, "count": award_round.candidates.count(), "run": run})
 

@@ -34,9 +34,11 @@ from accounts.importing import ImportFailed, ImportResult
 from accounts.models import Snapshot, SnapshotImport
 from accounts.services import snapshots_import
 from core.commands import LocalizedCommand
+from core.names import is_english, place_name
 from core.periods import Period
 from core.progress import ImportProgress
 
+DEFAULT_ADDRESS = "127.0.0.1:8000"  # runserver's default, and the Makefile's HOST default
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo_snapshots.csv"
 BUILTIN_SCHEMES = Path(settings.BASE_DIR) / "rankings" / "builtin_schemes"
 DEMO_USERNAME = "admin"
@@ -65,6 +67,16 @@ def import_summary(result: ImportResult) -> str:
     }
 
 
+def site_url(address: str) -> str:
+    """http://host:port/ of the address runserver is given (host:port, a bare port, or a URL)."""
+    address = address.strip().rstrip("/")
+    if address.startswith(("http://", "https://")):
+        return address + "/"
+    if address.isdigit():
+        address = f"127.0.0.1:{address}"
+    return f"http://{address}/"
+
+
 class Command(LocalizedCommand):
     help = gettext_lazy("Set up the demo: import the demo snapshots, create the demo admin user (DEBUG on) and "
                         "publish the demo ranking.")
@@ -72,8 +84,12 @@ class Command(LocalizedCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--force", action="store_true",
                             help=_("Import the demo file and compute the demo ranking even if done already."))
+        parser.add_argument("--address", default=os.environ.get("GOVWEIBO_ADDRESS", "") or DEFAULT_ADDRESS,
+                            help=_("host:port the site is served at, for the links this command prints "
+                                   "(make run passes its HOST; default: GOVWEIBO_ADDRESS, else 127.0.0.1:8000)"))
 
-    def handle(self, *args, force: bool, **options) -> None:
+    def handle(self, *args, force: bool, address: str, **options) -> None:
+        self.site = site_url(address)
         self._import_demo_snapshots(force=force)
         self._ensure_admin()
         self._publish_ranking(force=force)
@@ -111,8 +127,8 @@ class Command(LocalizedCommand):
                                            password=from_env or DEFAULT_DEMO_PASSWORD)
         password = _("(the value of GOVWEIBO_DEMO_PASSWORD)") if from_env else DEFAULT_DEMO_PASSWORD
         self.stdout.write(self.style.SUCCESS(
-            _("Created the demo administrator. Log in at http://127.0.0.1:8000/admin/ with user name "
-              "“%(name)s” and password %(password)s") % {"name": DEMO_USERNAME, "password": password}
+            _("Created the demo administrator. Log in at %(url)s with user name “%(name)s” and password "
+              "%(password)s") % {"url": self.site + "admin/", "name": DEMO_USERNAME, "password": password}
         ))
 
     # Step 3 -----------------------------------------------------------------------------------------
@@ -164,5 +180,7 @@ class Command(LocalizedCommand):
         award_round = demo_round_publish(run=run)
         shortlist = award_round.results.get().rows[: award_round.shortlist_size]
         self.stdout.write(self.style.SUCCESS(
-            _("Published the demo award round %(name)s: shortlist %(names)s. See http://127.0.0.1:8000/awards/")
-            % {"name": award_round.name, "names": "、".join(row["candidate"] for row in shortlist)}))
+            _("Published the demo award round %(name)s: shortlist %(names)s. See %(url)s")
+            % {"name": award_round.name, "names": (", " if is_english() else "、").join(
+                place_name(row["candidate"]) for row in shortlist),
+               "url": self.site + "awards/"}))
