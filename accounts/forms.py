@@ -90,7 +90,7 @@ class SnapshotUploadForm(forms.Form):
             raise forms.ValidationError(
                 _("“%(name)s” is not a .csv, .txt or .xlsx file."), code="extension", params={"name": echo(upload.name)}
             )
-        limit = settings.GOVWEIBO_IMPORT_MAX_UPLOAD_BYTES
+        limit = settings.GOVWEIBO_MAX_UPLOAD_BYTES
         if upload.size > limit:
             raise forms.ValidationError(
                 _(

@@ -3,7 +3,8 @@
     {"error": {"code": "not_found", "message": "未找到。", "details": {}}}
 
 `code` is stable for programs (DRF's codes: not_found, method_not_allowed, unsupported_media_type,
-throttled, not_authenticated, permission_denied, invalid, conflict, parse_error); `message` is for
+throttled, not_authenticated, permission_denied, invalid, conflict, parse_error, and request_too_large for
+a 413); `message` is for
 people; `details` holds a validation error's messages by field, or a throttle's retry_after (seconds).
 Django's own 404 texts (“No ScoreRun matches the given query.”) are English only and name models, so
 a 404 from get_object_or_404 says DRF's translated “Not found.” instead.
@@ -20,14 +21,9 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-ECHO_CHARS = 50  # a client's value echoed in a message is cut there, and “…” added
+from accounts.importing.errors import echo  # the one truncation of echoed values
+
 NOT_ACCEPTED = _("“%(value)s” is not accepted here; use one of: %(accepted)s.")
-
-
-def echo(value: object) -> str:
-    """A value the client sent, short enough to quote back in a message."""
-    text = str(value)
-    return text if len(text) <= ECHO_CHARS else text[:ECHO_CHARS] + "…"
 
 
 def not_accepted(value: object, accepted: list[str]) -> str:
@@ -81,6 +77,24 @@ def error_body(exc: exceptions.APIException) -> dict[str, Any]:
     details = {"retry_after": exc.wait} if getattr(exc, "wait", None) is not None else {}
     return {"code": codes if isinstance(codes, str) else exc.default_code, "message": str(exc.detail),
             "details": details}
+
+
+def nul_message(field: str) -> str:
+    """Why a field holding a NUL character is refused (query strings, forms, JSON bodies): one text."""
+    return _("The field “%(field)s” holds a NUL character (U+0000), which text cannot contain; remove it.") % {
+        "field": echo(field.replace("\x00", "\\x00"))}
+
+
+def json_error(*, status: int, code: str, message: str, details: dict[str, Any] | None = None) -> JsonResponse:
+    """The error shape, answered before DRF sees the request (middleware: a body too large, a NUL byte)."""
+    return JsonResponse({"error": {"code": code, "message": message, "details": details or {}}}, status=status,
+                        json_dumps_params={"ensure_ascii": False})
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """The API's paths, and any client that asks for JSON or sends it, get errors in the error shape."""
+    return (request.path_info.startswith("/api/") or "json" in request.META.get("HTTP_ACCEPT", "")
+            or "json" in request.META.get("CONTENT_TYPE", ""))
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -15,6 +15,7 @@ from accounts.importing.errors import echo
 from accounts.models import GovAccount
 from awards.models import AwardRound, Candidate, Expert
 from awards.services import candidate_names_parse
+from awards.services.publishing import correction_reason_problem
 from core.provinces import ProvinceField
 from rankings.models import ScoreRun
 
@@ -70,6 +71,12 @@ class CorrectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["expert"].queryset = award_round.experts.all()
         self.fields["candidate"].queryset = award_round.candidates.all()
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"]
+        if (problem := correction_reason_problem(reason)) is not None:
+            raise forms.ValidationError(problem, code="invisible")
+        return reason
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -23,7 +23,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.importing.errors import EMPTY_FILE, HEADER_ONLY, ErrorLog, Message, ReadError
+from accounts.importing.errors import (
+    EMPTY_FILE,
+    HEADER_ONLY,
+    ErrorLog,
+    Message,
+    ReadError,
+    control_character_message,
+)
 from accounts.importing.reading import open_binary, read_table
 from awards.models import AwardRound, Candidate, EntryPath, Expert, ExpertScore, NetizenTally
 from awards.services.cells import CellsSaved, ScoreCell, TallyCell, cells_apply
@@ -139,11 +146,20 @@ def _rows(table, errors: ErrorLog) -> list[tuple[int, list[str]]]:
             errors.add(None, None, Message(TOO_MANY_ROWS, limit=f"{MAX_ROWS:,}"))
             return rows
         for line, values in zip(chunk.lines.tolist(), chunk.cells.itertuples(index=False), strict=True):
-            rows.append((int(line), ["" if value is None or value != value else str(value).strip()
-                                     for value in values]))
+            texts = ["" if value is None or value != value else str(value).strip() for value in values]
+            _check_control_characters(int(line), texts, table.header, errors)
+            rows.append((int(line), texts))
         for problem in chunk.problems:
             errors.add(problem.line, problem.column, problem.message)
     return rows
+
+
+def _check_control_characters(line: int, texts: list[str], header: list[str], errors: ErrorLog) -> None:
+    """A cell holding a NUL or another control character is a problem at its line and column: PostgreSQL
+    cannot store NUL in text, and no name, score or comment has a reason to hold one."""
+    for position, text in enumerate(texts):
+        if (problem := control_character_message(text)) is not None:
+            errors.add(line, header[position] if position < len(header) else None, problem)
 
 
 def _read(source: str | Path | IO[bytes], *, file_name: str, encoding: str | None, kind: str | None,
@@ -151,7 +167,8 @@ def _read(source: str | Path | IO[bytes], *, file_name: str, encoding: str | Non
     """(kind, columns, rows, encoding) of the file; raises ImportFailed with every problem found so far."""
     with open_binary(source) as stream:
         try:
-            table = read_table(stream, file_name=file_name, encoding=encoding, chunk_rows=MAX_ROWS + 1)
+            table = read_table(stream, file_name=file_name, encoding=encoding, chunk_rows=MAX_ROWS + 1,
+                               max_rows=MAX_ROWS)
             if not table.header:
                 errors.add(None, None, EMPTY_FILE)
                 raise errors.failure()

@@ -134,10 +134,11 @@ def test_an_admin_sees_and_deletes_the_access_attempts_in_the_admin(client, admi
     assert _login(client, "analyst", PASSWORD).status_code == 302
 
 
-def test_a_nul_byte_in_a_login_name_is_a_form_error_not_a_server_error(client):
+def test_a_nul_byte_in_a_login_name_is_refused_with_400_not_a_server_error(client):
     response = _login(client, "a\x00b", "pw")
 
-    assert response.status_code == 200
+    assert response.status_code == 400  # govweibo.middleware.RefuseNulMiddleware, before the login form
+    assert "NUL" in response.content.decode()
     assert not AccessAttempt.objects.exists()
 
 
@@ -244,7 +245,7 @@ def test_a_body_over_the_limit_is_refused_with_413_before_anything_reads_it(clie
 
 
 def test_only_a_signed_in_users_import_upload_may_be_larger(client, settings):
-    settings.GOVWEIBO_IMPORT_MAX_UPLOAD_BYTES = 10 * MIB
+    settings.GOVWEIBO_MAX_UPLOAD_BYTES = 10 * MIB
     body, content_type = _multipart(6 * MIB)
 
     anonymous = client.generic("POST", "/accounts/import/", body, content_type=content_type)

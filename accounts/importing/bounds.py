@@ -6,17 +6,24 @@ take 600 MB; LineWidths finds such a line while the encoding scan reads the file
 XLSX: a workbook is a zip of XML parts, and a 200 KB zip can hold a 200 MB string. openpyxl reads the
 shared strings (and the styles, the workbook part, …) whole, and builds each cell of the streamed sheet
 whole; check_workbook bounds the parts by their declared sizes (zipfile refuses to inflate a member past its
-declared size), and each XML item of the sheets, before openpyxl parses them.
+declared size), and each XML item of the sheets, before openpyxl parses them. A sheet that claims more rows
+than an import reads (its <dimension ref="A1:Z3000000"/>), or has more (<row> elements, or a last row
+number past the limit, which openpyxl would pad with empty rows one by one), is refused in the same scan:
+a 7 MB zip of three million empty rows took 15-100 s and up to 495 MB before openpyxl reached row 1,048,577.
 """
 from __future__ import annotations
 
+import re
 import zipfile
+from dataclasses import dataclass
 from typing import BinaryIO
 
 import numpy as np
 
 from accounts.importing.columns import MAX_COLUMNS
 from accounts.importing.errors import (
+    SHEET_DECLARES_TOO_MANY_ROWS,
+    SHEET_HAS_TOO_MANY_ROWS,
     SHEET_ITEM_TOO_LARGE,
     TOO_MANY_VALUES,
     WORKBOOK_PART_TOO_LARGE,
@@ -113,16 +120,18 @@ def _is_sheet(name: str) -> bool:
     return name.startswith("xl/worksheets/") and name.endswith(".xml")
 
 
-def check_workbook(stream: BinaryIO) -> None:
-    """Raise Unbounded if a part openpyxl reads whole, or a sheet, is declared larger than its bound, or an
-    item of a sheet's XML is larger than MAX_SHEET_ITEM_BYTES. Every sheet is checked, since openpyxl reads
-    into each one when it opens the workbook (to find its size). A file that is not a zip is left to openpyxl
-    (which says so). Rewinds the stream."""
+def check_workbook(stream: BinaryIO, *, max_rows: int = MAX_SHEET_ROWS - 1) -> dict[str, SheetRows]:
+    """Raise Unbounded if a part openpyxl reads whole, or a sheet, is declared larger than its bound, an
+    item of a sheet's XML is larger than MAX_SHEET_ITEM_BYTES, or a sheet declares or has more than
+    `max_rows` data rows (the header row aside). Every sheet is checked, since openpyxl reads into each one
+    when it opens the workbook (to find its size: the whole sheet when it declares none). A file that is
+    not a zip is left to openpyxl (which says so). Returns each sheet's rows by part name. Rewinds the stream."""
     try:
         archive = zipfile.ZipFile(stream)
     except zipfile.BadZipFile:
         stream.seek(0)
-        return
+        return {}
+    sheets: dict[str, SheetRows] = {}
     try:
         for info in archive.infolist():
             limit = MAX_SHEET_BYTES if _is_sheet(info.filename) else MAX_PART_BYTES
@@ -131,11 +140,56 @@ def check_workbook(stream: BinaryIO) -> None:
                     WORKBOOK_PART_TOO_LARGE, name=info.filename, size=info.file_size >> 20, limit=limit >> 20)))
         for info in archive.infolist():
             if _is_sheet(info.filename):
-                _check_sheet(archive, info.filename)
+                sheets[info.filename] = _check_sheet(archive, info.filename, max_rows=max_rows)
     except (zipfile.BadZipFile, OSError, EOFError):
         pass  # a damaged member: openpyxl will say the file is not a workbook
     finally:
         stream.seek(0)
+    return sheets
+
+
+@dataclass
+class SheetRows:
+    """What a sheet's XML says of its rows: the last row of its declared dimension (None without one),
+    how many <row> elements it has, and the highest row number among them."""
+
+    declared: int | None = None
+    elements: int = 0
+    last: int = 0
+
+
+# <dimension ref="A1:Z3000000"/> (or ref="A1" for a one-cell sheet), prefixed or not; it comes before the rows.
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=[\"']([A-Za-z]*[0-9]*:?[A-Za-z]*([0-9]+))[\"']")
+_ROW_NUMBER = re.compile(rb"\sr=[\"']([0-9]{1,12})[\"']")
+_ROW_TAGS = (b"<row ", b"<row>", b":row ", b":row>")
+_DIMENSION_HEAD = 64 * 1024
+
+
+class _RowCounter:
+    """Counts a sheet's rows block by block (blocks end before a "<", so every tag is whole)."""
+
+    def __init__(self) -> None:
+        self.rows = SheetRows()
+        self.head = True
+
+    def feed(self, block: bytes) -> None:
+        if self.head and (found := _DIMENSION.search(block, 0, _DIMENSION_HEAD)):
+            self.rows.declared = int(found[2])
+        self.head = False
+        self.rows.elements += sum(block.count(tag) for tag in _ROW_TAGS)
+        last_tag = max(block.rfind(tag) for tag in _ROW_TAGS)
+        if last_tag >= 0 and (number := _ROW_NUMBER.search(block, last_tag, block.find(b">", last_tag) + 1)):
+            self.rows.last = max(self.rows.last, int(number[1]))
+
+    def problem(self, part: str, max_rows: int) -> RowError | None:
+        """Rows are counted with the header's: a sheet may have max_rows + 1."""
+        rows = self.rows
+        if rows.declared is not None and rows.declared > max_rows + 1:
+            return RowError(None, None, Message(SHEET_DECLARES_TOO_MANY_ROWS, name=part, rows=f"{rows.declared - 1:,}",
+                                                limit=f"{max_rows:,}"))
+        if max(rows.elements, rows.last) > max_rows + 1:
+            return RowError(None, None, Message(SHEET_HAS_TOO_MANY_ROWS, name=part, limit=f"{max_rows:,}"))
+        return None
 
 
 class _ItemSizes:
@@ -183,11 +237,12 @@ class _ItemSizes:
             self.open_cell is None or end - self.open_cell <= MAX_SHEET_ITEM_BYTES)
 
 
-def _check_sheet(archive: zipfile.ZipFile, part: str) -> None:
-    """Raise Unbounded if an item of the sheet's XML is larger than MAX_SHEET_ITEM_BYTES.
+def _check_sheet(archive: zipfile.ZipFile, part: str, *, max_rows: int) -> SheetRows:
+    """Raise Unbounded if an item of the sheet's XML is larger than MAX_SHEET_ITEM_BYTES, or the sheet declares
+    or has more than max_rows data rows (refused as soon as the count passes it, before the rest is read).
 
     Blocks are cut before their last "<", so that every tag looked at is whole."""
-    sizes = _ItemSizes()
+    sizes, rows = _ItemSizes(), _RowCounter()
     pending = b""
     with archive.open(part) as source:
         while True:
@@ -196,6 +251,9 @@ def _check_sheet(archive: zipfile.ZipFile, part: str) -> None:
             cut = max(data.rfind(b"<"), 0) if block else len(data)
             if not sizes.feed(data[:cut]) or len(data) - cut > MAX_SHEET_ITEM_BYTES:
                 raise Unbounded(RowError(None, None, Message(SHEET_ITEM_TOO_LARGE, limit=MAX_SHEET_ITEM_BYTES >> 20)))
+            rows.feed(data[:cut])
+            if (problem := rows.problem(part, max_rows)) is not None:
+                raise Unbounded(problem)
             pending = data[cut:]
             if not block:
-                return
+                return rows.rows

@@ -194,6 +194,11 @@ SHEET_ITEM_TOO_LARGE = _(
     "the sheet holds a cell larger than %(limit)d MB, far more than an Excel cell can hold; the workbook is "
     "damaged or was not saved by a spreadsheet program"
 )
+SHEET_DECLARES_TOO_MANY_ROWS = _(
+    "the sheet %(name)s declares %(rows)s data rows (its dimension), more than the %(limit)s an import reads; "
+    "split the file")
+SHEET_HAS_TOO_MANY_ROWS = _("the sheet %(name)s has more than %(limit)s data rows, the most an import reads; "
+                            "split the file")
 SHEET_TOO_MANY_ROWS = _("the sheet goes on past row %(limit)d, the last row Excel has; the workbook is damaged")
 ROW_TOO_WIDE = _(
     "this row has a value beyond column %(limit)d, and a snapshot file has at most %(limit)d columns"

@@ -26,6 +26,7 @@ from typing import IO, BinaryIO
 
 import numpy as np
 import pandas as pd
+from django.conf import settings
 from django.core.files.base import File
 from pandas.io.parsers import TextFileReader
 
@@ -40,6 +41,7 @@ from accounts.importing.errors import (
     NOT_A_WORKBOOK,
     NOT_TEXT,
     ROW_TOO_WIDE,
+    SHEET_HAS_TOO_MANY_ROWS,
     SHEET_TOO_MANY_ROWS,
     TOO_MANY_FIELDS,
     UNCLOSED_QUOTE,
@@ -53,6 +55,7 @@ from accounts.importing.errors import (
 logger = logging.getLogger(__name__)
 
 CHUNK_ROWS = 100_000
+_FIRST_SHEET = "1"  # the sheet the import reads, as SHEET_HAS_TOO_MANY_ROWS names it
 # The header names the columns: a few hundred of them (columns.MAX_COLUMNS) fit in far fewer characters.
 # A longer first line is not a header (a file without line breaks, or not a table at all); refusing it
 # keeps the header's cells from growing without bound.
@@ -266,27 +269,39 @@ def _surplus(cells: list[object], width: int) -> int | None:
     return len(cells) - next(position for position, cell in enumerate(reversed(cells)) if cell)
 
 
-def _check_row_bounds(line: int, values: tuple) -> None:
-    """A row past Excel's last, or with a value past any column an import can have, ends the reading: the
-    next rows may be as bad, and each would cost as much."""
+def _check_row_bounds(line: int, values: tuple, max_rows: int) -> None:
+    """A row past the most an import reads (or Excel's last), or with a value past any column an import can
+    have, ends the reading: the next rows may be as bad, and each would cost as much. bounds.check_workbook
+    has counted the rows already; this is the guard for whatever its scan could not see."""
     if line > bounds.MAX_SHEET_ROWS:
         raise ReadError(RowError(None, None, Message(SHEET_TOO_MANY_ROWS, limit=bounds.MAX_SHEET_ROWS)))
+    if line > max_rows + 1:
+        raise ReadError(RowError(None, None, Message(SHEET_HAS_TOO_MANY_ROWS, name=_FIRST_SHEET,
+                                                     limit=f"{max_rows:,}")))
     if len(values) > MAX_COLUMNS and any(values[MAX_COLUMNS:]):
         raise ReadError(RowError(line, None, Message(ROW_TOO_WIDE, limit=MAX_COLUMNS)))
 
 
-def read_xlsx(stream: BinaryIO, *, chunk_rows: int = CHUNK_ROWS) -> Table:
-    """Open the first sheet of a workbook in openpyxl's streaming (read-only) mode."""
+def max_rows_default() -> int:
+    """The most data rows an import reads from a file (GOVWEIBO_IMPORT_MAX_ROWS), at most Excel's."""
+    return min(settings.GOVWEIBO_IMPORT_MAX_ROWS, bounds.MAX_SHEET_ROWS - 1)
+
+
+def read_xlsx(stream: BinaryIO, *, chunk_rows: int = CHUNK_ROWS, max_rows: int | None = None) -> Table:
+    """Open the first sheet of a workbook in openpyxl's streaming (read-only) mode. A workbook whose sheet
+    declares or has more than max_rows data rows (default: max_rows_default()) is refused before openpyxl
+    opens it, and the rows are counted again as they are read."""
     import openpyxl  # imported here: only XLSX imports pay for it
 
+    max_rows = max_rows_default() if max_rows is None else max_rows
     try:
-        bounds.check_workbook(stream)
+        bounds.check_workbook(stream, max_rows=max_rows)
     except bounds.Unbounded as error:
         raise ReadError(error.error) from None
     try:
         workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-        total = min(sheet.max_row - 1, bounds.MAX_SHEET_ROWS) if sheet.max_row else None
+        total = min(sheet.max_row - 1, max_rows) if sheet.max_row else None
         # The size the sheet declares is not to be trusted: rows would be padded to its last column, and
         # empty rows made up to its last row (A1:XFD1048576 is 17 billion cells). Each row as it is, then.
         sheet.reset_dimensions()
@@ -309,7 +324,7 @@ def read_xlsx(stream: BinaryIO, *, chunk_rows: int = CHUNK_ROWS) -> Table:
         lines: list[int] = []
         problems: list[RowError] = []
         for line, values in enumerate(rows, start=2):
-            _check_row_bounds(line, values)
+            _check_row_bounds(line, values, max_rows)
             cells = [_xlsx_cell(value) for value in values]
             if (found := _surplus(cells, width)) is not None:
                 problems.append(RowError(line, None, Message(TOO_MANY_FIELDS, found=found, expected=width)))
@@ -327,8 +342,9 @@ def read_xlsx(stream: BinaryIO, *, chunk_rows: int = CHUNK_ROWS) -> Table:
 
 
 def read_table(stream: BinaryIO, *, file_name: str, chunk_rows: int = CHUNK_ROWS,
-               encoding: str | None = None) -> Table:
-    """A CSV's encoding is detected unless given; a workbook has none to give (it is always Unicode)."""
+               encoding: str | None = None, max_rows: int | None = None) -> Table:
+    """A CSV's encoding is detected unless given; a workbook has none to give (it is always Unicode).
+    max_rows bounds a workbook's sheet (a CSV costs what its size says: its importers count its rows)."""
     if file_format(file_name) == "xlsx":
-        return read_xlsx(stream, chunk_rows=chunk_rows)
+        return read_xlsx(stream, chunk_rows=chunk_rows, max_rows=max_rows)
     return read_csv(stream, chunk_rows=chunk_rows, encoding=encoding)

@@ -168,6 +168,13 @@ class StatusSerializer(serializers.Serializer):
     scores = ScoreCellSerializer(many=True, required=False, default=list, help_text=_("Cells a correction sets"))
     tallies = TallyCellSerializer(many=True, required=False, default=list)
 
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        """A correction's reason is checked here, by the service's rule, so that a missing or invisible
+        reason is a 400 naming the field, not a 409 from the service."""
+        if data["action"] == "correct" and (problem := services.correction_reason_problem(data.get("reason", ""))):
+            raise serializers.ValidationError({"reason": [problem]})
+        return data
+
 
 def _rows(frame: Any) -> list[dict[str, Any]]:
     return [{key: None if isinstance(value, float) and math.isnan(value) else value for key, value in row.items()}

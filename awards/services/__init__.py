@@ -29,7 +29,7 @@ from awards.services.errors import (
     VersionConflict,
 )
 from awards.services.experts import citation_save, expert_create, expert_delete, expert_reopen, expert_update
-from awards.services.publishing import round_correct, round_publish
+from awards.services.publishing import correction_reason_problem, round_correct, round_publish
 from awards.services.rounds import (
     candidate_names_parse,
     round_close,
@@ -42,7 +42,7 @@ __all__ = [
     "AwardError", "AwardPermissionDenied", "CellChange", "CellError", "CellErrors", "CellsSaved", "FieldErrors",
     "QuorumNotMet", "ScoresToDelete", "ScoreCell", "SettingsInvalid", "TallyCell", "VersionConflict",
     "candidate_names_parse",
-    "cells_save", "citation_save", "expert_create", "expert_delete", "expert_reopen", "expert_scores_save", "expert_submit",
+    "cells_save", "citation_save", "correction_reason_problem", "expert_create", "expert_delete", "expert_reopen", "expert_scores_save", "expert_submit",
     "expert_update", "round_close", "round_correct", "round_create", "round_open_voting", "round_publish",
     "round_update",
 ]

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from awards.models import AwardRound, Expert, RoundResult
 from awards.selectors.results import results_compute, results_to_rows, round_inputs
@@ -20,8 +21,25 @@ from awards.selectors.rounds import expert_label
 from awards.services.cells import ScoreCell, TallyCell, cells_apply
 from awards.services.common import audited, history_user, lock_round, require_manager, require_status
 from awards.services.errors import AwardError
+from core.text import has_visible_text
 
 REASON_LIMIT = 2000
+REASON_REQUIRED = gettext_lazy("A correction needs a reason: it is shown on the public page.")
+REASON_INVISIBLE = gettext_lazy("The reason holds no visible text (only spaces, zero-width or control characters): "
+                         "write why the result is corrected; it is shown on the public page.")
+REASON_TOO_LONG = gettext_lazy("A reason has at most %(limit)s characters.")
+
+
+def correction_reason_problem(reason: str) -> str | None:
+    """Why `reason` cannot be a correction's reason (page, API and service ask here), or None."""
+    reason = (reason or "").strip()
+    if not reason:
+        return str(REASON_REQUIRED)
+    if not has_visible_text(reason):
+        return str(REASON_INVISIBLE)
+    if len(reason) > REASON_LIMIT:
+        return str(REASON_TOO_LONG) % {"limit": REASON_LIMIT}
+    return None
 
 
 def round_inputs_document(award_round: AwardRound) -> dict[str, Any]:
@@ -85,11 +103,9 @@ def round_correct(*, user: Any, award_round: AwardRound, reason: str, scores: li
     """Correct a published round in the open: apply the corrected cells (same validation as every entry
     path), recompute, and store a new result version with the reason. Earlier versions stay."""
     require_manager(user)
-    reason = (reason or "").strip()
-    if not reason:
-        raise AwardError(_("A correction needs a reason: it is shown on the public page."))
-    if len(reason) > REASON_LIMIT:
-        raise AwardError(_("A reason has at most %(limit)s characters.") % {"limit": REASON_LIMIT})
+    if (problem := correction_reason_problem(reason)) is not None:
+        raise AwardError(problem)
+    reason = reason.strip()
     if not scores and not tallies:
         raise AwardError(_("A correction changes at least one score or tally."))
     with transaction.atomic():

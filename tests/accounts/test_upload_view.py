@@ -290,7 +290,7 @@ def test_excels_unicode_text_export_utf16_tab_separated_txt_is_imported(client, 
 
 
 def test_a_file_over_the_upload_limit_is_rejected_with_both_sizes(client, staff, upload, english, settings):
-    settings.GOVWEIBO_IMPORT_MAX_UPLOAD_BYTES = 100
+    settings.GOVWEIBO_MAX_UPLOAD_BYTES = 100
     big = _csv(GOOD_ROWS)  # 420 bytes
 
     response = upload({"file": big})
