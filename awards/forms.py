@@ -16,7 +16,7 @@ from accounts.models import GovAccount
 from awards.models import AwardRound, Candidate, Expert
 from awards.services import candidate_names_parse
 from awards.services.publishing import correction_reason_problem
-from core.provinces import ProvinceField
+from core.provinces import ProvinceField, province_label
 from rankings.models import ScoreRun
 
 # A netizen vote file has one row per candidate and source: a few hundred rows, a few kilobytes. The bound
@@ -144,6 +144,8 @@ class ExpertManageForm(forms.ModelForm):
     def __init__(self, *args: Any, reason_required: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = reason_required
+        # The list of the 34 names each in the reader's language (Hunan in English).
+        self.fields["province"].label_from_instance = lambda province: province_label(province.name)
         if self.instance.pk and self.instance.user_id and not self.is_bound:
             self.initial["username"] = self.instance.user.get_username()
 
