@@ -9,8 +9,6 @@ from typing import Any
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 
-from api.errors import invalid_parameter
-
 
 class StrictContentNegotiation(DefaultContentNegotiation):
     def select_renderer(self, request: Any, renderers: list[Any], format_suffix: str | None = None) -> Any:
@@ -23,5 +21,10 @@ class StrictContentNegotiation(DefaultContentNegotiation):
                     # DRF asks again to render the refusal: in JSON, not in the view's first format.
                     return JSONRenderer(), JSONRenderer.media_type
                 request._format_refused = True
+                # Imported here: api.errors imports rest_framework.views, whose APIView reads this class
+                # from the settings at import time (a module-level import is circular when api.errors is
+                # imported first, as the NUL middleware does on a page's first request).
+                from api.errors import invalid_parameter
+
                 raise invalid_parameter(name, value, formats)
         return super().select_renderer(request, renderers, format_suffix)
