@@ -24,7 +24,7 @@ admin.site.index_title = _("Data management")
 class CityAdmin(admin.ModelAdmin):
     list_display = ("name", "name_en", "province", "level", "admin_code", "account_count")
     list_filter = ("province", "level")
-    search_fields = ("name", "name_en", "province", "admin_code")
+    search_fields = ("name", "name_en", "province__name", "province__name_en", "admin_code")
     ordering = ("province", "name")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[City]:
@@ -63,7 +63,7 @@ class GovAccountAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("province"), ordering="city__province")
     def province(self, account: GovAccount) -> str:
-        return account.city.province
+        return account.city.province_id
 
 
 class PeriodYearFilter(admin.SimpleListFilter):

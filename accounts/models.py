@@ -12,6 +12,27 @@ from django.utils.translation import gettext_lazy as _
 from core.periods import Period
 
 
+class Province(models.Model):
+    """One of China's 34 province-level divisions, seeded from core.provinces (the owner of spellings).
+
+    Cities, candidates and experts point at it by its canonical short name (to_field="name", column
+    "province"), so the column keeps holding 湖南 and bulk reads (values(), COPY) read it as text. No
+    Meta.ordering on purpose: ordering a related model by "province" then sorts by that column.
+    """
+
+    name = models.CharField(_("name"), max_length=32, unique=True)
+    full_name = models.CharField(_("full name"), max_length=32)
+    name_en = models.CharField(_("English name"), max_length=64)
+    adcode = models.CharField(_("administrative code"), max_length=6, unique=True)
+
+    class Meta:
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class City(models.Model):
     class Level(models.TextChoices):
         MUNICIPALITY = "municipality", _("Municipality (直辖市)")
@@ -21,7 +42,8 @@ class City(models.Model):
 
     name = models.CharField(_("name"), max_length=64)
     name_en = models.CharField(_("English name"), max_length=64, blank=True)
-    province = models.CharField(_("province"), max_length=32)
+    province = models.ForeignKey(Province, verbose_name=_("province"), to_field="name", db_column="province",
+                                 on_delete=models.PROTECT, related_name="cities")
     level = models.CharField(_("administrative level"), max_length=16, choices=Level.choices, default=Level.PREFECTURE)
     admin_code = models.CharField(
         _("administrative code"),

@@ -27,11 +27,21 @@ from accounts.importing import (
     writer_for_connection,
 )
 from accounts.importing.errors import Message
-from accounts.models import ImportJob, SnapshotImport
+from accounts.models import ImportJob, Province, SnapshotImport
 from core.dispatch import task_send
 from core.errors import INFRASTRUCTURE_ERRORS
+from core.provinces import PROVINCES
 
 logger = logging.getLogger(__name__)
+
+
+def provinces_ensure(*, using: str = "default") -> None:
+    """The 34 province rows (core.provinces) exist: the ones missing are created. One query when they do."""
+    provinces = Province.objects.using(using)
+    if provinces.count() == len(PROVINCES):
+        return
+    provinces.bulk_create([Province(name=info.name, full_name=info.full_name, name_en=info.name_en,
+                                    adcode=info.adcode) for info in PROVINCES], ignore_conflicts=True)
 
 
 def snapshots_import(

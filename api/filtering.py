@@ -21,9 +21,8 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
-from accounts.models import City
 from api.errors import echo, not_accepted
-from core.names import PROVINCES_EN
+from core import provinces
 
 BAD_ORDERING = _("“%(value)s” is not a sort field; use one of: %(accepted)s (a “-” before a field sorts it in "
                  "descending order; several are separated by commas).")
@@ -31,10 +30,9 @@ BOOLEAN_VALUES = ["true", "false"]
 
 
 def province_names() -> list[str]:
-    """The provinces a `province` parameter accepts: China's 34 province-level divisions by their short
-    names (rankings.labels), and any other a city on file names."""
-    on_file = set(City.objects.values_list("province", flat=True))
-    return [*PROVINCES_EN, *sorted(on_file - set(PROVINCES_EN))]
+    """The provinces a `province` parameter names in its refusal: China's 34 province-level divisions by
+    their short names (core.provinces, the owner of province spellings; every city points at one)."""
+    return provinces.province_names()
 
 
 class StableOrderingFilter(OrderingFilter):
@@ -76,13 +74,17 @@ class StableOrderingFilter(OrderingFilter):
         return super().get_schema_operation_parameters(view)
 
 
+def _is_province(filter_: filters.Filter) -> bool:
+    return filter_.field_name.split("__")[-1] == "province" and isinstance(filter_, filters.CharFilter)
+
+
 def _accepted(filter_: filters.Filter) -> list[str] | None:
     """The values a filter accepts when they form a fixed set; None for free text, numbers, periods."""
     if isinstance(filter_, filters.ChoiceFilter):
         return [str(value) for value, _label in filter_.extra["choices"]]
     if isinstance(filter_, filters.BooleanFilter):
         return BOOLEAN_VALUES
-    if filter_.field_name.split("__")[-1] == "province" and isinstance(filter_, filters.CharFilter):
+    if _is_province(filter_):
         return province_names()
     return None
 
@@ -90,6 +92,16 @@ def _accepted(filter_: filters.Filter) -> list[str] | None:
 class StrictFilterSet(filters.FilterSet):
     """A FilterSet whose fixed-set filters (choices, booleans, province) refuse an empty or unknown value
     with the accepted values; django-filter ignores an empty one (and an unknown boolean)."""
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        if data is not None:
+            # A province in any accepted spelling (湖南省, Hunan …) filters as its canonical short name.
+            names = [name for name, filter_ in self.base_filters.items() if _is_province(filter_) and name in data]
+            if names:
+                data = data.copy()
+                for name in names:
+                    data[name] = provinces.province_or_none(data.get(name)) or data.get(name)
+        super().__init__(data, *args, **kwargs)
 
     def is_valid(self) -> bool:
         super().is_valid()
@@ -125,7 +137,7 @@ class ChoiceParameter(serializers.ChoiceField):
 
 @extend_schema_field({"type": "string", "minLength": 1})
 class ProvinceParameter(serializers.CharField):
-    """`province`: one of the provinces of the cities on file (the message lists them)."""
+    """`province`: one of the 34 provinces in any accepted spelling (the message lists the short names)."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", _("Only this province, by its short name, e.g. 湖南"))
@@ -137,7 +149,7 @@ class ProvinceParameter(serializers.CharField):
     def run_validation(self, data: Any = serializers.empty) -> Any:
         if data is serializers.empty or data is None:
             return super().run_validation(data)
-        provinces = province_names()
-        if str(data) not in provinces:
-            raise serializers.ValidationError(not_accepted(data, provinces))
-        return str(data)
+        canonical = provinces.province_or_none(data)  # any spelling: 湖南省, Hunan … is 湖南
+        if canonical is None:
+            raise serializers.ValidationError(not_accepted(data, province_names()))
+        return canonical

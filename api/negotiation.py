@@ -22,7 +22,8 @@ class StrictContentNegotiation(DefaultContentNegotiation):
                     return JSONRenderer(), JSONRenderer.media_type
                 request._format_refused = True
                 # Imported here: api.errors imports rest_framework.views, whose APIView reads this class
-                # from the settings at import time (a module-level import is a circle).
+                # from the settings at import time (a module-level import is circular when api.errors is
+                # imported first, as the NUL middleware does on a page's first request).
                 from api.errors import invalid_parameter
 
                 raise invalid_parameter(name, value, formats)

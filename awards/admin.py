@@ -36,7 +36,7 @@ class AwardRoundAdmin(ReadOnlyHistoryAdmin):
 class CandidateAdmin(ReadOnlyHistoryAdmin):
     list_display = ("name", "province", "rank", "composite", "round")
     list_filter = ("round",)
-    list_select_related = ("round",)
+    list_select_related = ("round", "province")
     search_fields = ("name",)
 
 
@@ -44,7 +44,7 @@ class CandidateAdmin(ReadOnlyHistoryAdmin):
 class ExpertAdmin(ReadOnlyHistoryAdmin):
     list_display = ("name", "affiliation", "province", "user", "submitted_at", "round")
     list_filter = ("round",)
-    list_select_related = ("round", "user")
+    list_select_related = ("round", "user", "province")
     search_fields = ("name", "affiliation")
 
 

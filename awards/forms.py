@@ -16,6 +16,7 @@ from accounts.models import GovAccount
 from awards.models import AwardRound, Candidate, Expert
 from awards.services import candidate_names_parse
 from awards.services.publishing import correction_reason_problem
+from core.provinces import ProvinceField, province_label
 from rankings.models import ScoreRun
 
 # A netizen vote file has one row per candidate and source: a few hundred rows, a few kilobytes. The bound
@@ -27,8 +28,8 @@ NETIZEN_EXTENSIONS = (".csv", ".txt", ".xlsx")
 class ExpertForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=64)
     affiliation = forms.CharField(label=_("Affiliation"), max_length=128, required=False)
-    province = forms.CharField(label=_("Home province"), max_length=32,
-                               help_text=_("Candidates of this province are recused (回避)."))
+    province = ProvinceField(label=_("Home province"),
+                             help_text=_("Candidates of this province are recused (回避)."))
     username = forms.CharField(label=_("User name (optional)"), max_length=150, required=False,
                                help_text=_("The account the expert logs in with to score on their own page; "
                                            "it joins the expert role (评审专家) if it lacks it."))
@@ -143,6 +144,8 @@ class ExpertManageForm(forms.ModelForm):
     def __init__(self, *args: Any, reason_required: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reason"].required = reason_required
+        # The list of the 34 names each in the reader's language (Hunan in English).
+        self.fields["province"].label_from_instance = lambda province: province_label(province.name)
         if self.instance.pk and self.instance.user_id and not self.is_bound:
             self.initial["username"] = self.instance.user.get_username()
 

@@ -8,7 +8,9 @@ The kind of file is told by its headers:
 - expert scores: expert, expert_province, candidate (or city / account), score, comment
   (专家, 专家省份, 城市 or 账号, 评分, 评语); an expert is created the first time the file names them;
 - netizen tallies: candidate (or city / account), votes, source (城市 or 账号, 票数, 来源).
-An optional province (省份) column settles a city name that two provinces share.
+An optional province (省份) column settles a city name that two provinces share. A province (the
+candidate's or the expert's) may be spelled any way core.provinces accepts (湖南 / 湖南省 / Hunan): it is
+compared canonically, and a spelling that names no province is refused with the accepted ones.
 The values go through the same validation and the same write as the grid (awards.services.cells).
 """
 from __future__ import annotations
@@ -42,6 +44,8 @@ from awards.services.validation import (
     parse_source,
     parse_votes,
 )
+from core.provinces import UNKNOWN as PROVINCE_UNKNOWN
+from core.provinces import accepted_text, province_or_none
 
 SCORES, TALLIES = "scores", "tallies"
 # Accepted headers per column (compared case-insensitively, spaces trimmed).
@@ -125,12 +129,12 @@ class _Candidates:
     def find(self, name: str, province: str) -> Candidate:
         matches = self.by_name.get(name, [])
         if province:
-            matches = [candidate for candidate in matches if candidate.province == province]
+            matches = [candidate for candidate in matches if candidate.province_id == province]
         if not matches:
             raise CellProblem(str(Message(NOT_A_CANDIDATE, value=name if not province else f"{province} {name}")))
         if len(matches) > 1:
             raise CellProblem(str(Message(AMBIGUOUS, value=name,
-                                          provinces="、".join(sorted(c.province for c in matches)))))
+                                          provinces="、".join(sorted(c.province_id for c in matches)))))
         return matches[0]
 
 
@@ -314,11 +318,25 @@ class _FileRows:
         name = self.required(line, values, "candidate")
         if name is None:
             return None
+        province = self.province(line, values, "province")
+        if province is None:
+            return None
         try:
-            return self.candidates.find(name, self.value(values, "province"))
+            return self.candidates.find(name, province)
         except CellProblem as problem:
             self.problem(line, "candidate", problem)
             return None
+
+    def province(self, line: int, values: list[str], column: str) -> str | None:
+        """The canonical province of the column's cell ("" when blank); None, with the problem noted, when
+        the cell names no province."""
+        text = " ".join(self.value(values, column).split())
+        if not text:
+            return ""
+        canonical = province_or_none(text)
+        if canonical is None:
+            self.errors.add(line, self.header(column), Message(PROVINCE_UNKNOWN, value=text, accepted=accepted_text()))
+        return canonical
 
     def once(self, line: int, key: tuple, what: object) -> bool:
         if key in self.seen:
@@ -352,20 +370,23 @@ class _ScoreRows(_FileRows):
         if name is None:
             return None
         name = " ".join(name.split())
-        province = " ".join(self.value(values, "expert_province").split())
+        province = self.province(line, values, "expert_province")
+        if province is None:
+            return None
         expert = self.experts.get(name) or self.new_experts.get(name)
         if expert is None:
             if not province:
                 column = "expert_province" if "expert_province" in self.columns else "expert"
                 self.errors.add(line, self.header(column), Message(EXPERT_PROVINCE_NEEDED, value=name))
                 return None
-            if len(name) > 64 or len(province) > 32:
+            if len(name) > 64:
                 self.errors.add(line, self.header("expert"), Message(REASON, reason=_("a name or province is too long")))
                 return None
-            expert = self.new_experts[name] = Expert(round=self.round, name=name, province=province)
-        elif province and province != expert.province:
+            expert = self.new_experts[name] = Expert(round=self.round, name=name, province_id=province)
+        elif province and province != expert.province_id:
             self.errors.add(line, self.header("expert_province"),
-                            Message(EXPERT_PROVINCE_DIFFERS, name=name, province=expert.province, value=province))
+                            Message(EXPERT_PROVINCE_DIFFERS, name=name, province=expert.province_id,
+                                    value=self.value(values, "expert_province")))
             return None
         return expert
 

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts.models import City, GovAccount
+from accounts.models import City, GovAccount, Province
 from rankings.models import ScoreRun
 
 
@@ -128,7 +128,8 @@ class Candidate(models.Model):
     account = models.ForeignKey(GovAccount, verbose_name=_("account"), null=True, blank=True,
                                 on_delete=models.PROTECT, related_name="+")
     name = models.CharField(_("name"), max_length=128)
-    province = models.CharField(_("province"), max_length=32)
+    province = models.ForeignKey(Province, verbose_name=_("province"), to_field="name", db_column="province",
+                                 on_delete=models.PROTECT, related_name="+")
     rank = models.PositiveIntegerField(_("rank in the ranking"))
     composite = models.FloatField(_("ranking score"))
     citation = models.TextField(_("citation (颁奖词)"), blank=True)
@@ -156,7 +157,8 @@ class Expert(models.Model):
     round = models.ForeignKey(AwardRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="experts")
     name = models.CharField(_("name"), max_length=64)
     affiliation = models.CharField(_("affiliation"), max_length=128, blank=True)
-    province = models.CharField(_("home province"), max_length=32)
+    province = models.ForeignKey(Province, verbose_name=_("home province"), to_field="name", db_column="province",
+                                 on_delete=models.PROTECT, related_name="+")
     city = models.ForeignKey(City, verbose_name=_("home city"), null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("user account"), null=True, blank=True,
@@ -181,8 +183,9 @@ class Expert(models.Model):
         return self.name
 
     def is_recused_from(self, candidate: Candidate) -> bool:
-        """Conflict of interest (回避): an expert never scores a candidate of their home province."""
-        return bool(self.province) and self.province == candidate.province
+        """Conflict of interest (回避): an expert never scores a candidate of their home province.
+        Both hold a canonical province (core.provinces), so spellings cannot differ."""
+        return bool(self.province_id) and self.province_id == candidate.province_id
 
 
 class ExpertScore(models.Model):

@@ -142,7 +142,7 @@ def grid_build(matrix: Any, *, extra_sources: list[str] = ()) -> Grid:
             cells.append(GridCell(name=f"tally-{key}-{candidate.pk}", kind="tally",
                                   label=f"{candidate.name} × {name}", key=("tally", candidate.pk, name),
                                   value=text, original=text))
-        rows.append(GridRow(candidate_id=candidate.pk, name=candidate.name, province=candidate.province,
+        rows.append(GridRow(candidate_id=candidate.pk, name=candidate.name, province=candidate.province_id,
                             cells=cells))
     return Grid(columns=columns, rows=rows, version=matrix.version, sources=sources)
 

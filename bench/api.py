@@ -82,6 +82,7 @@ def _published_run(count: int) -> int:
     from django.utils import timezone
 
     from accounts.models import City, GovAccount
+    from core.provinces import province_names
     from rankings.models import CityCategoryScore, CityScore, ScoreRun, ScoringScheme
 
     scheme = ScoringScheme.objects.get(slug="shifan-2012")
@@ -92,7 +93,7 @@ def _published_run(count: int) -> int:
         return existing.pk
     rng = np.random.default_rng(11)
     with transaction.atomic():
-        City.objects.bulk_create([City(name=f"基准城市{n}", name_en=f"Bench City {n}", province=f"基准省{n % 31}")
+        City.objects.bulk_create([City(name=f"基准城市{n}", name_en=f"Bench City {n}", province_id=province_names()[n % 31])
                                   for n in range(count)], ignore_conflicts=True)
         cities = list(City.objects.filter(name__startswith="基准城市").order_by("id")[:count])
         run = ScoreRun.objects.create(

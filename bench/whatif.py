@@ -57,6 +57,7 @@ def _build() -> None:
     from django.utils import timezone
 
     from accounts.models import City, GovAccount
+    from core.provinces import province_names
     from rankings.models import AccountScore, CityScore, ScoreRun, ScoringScheme
     from rankings.scoring.aggregate import composite
     from rankings.scoring.columns import CATEGORIES
@@ -68,7 +69,7 @@ def _build() -> None:
     rng = np.random.default_rng(42)
     scheme = ScoringScheme.objects.get(slug=SCHEME)
     with transaction.atomic():
-        cities = City.objects.bulk_create([City(name=f"城市{i}", province=f"省{i % 31}") for i in range(CITIES)])
+        cities = City.objects.bulk_create([City(name=f"城市{i}", province_id=province_names()[i % 31]) for i in range(CITIES)])
         city_of, category_of = rng.integers(0, CITIES, ACCOUNTS), rng.integers(0, len(CATEGORIES), ACCOUNTS)
         accounts = GovAccount.objects.bulk_create(
             [GovAccount(screen_name=f"账号{i}", category=CATEGORIES[category_of[i]], city=cities[city_of[i]])

@@ -17,16 +17,11 @@ from functools import lru_cache
 from django.utils.translation import get_language
 from pypinyin import Style, lazy_pinyin
 
-# The 34 province-level divisions by short name, in their customary English form.
-PROVINCES_EN: dict[str, str] = {
-    "北京": "Beijing", "天津": "Tianjin", "河北": "Hebei", "山西": "Shanxi", "内蒙古": "Inner Mongolia",
-    "辽宁": "Liaoning", "吉林": "Jilin", "黑龙江": "Heilongjiang", "上海": "Shanghai", "江苏": "Jiangsu",
-    "浙江": "Zhejiang", "安徽": "Anhui", "福建": "Fujian", "江西": "Jiangxi", "山东": "Shandong",
-    "河南": "Henan", "湖北": "Hubei", "湖南": "Hunan", "广东": "Guangdong", "广西": "Guangxi",
-    "海南": "Hainan", "重庆": "Chongqing", "四川": "Sichuan", "贵州": "Guizhou", "云南": "Yunnan",
-    "西藏": "Tibet", "陕西": "Shaanxi", "甘肃": "Gansu", "青海": "Qinghai", "宁夏": "Ningxia",
-    "新疆": "Xinjiang", "台湾": "Taiwan", "香港": "Hong Kong", "澳门": "Macao",
-}
+from core.provinces import PROVINCES, province_or_none
+
+# The 34 province-level divisions by short name, in their customary English form: core.provinces' data
+# (the owner of province names and spellings).
+PROVINCES_EN: dict[str, str] = {info.name: info.name_en for info in PROVINCES}
 PROVINCE_SUFFIXES = ("壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "特别行政区", "省", "市")
 
 # Cities whose customary English name is not their pinyin (the names used by the cities themselves and
@@ -88,7 +83,7 @@ def province_name_en(chinese: str) -> str:
     if not chinese:
         return ""
     names = province_names_en()
-    short = chinese if chinese in names else _short(chinese, PROVINCE_SUFFIXES, names)
+    short = province_or_none(chinese) or (chinese if chinese in names else _short(chinese, PROVINCE_SUFFIXES, names))
     return names.get(short) or pinyin_word(chinese)
 
 

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_safe
 from accounts.models import City, GovAccount
 from core.names import place_name_en, place_sort_key
 from core.periods import Period, PeriodError, parse_period
+from core.provinces import province_or_none
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from rankings import exporting, pagecache, selectors
 from rankings.labels import city_name, in_language, province_name, scheme_name
@@ -111,7 +112,7 @@ def city_detail(request: HttpRequest, city_id: int) -> HttpResponse:
     def context() -> dict[str, object]:
         choice = run_choice_get(request.GET)
         breakdown = reads.city_breakdown_get(run=choice.run, city_id=city.pk) if choice.run else None
-        shown = {"city": city, "city_label": label, "province_label": province_name(city.province),
+        shown = {"city": city, "city_label": label, "province_label": province_name(city.province_id),
                  "choice": choice, "breakdown": breakdown}
         if breakdown is not None:
             shown |= _city_context(breakdown, accounts_page=request.GET.get("page"))
@@ -289,6 +290,7 @@ def _leaderboard_get(request: HttpRequest, run: ScoreRun, category: str) -> Lead
     notices = []
     provinces = sorted(board["province"].dropna().unique().tolist(), key=place_sort_key)
     province = request.GET.get("province", "").strip()
+    province = province_or_none(province) or province  # any spelling: the canonical name
     if province and province not in provinces:
         notices.append(_("There is no province “%(value)s” in this ranking: showing every province.")
                        % {"value": _echo(province)})

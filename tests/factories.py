@@ -11,8 +11,9 @@ import pytest
 from django.utils import translation
 
 from accounts.importing import ImportFailed, run_import
-from accounts.models import City, GovAccount, Snapshot, SnapshotImport
+from accounts.models import City, GovAccount, Province, Snapshot, SnapshotImport
 from accounts.services import snapshots_import
+from core.provinces import province_canonical
 
 
 class CityFactory(factory.django.DjangoModelFactory):
@@ -24,6 +25,13 @@ class CityFactory(factory.django.DjangoModelFactory):
     name_en = factory.Sequence(lambda n: f"City {n}")
     province = "湖南"
     level = City.Level.PREFECTURE
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        # Tests name provinces as text (any spelling core.provinces accepts): the city points at the Province.
+        if isinstance(kwargs.get("province"), str):
+            kwargs["province"] = Province.objects.get(name=province_canonical(kwargs["province"]))
+        return kwargs
 
 
 class GovAccountFactory(factory.django.DjangoModelFactory):

@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.importing.columns import ValueSet, normalise
 from accounts.importing.errors import CONTROL_CHARACTERS, Message, control_character_message, echo
 from core.periods import PeriodError, parse_period
+from core.provinces import UNKNOWN as PROVINCE_UNKNOWN
+from core.provinces import accepted_text, province_or_none
 
 EMPTY_REQUIRED = _("this cell is empty; a value is required")
 NOT_A_NUMBER = _("“%(value)s” is not a number; counts are whole numbers such as 1234 or 1,234")
@@ -161,6 +163,22 @@ def coded(raw: pd.Series, *, values: ValueSet, what: object, default: object = N
     return Converted(mapped, distinct.empty, [
         Problem(unknown[distinct.codes],
                 lambda row: Message(UNKNOWN_VALUE, value=texts[row], what=what, accepted=values.accepted)),
+    ])
+
+
+def provinces(raw: pd.Series) -> Converted:
+    """A province in any spelling core.provinces accepts (湖南 / 湖南省 / Hunan), mapped to its canonical
+    short name, so that "成都, 四川省" is the city "成都, 四川"; a spelling that names no province is a
+    problem listing the accepted ones (its text is kept as the value, the row being rejected anyway)."""
+    distinct = Distinct.of(raw)
+    texts = distinct.values()
+    canonical = distinct.per_unique(province_or_none)
+    unknown = np.append(np.array([value is None for value in canonical], dtype=bool), False)
+    mapped = np.append(canonical, "")[distinct.codes]
+    mapped = np.where(unknown[distinct.codes], texts, mapped)
+    return Converted(mapped, distinct.empty, [
+        Problem(unknown[distinct.codes],
+                lambda row: Message(PROVINCE_UNKNOWN, value=texts[row], accepted=accepted_text())),
     ])
 
 

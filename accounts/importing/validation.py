@@ -136,7 +136,7 @@ class DuplicateIndex:
 # How each known column (other than period, which needs the cache) is converted and checked.
 _CONVERTERS = {
     "city": lambda raw: cells.text(raw, max_length=64),
-    "province": lambda raw: cells.text(raw, max_length=32),
+    "province": cells.provinces,
     "account": lambda raw: cells.text(raw, max_length=128),
     "platform": lambda raw: cells.coded(raw, values=PLATFORMS, what=_("platform"),
                                         default=GovAccount.Platform.SINA.value),

@@ -49,6 +49,8 @@ class ExpertSerializer(serializers.ModelSerializer):
     username = serializers.SerializerMethodField(help_text=_("The user account the expert scores with, or null"))
     scores = serializers.IntegerField(source="scores_count", read_only=True,
                                       help_text=_("How many scores the expert has given"))
+    # The canonical short name (湖南), read from the column: no query per expert.
+    province = serializers.CharField(source="province_id", read_only=True, help_text=_("Province, e.g. 湖南"))
 
     class Meta:
         model = Expert
@@ -68,6 +70,9 @@ class ExpertWriteSerializer(serializers.ModelSerializer):
                                      help_text=_("An existing user name; empty or null links no account"))
     reason = serializers.CharField(required=False, allow_blank=True, max_length=REASON_CHARS,
                                    help_text=_("Why, for the round's audit log (required to change an expert)"))
+    # Any spelling core.provinces accepts (湖南, 湖南省, Hunan); the service maps it or refuses it with the
+    # accepted names.
+    province = serializers.CharField(required=False, max_length=64, help_text=_("Province, e.g. 湖南"))
 
     class Meta:
         model = Expert

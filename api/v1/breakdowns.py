@@ -332,6 +332,6 @@ class AccountHistory(ExportableMixin, GenericAPIView):
             rows.append(row)
         return Response({
             "account": {"id": account.pk, "screen_name": account.screen_name, "category": account.category,
-                        "city_id": account.city_id, "city": account.city.name, "province": account.city.province},
+                        "city_id": account.city_id, "city": account.city.name, "province": account.city.province_id},
             "scheme": scheme.slug, "results": rows,
         })

@@ -168,7 +168,7 @@ class CityRankingSerializer(serializers.ModelSerializer):
     city_id = serializers.IntegerField(source="city.id", read_only=True)
     city = serializers.CharField(source="city.name", read_only=True)
     city_en = serializers.CharField(source="city.name_en", read_only=True)
-    province = serializers.CharField(source="city.province", read_only=True)
+    province = serializers.CharField(source="city.province_id", read_only=True)
     category_scores = serializers.DictField(child=serializers.FloatField(allow_null=True), read_only=True)
 
     class Meta:
@@ -196,7 +196,7 @@ class AccountRankingSerializer(serializers.ModelSerializer):
     platform = serializers.CharField(source="account.platform", read_only=True)
     city_id = serializers.IntegerField(source="city.id", read_only=True)
     city = serializers.CharField(source="city.name", read_only=True)
-    province = serializers.CharField(source="city.province", read_only=True)
+    province = serializers.CharField(source="city.province_id", read_only=True)
     score = serializers.FloatField(source="composite", read_only=True)
     normalized = IndicatorValuesField(source="normalized_values", help_text=_("Normalised indicator values"))
     raw = IndicatorValuesField(source="raw_values", help_text=_("Indicator expression values"))

@@ -25,6 +25,8 @@ from rankings.forms import PeriodFormField
 # --- serializers ---------------------------------------------------------------------------------------
 class CitySerializer(serializers.ModelSerializer):
     account_count = serializers.IntegerField(read_only=True, help_text=_("Government accounts of the city"))
+    # The canonical short name (湖南), read from the column: no query per city.
+    province = serializers.CharField(source="province_id", read_only=True)
 
     class Meta:
         model = City
@@ -34,7 +36,7 @@ class CitySerializer(serializers.ModelSerializer):
 class AccountSerializer(serializers.ModelSerializer):
     city_id = serializers.IntegerField(read_only=True)
     city = serializers.CharField(source="city.name", read_only=True)
-    province = serializers.CharField(source="city.province", read_only=True)
+    province = serializers.CharField(source="city.province_id", read_only=True)
 
     class Meta:
         model = GovAccount
@@ -49,7 +51,7 @@ class SnapshotSerializer(serializers.ModelSerializer):
     level = serializers.CharField(source="account.level", read_only=True)
     city_id = serializers.IntegerField(source="account.city_id", read_only=True)
     city = serializers.CharField(source="account.city.name", read_only=True)
-    province = serializers.CharField(source="account.city.province", read_only=True)
+    province = serializers.CharField(source="account.city.province_id", read_only=True)
     period = serializers.SerializerMethodField()
     custom_metrics = serializers.DictField(child=serializers.FloatField(allow_null=True), read_only=True)
 

@@ -86,7 +86,7 @@ class ExpertActions:
         rows = award_round.experts.select_related("user").annotate(scores_count=Count("scores")).order_by("id")
         for expert in rows:
             self.stdout.write("\t".join([
-                str(expert.pk), expert.name, expert.province, expert.affiliation or "—",
+                str(expert.pk), expert.name, expert.province_id, expert.affiliation or "—",
                 expert.user.get_username() if expert.user_id else "—",
                 _("%(count)s scores") % {"count": expert.scores_count},
                 _("submitted %(when)s") % {"when": expert.submitted_at.strftime("%Y-%m-%d %H:%M")}

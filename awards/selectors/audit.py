@@ -16,7 +16,7 @@ AUDITED_FIELDS: dict[type[Model], tuple[str, ...]] = {
     AwardRound: ("name", "status", "shortlist_size", "weight_ranking", "weight_experts", "weight_netizens",
                  "aggregation", "trim", "quorum", "disclose_experts"),
     Candidate: ("citation",),
-    Expert: ("name", "affiliation", "province", "city_id", "user_id", "submitted_at"),
+    Expert: ("name", "affiliation", "province_id", "city_id", "user_id", "submitted_at"),
     ExpertScore: ("score", "comment"),
     NetizenTally: ("votes",),
     RoundResult: ("version", "fingerprint", "reason"),

@@ -78,7 +78,7 @@ def score_matrix(*, award_round: AwardRound, user: Any) -> ScoreMatrix:
     experts = list(Expert.objects.filter(round=award_round).order_by("id"))
     names = permissions.user_can_see_expert_names(user, award_round)
     columns = [ExpertColumn(id=expert.pk, label=expert_label(position), name=expert.name if names else None,
-                            province=expert.province, submitted=expert.submitted_at is not None)
+                            province=expert.province_id, submitted=expert.submitted_at is not None)
                for position, expert in enumerate(experts)]
     scores = {(s.candidate_id, s.expert_id): s for s in ExpertScore.objects.filter(round=award_round)}
     tallies = {(t.candidate_id, t.source): t.votes for t in NetizenTally.objects.filter(round=award_round)}

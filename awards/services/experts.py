@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.models import City
+from accounts.models import City, Province
 from awards.models import AwardRound, Candidate, Expert, ExpertScore
 from awards.permissions import EXPERT_GROUP, SCORE_PERMISSION
 from awards.services.common import (
@@ -24,8 +24,9 @@ from awards.services.common import (
     via_with_reason,
 )
 from awards.services.errors import AwardError, FieldErrors, ScoresToDelete, shown
+from core.provinces import ProvinceUnknown, province_canonical
 
-NAME_LIMIT, AFFILIATION_LIMIT, PROVINCE_LIMIT = 64, 128, 32
+NAME_LIMIT, AFFILIATION_LIMIT = 64, 128
 EDITABLE = ("name", "affiliation", "province", "city", "expert_user")
 
 
@@ -42,9 +43,7 @@ def _clean(award_round: AwardRound, fields: dict[str, Any], *, expert: Expert | 
         refuse("name", _("An expert needs a name of 1 to %(limit)s characters.") % {"limit": NAME_LIMIT})
     elif award_round.experts.filter(name=name).exclude(pk=getattr(expert, "pk", None)).exists():
         refuse("name", _("This round has an expert named “%(name)s” already.") % {"name": shown(name)})
-    province = " ".join(str(fields.get("province") or "").split())
-    if not province or len(province) > PROVINCE_LIMIT:
-        refuse("province", _("An expert needs a home province (for conflicts of interest, 回避)."))
+    province = _province(fields.get("province"), lambda message: refuse("province", message))
     affiliation = " ".join(str(fields.get("affiliation") or "").split())
     if len(affiliation) > AFFILIATION_LIMIT:
         refuse("affiliation", _("An affiliation has at most %(limit)s characters.") % {"limit": AFFILIATION_LIMIT})
@@ -53,15 +52,29 @@ def _clean(award_round: AwardRound, fields: dict[str, Any], *, expert: Expert | 
         city = City.objects.filter(pk=city).first() if str(city).isdigit() else None
         if city is None:
             refuse("city", _("There is no such home city."))
-    if city is not None and province and city.province != province:
+    if city is not None and province and city.province_id != province:
         refuse("city", _("The home city %(city)s is in %(city_province)s, not in %(province)s.")
-               % {"city": city.name, "city_province": city.province, "province": province})
+               % {"city": city.name, "city_province": city.province_id, "province": province})
     user = fields.get("expert_user")
     if user is not None and award_round.experts.filter(user=user).exclude(pk=getattr(expert, "pk", None)).exists():
         refuse("user", _("The user %(user)s is an expert of this round already.") % {"user": user})
     if problems:
         raise FieldErrors(problems)
-    return {"name": name, "province": province, "affiliation": affiliation, "city": city, "user": user}
+    return {"name": name, "province_id": province, "affiliation": affiliation, "city": city, "user": user}
+
+
+def _province(value: Any, refuse: Any) -> str:
+    """The canonical home province (core.provinces) of any accepted spelling or a Province; "" with the
+    problem refused when there is none or it names no province-level division."""
+    spelling = value.name if isinstance(value, Province) else " ".join(str(value or "").split())
+    if not spelling:
+        refuse(_("An expert needs a home province (for conflicts of interest, 回避)."))
+        return ""
+    try:
+        return province_canonical(spelling)
+    except ProvinceUnknown as error:
+        refuse(str(error))
+        return ""
 
 
 def _with_expert_role(login: Any) -> None:
@@ -77,7 +90,7 @@ def _with_expert_role(login: Any) -> None:
     login.groups.add(group)
 
 
-def expert_create(*, user: Any, award_round: AwardRound, name: str, province: str, affiliation: str = "",
+def expert_create(*, user: Any, award_round: AwardRound, name: str, province: str | Province, affiliation: str = "",
                   city: City | int | None = None, expert_user: Any = None, via: str, reason: str = "") -> Expert:
     """Add an expert to a round while it is a draft or voting; `reason` (optional) goes into the audit log."""
     require_manager(user)
@@ -108,16 +121,16 @@ def expert_update(*, user: Any, expert: Expert, via: str, reason: str | None = N
         locked = lock_round(expert.round)
         require_inputs_open(locked)
         expert = Expert.objects.get(pk=expert.pk)
-        current = {"name": expert.name, "province": expert.province, "affiliation": expert.affiliation,
+        current = {"name": expert.name, "province": expert.province_id, "affiliation": expert.affiliation,
                    "city": expert.city, "expert_user": expert.user}
         clean = _clean(locked, {**current, **fields}, expert=expert)
-        conflicts = list(ExpertScore.objects.filter(expert=expert, candidate__province=clean["province"])
+        conflicts = list(ExpertScore.objects.filter(expert=expert, candidate__province=clean["province_id"])
                          .values_list("candidate__name", flat=True))
         if conflicts:
             raise FieldErrors({"province": [
                 _("%(expert)s has scored candidates of %(province)s (%(names)s): delete those scores before making "
                   "it their home province (回避).")
-                % {"expert": expert.name, "province": clean["province"], "names": "、".join(conflicts)}]})
+                % {"expert": expert.name, "province": clean["province_id"], "names": "、".join(conflicts)}]})
         for key, value in clean.items():
             setattr(expert, key, value)
         _with_expert_role(clean["user"])

@@ -59,7 +59,7 @@ def round_inputs_document(award_round: AwardRound) -> dict[str, Any]:
         "candidates": [{"id": pk, "name": name, "province": province, "rank": rank, "composite": repr(composite)}
                        for pk, name, province, rank, composite in candidates],
         "experts": [{"id": expert.pk, "label": expert_label(position), "name": expert.name,
-                     "province": expert.province} for position, expert in enumerate(experts)],
+                     "province": expert.province_id} for position, expert in enumerate(experts)],
         "scores": sorted(({"candidate": int(c), "expert": int(e), "score": f"{s:.2f}"}
                           for c, e, s in inputs.scores.itertuples(index=False)),
                          key=lambda row: (row["candidate"], row["expert"])),

@@ -18,6 +18,7 @@ from awards.scoring import below_quorum
 from awards.selectors.results import round_inputs, round_method
 from awards.services.common import audited, history_user, lock_round, require_manager, require_status
 from awards.services.errors import AwardError, QuorumNotMet, SettingsInvalid, shown
+from core.provinces import province_or_none
 from rankings.models import AccountScore, CityScore, ScoreRun
 
 SETTINGS = ("name", "shortlist_size", "weights", "aggregation", "trim", "quorum", "disclose_experts")
@@ -108,14 +109,14 @@ def _scores_of_run(award_round: AwardRound) -> list[Candidate]:
         scores = (CityScore.objects.filter(run=award_round.run).select_related("city").order_by("rank", "city__name"))
         if award_round.candidates_n:
             scores = scores.filter(rank__lte=award_round.candidates_n)
-        return [Candidate(round=award_round, city=score.city, name=score.city.name, province=score.city.province,
+        return [Candidate(round=award_round, city=score.city, name=score.city.name, province_id=score.city.province_id,
                           rank=score.rank, composite=score.score) for score in scores]
     scores = (AccountScore.objects.filter(run=award_round.run, category=award_round.category)
               .select_related("account", "city").order_by("rank_in_category", "account__screen_name"))
     if award_round.candidates_n:
         scores = scores.filter(rank_in_category__lte=award_round.candidates_n)
     return [Candidate(round=award_round, account=score.account, city=None, name=score.account.screen_name,
-                      province=score.city.province, rank=score.rank_in_category, composite=score.composite)
+                      province_id=score.city.province_id, rank=score.rank_in_category, composite=score.composite)
             for score in scores]
 
 
@@ -132,13 +133,14 @@ def _candidates_from_run(award_round: AwardRound, names: list[str] | None = None
     chosen, problems, seen = [], [], set()
     for entry in names:
         name, province = _name_and_province(entry)
-        matches = [found for found in by_name.get(name, []) if not province or found.province == province]
+        province = province_or_none(province) or province  # any spelling of a province: its canonical name
+        matches = [found for found in by_name.get(name, []) if not province or found.province_id == province]
         if len(matches) != 1:
             problems.append(_("“%(value)s” is not ranked by score run #%(run)s.") % {
                 "value": shown(entry), "run": award_round.run_id} if not matches else
                 _("“%(value)s” names candidates in several provinces (%(provinces)s): write it as %(example)s.") % {
-                "value": shown(entry), "provinces": "、".join(sorted(found.province for found in matches)),
-                "example": f"{name}（{matches[0].province}）"})
+                "value": shown(entry), "provinces": "、".join(sorted(found.province_id for found in matches)),
+                "example": f"{name}（{matches[0].province_id}）"})
         elif id(matches[0]) in seen:
             problems.append(_("“%(value)s” is listed twice.") % {"value": shown(entry)})
         else:

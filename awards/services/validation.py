@@ -78,4 +78,4 @@ def check_not_recused(expert: Expert, candidate: Candidate) -> None:
     """Conflict of interest: refused with the reason 回避."""
     if expert.is_recused_from(candidate):
         raise CellProblem(_("回避 (recused): %(expert)s's home province %(province)s is the candidate's")
-                          % {"expert": expert.name, "province": expert.province})
+                          % {"expert": expert.name, "province": expert.province_id})

@@ -28,6 +28,7 @@ from awards.permissions import user_can_manage_rounds, user_can_see_audit
 from awards.services import ScoreCell, TallyCell
 from awards.services.errors import AwardError, CellErrors
 from awards.views.common import manager_required, round_or_404
+from core.throttling import page_export_refused
 from rankings.views import post_else_redirect
 
 # Closing and publishing cannot be undone: they need the box of the confirmation page ticked.
@@ -245,6 +246,9 @@ def _export_response(request: HttpRequest, award_round: AwardRound) -> HttpRespo
     file_format = request.GET.get("format")
     if file_format not in exporting.FORMATS:
         return HttpResponseBadRequest(_("Unknown export: use format=csv or xlsx."))
+    refused = page_export_refused(request)  # the download rate of every export (API_THROTTLE_EXPORT)
+    if refused is not None:
+        return refused
     body = exporting.round_export(award_round=award_round, file_format=file_format, bom=True)
     response = HttpResponse(body, content_type=exporting.CONTENT_TYPES[file_format])
     response["Content-Disposition"] = f'attachment; filename="{award_round.slug}.{file_format}"'

@@ -20,6 +20,7 @@ from django.utils.translation import pgettext
 
 from accounts.models import GovAccount
 from core.names import place_name_en, place_sort_key
+from core.provinces import province_or_none
 from core.spreadsheets import csv_bytes, xlsx_bytes
 from rankings.labels import city_name, province_name, scheme_name
 from rankings.models import ScoreRun
@@ -107,7 +108,9 @@ def ranking_table_get(*, run: ScoreRun, params: QueryDict, per_page: int = PER_P
     categories = reads.run_categories(run)
     notices: list[str] = []
     provinces = sorted(ranking[reads.PROVINCE].unique().tolist(), key=place_sort_key)
+    # Any spelling of a province (湖南省, Hunan) filters by its canonical name, as the data holds it.
     province = params.get("province", "").strip()
+    province = province_or_none(province) or province
     if province and province not in provinces:
         notices.append(_("There is no province “%(value)s” in this ranking: showing every province.")
                        % {"value": _echo(province)})

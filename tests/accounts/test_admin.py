@@ -28,10 +28,10 @@ def admin_client_zh(client) -> object:
 def data() -> dict[str, object]:
     """Two provinces, three cities, accounts in several categories, snapshots over 2012 and 2013."""
     changsha = City.objects.create(
-        name="长沙", name_en="Changsha", province="湖南", level=City.Level.SUB_PROVINCIAL
+        name="长沙", name_en="Changsha", province_id="湖南", level=City.Level.SUB_PROVINCIAL
     )
-    zhuzhou = City.objects.create(name="株洲", name_en="Zhuzhou", province="湖南", admin_code="430200")
-    wuhan = City.objects.create(name="武汉", name_en="Wuhan", province="湖北", level=City.Level.SUB_PROVINCIAL)
+    zhuzhou = City.objects.create(name="株洲", name_en="Zhuzhou", province_id="湖南", admin_code="430200")
+    wuhan = City.objects.create(name="武汉", name_en="Wuhan", province_id="湖北", level=City.Level.SUB_PROVINCIAL)
     police = GovAccount.objects.create(screen_name="长沙警事", uid="1001", city=changsha, category="police")
     traffic = GovAccount.objects.create(screen_name="株洲交警", city=zhuzhou, category="traffic", verified=False)
     press = GovAccount.objects.create(screen_name="武汉发布", city=wuhan, category="press", level="county")

@@ -38,7 +38,7 @@ def assert_changsha_police(snapshot: Snapshot) -> None:
     account = snapshot.account
     assert (account.screen_name, account.platform, account.category, account.level) == (
         "长沙警事", "sina", "police", "city")
-    assert (account.city.name, account.city.province) == ("长沙", "湖南")
+    assert (account.city.name, account.city.province_id) == ("长沙", "湖南")
     assert (snapshot.period_start, snapshot.period_end) == (date(2012, 3, 1), date(2012, 3, 31))
     assert (snapshot.fans, snapshot.posts, snapshot.original_posts, snapshot.reposts, snapshot.comments,
             snapshot.likes, snapshot.replies) == (510_000, 8056, 6000, 120, 80, 300, 45)

@@ -70,7 +70,7 @@ def test_a_gbk_line_that_starts_like_utf8_is_still_read_as_gb18030(tmp_path: Pat
     path = tmp_path / "a.csv"
     path.write_bytes(import_csv_text([row], header).encode("gbk"))
     assert snapshots_import(source=path).encoding == "gb18030"
-    assert City.objects.get().province == "湖南"
+    assert City.objects.get().province_id == "湖南"
 
 
 # 2. Counts follow one rule whatever their neighbours

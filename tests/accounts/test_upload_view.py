@@ -385,7 +385,7 @@ def test_a_job_is_visible_to_its_uploader_and_to_importers_only(client, staff, u
     assert client.get("/accounts/import/jobs/999999/").status_code == 302  # anonymous: login first
 
 
-LATIN_1_ROW = "Zürich,Schweiz,Polizei Zürich,police,city,2012-03,1000,30,20,100,50,80,5\n"
+LATIN_1_ROW = "Zürich,Hunan,Polizei Zürich,police,city,2012-03,1000,30,20,100,50,80,5\n"
 
 
 def test_a_latin1_upload_is_refused_as_a_wrong_guess_and_imported_when_its_encoding_is_chosen(

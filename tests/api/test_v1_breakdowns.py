@@ -45,7 +45,7 @@ def test_the_breakdown_in_the_published_ranking_follows_scheme_and_period(client
 
     latest = client.get(f"/api/v1/ranking/cities/{changsha.pk}/")
     unknown_period = client.get(f"/api/v1/ranking/cities/{changsha.pk}/?period=2013-01", HTTP_ACCEPT_LANGUAGE="en")
-    unranked = client.get(f"/api/v1/ranking/cities/{City.objects.create(name='新城', province='湖南').pk}/")
+    unranked = client.get(f"/api/v1/ranking/cities/{City.objects.create(name='新城', province_id='湖南').pk}/")
 
     assert latest.status_code == 200 and latest.json()["run"]["scheme"] == scheme.slug
     assert latest["Cache-Control"] == "public, max-age=60"

@@ -121,3 +121,16 @@ def test_timestamps_are_iso_8601_in_china_time(client, run):
 
     stamps = [answer[name] for name in ("created_at", "published_at") if answer[name]]
     assert stamps and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+08:00", stamp) for stamp in stamps)
+
+
+def test_a_province_parameter_takes_any_spelling_and_filters_as_the_canonical_name(client, db):
+    from accounts.models import City
+
+    City.objects.create(name="长沙", province_id="湖南")
+    City.objects.create(name="南宁", province_id="广西")
+    for spelling in ("湖南", "湖南省", "Hunan", "hunan"):
+        response = client.get("/api/v1/cities/", {"province": spelling})
+        assert response.status_code == 200, (spelling, response.content)
+        assert [row["name"] for row in response.json()["results"]] == ["长沙"], spelling
+    refused = client.get("/api/v1/cities/", {"province": "火星"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 400 and "湖南" in refused.content.decode()

@@ -88,6 +88,21 @@ def test_the_pages_downloads_share_the_rate_and_answer_429_with_retry_after(clie
     assert client.get(f"/rankings/{run.pk}/", REMOTE_ADDR=address).status_code == 200  # the page itself is not a download
 
 
+def test_the_award_rounds_download_shares_the_rate(client, settings):
+    from tests.awards import pages_data
+
+    _rates(settings, export="1/minute")
+    award_round = pages_data.round_published()
+    address = _address()
+
+    first = client.get(f"/awards/{award_round.slug}/?format=csv", REMOTE_ADDR=address)
+    second = client.get(f"/awards/{award_round.slug}/?format=xlsx", REMOTE_ADDR=address)
+
+    assert first.status_code == 200 and first["Content-Disposition"].startswith("attachment")
+    assert second.status_code == 429 and 0 < int(second["Retry-After"]) <= 120
+    assert client.get(f"/awards/{award_round.slug}/", REMOTE_ADDR=address).status_code == 200
+
+
 # --- bad tokens -----------------------------------------------------------------------------------------------
 def test_a_bad_token_is_counted_as_an_anonymous_request_from_its_address(client, settings):
     _rates(settings, anon="3/minute")

@@ -37,7 +37,7 @@ def test_experts_are_added_edited_listed_and_every_change_is_audited_with_the_re
     assert sun.user.username == "sun" and sun.history.first().history_change_reason == "command · 补充"
     run("expert-edit", award_round.slug, "孙专家", "--affiliation", "东南大学", "--no-user", "--reason", "更正")
     sun.refresh_from_db()
-    assert sun.affiliation == "东南大学" and sun.user is None and sun.province == "江苏"
+    assert sun.affiliation == "东南大学" and sun.user is None and sun.province_id == "江苏"
     listing = run("experts", award_round.slug)
     assert f"{sun.pk}\t孙专家\t江苏\t东南大学\t—\t0 scores\tnot submitted" in listing
 

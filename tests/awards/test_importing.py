@@ -40,7 +40,7 @@ def test_a_chinese_gb18030_score_file_creates_new_experts_and_opens_the_voting()
     summary = do_import(award_round, text, encoding="gb18030")
     assert (summary.kind, summary.rows, summary.experts_created, summary.saved.created) == ("scores", 3, 1, 3)
     assert summary.encoding == "gb18030" and summary.voting_opened
-    assert Expert.objects.get(name="孙专家").province == "广东"
+    assert Expert.objects.get(name="孙专家").province_id == "广东"
     scores = set(ExpertScore.objects.values_list("expert__name", "candidate__name", "score", "comment", "entered_via"))
     assert scores == {("王专家", "武汉", Decimal("85.00"), "传播力强", "file"),
                       ("孙专家", "武汉", Decimal("90.50"), "", "file"),

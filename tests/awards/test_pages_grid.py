@@ -176,7 +176,7 @@ def test_an_expert_column_is_added_from_the_grid_page(people, draft):
                            {"name": "孙教授", "province": "河南", "affiliation": "郑州大学", "username": ""})
     assert response.status_code == 302
     expert = draft.experts.get(name="孙教授")
-    assert expert.province == "河南" and expert.affiliation == "郑州大学"
+    assert expert.province_id == "河南" and expert.affiliation == "郑州大学"
     body = client.get(f"/awards/{draft.slug}/grid/").content.decode()
     assert f'data-column="{expert.pk}"' in body
 

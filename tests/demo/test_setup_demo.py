@@ -84,7 +84,7 @@ def test_forcing_a_second_import_replaces_every_snapshot_with_itself(fixture_row
 def test_the_imported_demo_keeps_the_seed_articles_facts() -> None:
     _setup_demo()
     changsha = City.objects.get(name="长沙")
-    assert (changsha.province, changsha.level, changsha.admin_code, changsha.name_en) == (
+    assert (changsha.province_id, changsha.level, changsha.admin_code, changsha.name_en) == (
         "湖南", City.Level.SUB_PROVINCIAL, "430100", "Changsha")
     fulin = GovAccount.objects.get(screen_name="福临发布")
     assert (fulin.platform, fulin.level, fulin.category, fulin.city, fulin.opened_on) == (

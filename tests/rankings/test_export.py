@@ -196,11 +196,11 @@ HOSTILE_NAMES = [
 
 
 def _hostile_ranking() -> ScoreRun:
-    """ranking_build's published run with every city (and province) and account renamed to a formula, and
-    a negative score."""
+    """ranking_build's published run with every city and account renamed to a formula, and a negative
+    score. (A province cannot be one any more: it is one of the 34 divisions, core.provinces.)"""
     run = ranking_build(published=True)
     for city, name in zip(City.objects.order_by("pk"), HOSTILE_NAMES, strict=False):
-        City.objects.filter(pk=city.pk).update(name=name, province=name[:32])
+        City.objects.filter(pk=city.pk).update(name=name)
     for account, name in zip(GovAccount.objects.order_by("pk"), HOSTILE_NAMES[2:], strict=False):
         GovAccount.objects.filter(pk=account.pk).update(screen_name=name)
     run.city_scores.filter(rank=3).update(score=-3.5)

@@ -8,12 +8,13 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import City, GovAccount, Snapshot, SnapshotImport
+from core.provinces import province_names
 
 pytestmark = pytest.mark.django_db
 
 
 def _city(name: str, province: str) -> City:
-    return City.objects.create(name=name, province=province)
+    return City.objects.create(name=name, province_id=province)
 
 
 def _account(screen_name: str, city: City, category: str) -> GovAccount:
@@ -68,17 +69,17 @@ def test_accounts_by_category_lists_every_category_in_order_with_its_share(clien
 
 
 def test_provinces_are_listed_by_account_count_and_only_the_top_ten(client):
-    # Province P01 has 1 account, P02 has 2, ... P12 has 12 (spread over two cities each).
-    for number in range(1, 13):
-        province = f"P{number:02d}"
+    # The nth of twelve provinces has n accounts (spread over two cities each).
+    provinces = province_names()[:12]
+    for number, province in enumerate(provinces, start=1):
         cities = [_city(f"{province}甲", province), _city(f"{province}乙", province)]
         for index in range(number):
             _account(f"{province}-{index}", cities[index % 2], GovAccount.Category.OTHER)
 
     top = client.get(reverse("home")).context["overview"].top_provinces
 
-    assert [(item.province, item.accounts) for item in top] == [(f"P{n:02d}", n) for n in range(12, 2, -1)]
-    # P12's 12 accounts sit in 2 cities; P01 (1 account) would count only the one city that has it.
+    assert [(item.province, item.accounts) for item in top] == [(provinces[n - 1], n) for n in range(12, 2, -1)]
+    # The 12th's 12 accounts sit in 2 cities; the first (1 account) would count only the one city that has it.
     assert top[0].cities == 2
 
 

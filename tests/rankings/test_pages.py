@@ -70,6 +70,8 @@ def test_the_ranking_searches_cities_in_chinese_or_english_and_filters_a_provinc
     assert _cities(hunan) == ["长沙", "株洲"]
     assert [row.rank for row in hunan.context["table"].rows] == [1, 2]
     assert _cities(client.get("/", {"province": "湖南", "q": "zz"})) == []
+    for spelling in ("湖南省", "Hunan", "HUNAN PROVINCE"):  # any spelling names the one province
+        assert _cities(client.get("/", {"province": spelling})) == ["长沙", "株洲"]
 
 
 def test_bad_table_parameters_are_ignored_with_a_visible_notice(client, run):

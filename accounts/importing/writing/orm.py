@@ -64,7 +64,7 @@ class OrmWriter:
         keys = list(zip(cities["province"], cities["name"], strict=True))
         existing = self._existing_cities(keys)
         new = [
-            City(province=row.province, name=row.name, level=_given(row.level) or City.Level.PREFECTURE,
+            City(province_id=row.province, name=row.name, level=_given(row.level) or City.Level.PREFECTURE,
                  admin_code=_given(row.admin_code) or "", name_en=_given(row.name_en) or "")
             for row in cities.itertuples() if (row.province, row.name) not in existing
         ]

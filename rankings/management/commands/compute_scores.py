@@ -128,4 +128,4 @@ class Command(LocalizedCommand):
         self.stdout.write(_("Top %(n)s cities:") % {"n": TOP})
         for row in rows:
             interval = (f"  [{row.rank_p05:g}–{row.rank_p95:g}]" if row.rank_p05 is not None else "")
-            self.stdout.write(f"{row.rank:>4}  {row.city.name}（{row.city.province}）  {row.score:.2f}{interval}")
+            self.stdout.write(f"{row.rank:>4}  {row.city.name}（{row.city.province_id}）  {row.score:.2f}{interval}")
