@@ -32,7 +32,7 @@ def test_a_panel_admin_adds_edits_removes_and_reopens_experts(live_server, brows
     # Add.
     page.click("#expert-add-link")
     page.fill("#id_name", "孙教授")
-    page.fill("#id_province", "江苏")
+    page.select_option("#id_province", "江苏")  # a list of the 34 provinces
     page.fill("#id_affiliation", "南京大学")
     with page.expect_navigation():
         page.click("#expert-save")
