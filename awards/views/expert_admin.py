@@ -73,18 +73,7 @@ def expert_create(request: HttpRequest, slug: str) -> HttpResponse:
     award_round = round_or_404(request, slug)
     if (frozen := _frozen(request, award_round)) is not None:
         return frozen
-    form = ExpertManageForm(_posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            expert = services.expert_create(user=request.user, award_round=award_round, via=EntryPath.GRID,
-                                            reason=form.cleaned_data["reason"], **form.changes())
-        except AwardError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, _("Expert “%(name)s” added.") % {"name": expert.name})
-            return redirect(_round_experts_url(award_round))
-    return _page(request, "expert_form.html", 400 if form.errors else 200, round=award_round, form=form,
-                 expert=None)
+    return _expert_form(request, award_round, None, ExpertManageForm(_posted(request)))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -96,14 +85,26 @@ def expert_edit(request: HttpRequest, slug: str, expert_id: int) -> HttpResponse
         return frozen
     form = ExpertManageForm(_posted(request), instance=Expert.objects.select_related("user").get(pk=expert.pk),
                             reason_required=True)
+    return _expert_form(request, award_round, expert, form)
+
+
+def _expert_form(request: HttpRequest, award_round: Any, expert: Expert | None,
+                 form: ExpertManageForm) -> HttpResponse:
+    """The add (expert None) or edit page: saved through its service, else the form with its errors."""
     if request.method == "POST" and form.is_valid():
+        common = {"user": request.user, "via": EntryPath.GRID, "reason": form.cleaned_data["reason"],
+                  **form.changes()}
         try:
-            expert = services.expert_update(user=request.user, expert=expert, via=EntryPath.GRID,
-                                            reason=form.cleaned_data["reason"], **form.changes())
+            if expert is None:
+                saved = services.expert_create(award_round=award_round, **common)
+                done = _("Expert “%(name)s” added.")
+            else:
+                saved = services.expert_update(expert=expert, **common)
+                done = _("Expert “%(name)s” saved.")
         except AwardError as error:
             _refused(form, error)
         else:
-            messages.success(request, _("Expert “%(name)s” saved.") % {"name": expert.name})
+            messages.success(request, done % {"name": saved.name})
             return redirect(_round_experts_url(award_round))
     return _page(request, "expert_form.html", 400 if form.errors else 200, round=award_round, form=form,
                  expert=expert)
