@@ -193,3 +193,18 @@ def test_the_chinese_and_english_csv_import_to_the_same_data(tmp_path: Path) -> 
     second = SnapshotImport.objects.order_by("-id").first()
     assert (second.snapshots_created, second.snapshots_replaced) == (0, second.row_count)
     assert (City.objects.count(), GovAccount.objects.count()) == (3, 30)
+
+
+@pytest.mark.django_db
+def test_setup_demo_flags_its_scheme_default_when_the_built_in_rows_are_gone():
+    """After a flush the built-in schemes are gone; loaded again from their files they are plain schemes, and
+    without a default setup_demo had no ranking to publish (and said nothing)."""
+    from demo.management.commands.setup_demo import Command
+    from rankings.models import ScoringScheme
+    from rankings.selectors import scheme_default_get
+
+    ScoringScheme.objects.all().delete()
+    Command(stdout=io.StringIO())._publish_ranking(force=False)
+
+    assert scheme_default_get().slug == "shifan-2012"
+    assert ScoringScheme.objects.count() == 4

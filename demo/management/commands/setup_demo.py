@@ -139,10 +139,15 @@ class Command(LocalizedCommand):
         scheme's current version is skipped unless --force."""
         from rankings.models import ScoreRun
         from rankings.selectors import scheme_default_get
+        from rankings.selectors.schemes import DEFAULT_BUILTIN_SLUG
         from rankings.services import scheme_load_file
 
         for path in sorted(BUILTIN_SCHEMES.glob("*.yaml")):
             scheme_load_file(path=path)
+        if scheme_default_get() is None:
+            # The built-in rows are gone (a flushed database): loaded again from their files they are plain
+            # schemes, so the demo's scheme is flagged default, or there would be no ranking to publish.
+            scheme_load_file(path=BUILTIN_SCHEMES / f"{DEFAULT_BUILTIN_SLUG}.yaml", make_default=True)
         scheme = scheme_default_get()
         last = Snapshot.objects.aggregate(last=Max("period_end"))["last"]
         if scheme is None or last is None:
