@@ -25,9 +25,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import AppError
-
-# A value quoted back in an error is cut to this many characters plus "…".
-ECHO_LIMIT = 50
+from core.text import echo
 
 
 @dataclass(frozen=True)
@@ -108,7 +106,7 @@ class ProvinceUnknown(AppError):
     """A spelling that names no province-level division; `value` is the (shortened) spelling."""
 
     def __init__(self, value: str) -> None:
-        self.value = _echo(value)
+        self.value = echo(value)
         template = UNKNOWN if value.strip() else EMPTY
         super().__init__(template % {"value": self.value, "accepted": accepted_text()})
 
@@ -222,7 +220,3 @@ def _spellings() -> dict[str, str]:
 @cache
 def _by_name() -> dict[str, ProvinceInfo]:
     return {info.name: info for info in PROVINCES}
-
-
-def _echo(value: str) -> str:
-    return value if len(value) <= ECHO_LIMIT else value[:ECHO_LIMIT] + "…"

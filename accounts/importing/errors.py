@@ -9,24 +9,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import AppError
+from core.text import echo  # the one truncation of quoted values (re-exported here)
 
 # A file with a systematic mistake (say, a wrong column) has one problem per row. Keeping 2.2 million
 # of them would cost memory and help nobody: the first MAX_KEPT_ERRORS are kept, the rest counted.
 MAX_KEPT_ERRORS = 1000
 
-# A value quoted back to the user is cut to this many characters and "…": a 50 MB cell must not become a
-# 50 MB error page (nor stay in memory, 1000 times over, until the page is rendered).
-ECHO_LIMIT = 50
 # The message parameters that quote the file (cells, headers, names); the others are ours (lists of
 # accepted values, reasons, counts) and are shown whole.
 ECHOED_PARAMS = frozenset({"value", "column", "other", "name", "account", "first", "text", "original", "posts"})
-
-
-def echo(value: object) -> object:
-    """A quoted text cut to ECHO_LIMIT characters plus "…"; other values (numbers, lazy texts) as they are."""
-    if isinstance(value, str) and len(value) > ECHO_LIMIT:
-        return value[:ECHO_LIMIT] + "…"
-    return value
 
 
 class Message:
