@@ -18,11 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def people():
-    return pages_data.users()
-
-
-@pytest.fixture
 def voting(people) -> AwardRound:
     award_round = pages_data.round_build(expert_user=people["expert"])
     pages_data.grid_scores_enter(award_round, experts=pages_data.GRID_EXPERTS)

@@ -18,19 +18,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def people():
-    return pages_data.users()
-
-
-@pytest.fixture
-def draft(people) -> AwardRound:
-    award_round = pages_data.round_build(expert_user=people["expert"])
-    pages_data.grid_scores_enter(award_round, experts=pages_data.GRID_EXPERTS)
-    award_round.refresh_from_db()
-    return award_round
-
-
-@pytest.fixture
 def voting(draft) -> AwardRound:
     services.round_open_voting(user=None, award_round=draft, via=EntryPath.COMMAND)
     draft.refresh_from_db()

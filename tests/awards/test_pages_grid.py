@@ -17,19 +17,6 @@ from tests.awards.pages_data import default_language_after_each_test  # noqa: F4
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def people():
-    return pages_data.users()
-
-
-@pytest.fixture
-def draft(people) -> AwardRound:
-    award_round = pages_data.round_build(expert_user=people["expert"])
-    pages_data.grid_scores_enter(award_round, experts=pages_data.GRID_EXPERTS)
-    award_round.refresh_from_db()
-    return award_round
-
-
 def _admin(people, name: str = "panel") -> Client:
     client = Client()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

@@ -15,11 +15,6 @@ ROLES = ["anonymous", "nobody", "analyst", "expert", "panel", "superuser"]
 
 
 @pytest.fixture
-def people():
-    return pages_data.users()
-
-
-@pytest.fixture
 def draft(people) -> AwardRound:
     award_round = pages_data.round_build(expert_user=people["expert"])
     pages_data.grid_scores_enter(award_round, experts=pages_data.GRID_EXPERTS)

@@ -21,11 +21,6 @@ from tests.awards.pages_data import default_language_after_each_test  # noqa: F4
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def people():
-    return pages_data.users()
-
-
 def _client(people=None, role: str | None = None, *, english: bool = True) -> Client:
     client = Client()
     if english:

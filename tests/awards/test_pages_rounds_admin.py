@@ -20,11 +20,6 @@ from tests.awards.pages_data import default_language_after_each_test  # noqa: F4
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def people():
-    return pages_data.users()
-
-
 @pytest.fixture(autouse=True)
 def import_dir(tmp_path, settings):
     settings.GOVWEIBO_IMPORT_DIR = tmp_path / "imports"

@@ -20,11 +20,6 @@ GOOD = {"name": "2012年度政务微博示范奖（修订）", "shortlist_size":
         "disclose_experts": "on"}
 
 
-@pytest.fixture
-def people():
-    return pages_data.users()
-
-
 def _client(people, role: str | None, *, english: bool = True) -> Client:
     client = Client()
     if english:
