@@ -22,6 +22,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from accounts.importing.errors import echo  # the one truncation of echoed values
+from core.responses import json_error  # noqa: F401 - the one error shape (re-exported for the middleware)
 
 NOT_ACCEPTED = _("“%(value)s” is not accepted here; use one of: %(accepted)s.")
 
@@ -83,12 +84,6 @@ def nul_message(field: str) -> str:
     """Why a field holding a NUL character is refused (query strings, forms, JSON bodies): one text."""
     return _("The field “%(field)s” holds a NUL character (U+0000), which text cannot contain; remove it.") % {
         "field": echo(field.replace("\x00", "\\x00"))}
-
-
-def json_error(*, status: int, code: str, message: str, details: dict[str, Any] | None = None) -> JsonResponse:
-    """The error shape, answered before DRF sees the request (middleware: a body too large, a NUL byte)."""
-    return JsonResponse({"error": {"code": code, "message": message, "details": details or {}}}, status=status,
-                        json_dumps_params={"ensure_ascii": False})
 
 
 def wants_json(request: HttpRequest) -> bool:
