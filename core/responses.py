@@ -14,6 +14,8 @@ from typing import Any
 
 from django.http import JsonResponse
 
+from core.errors import AppError
+
 
 def error_payload(*, code: str, message: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
     """The body of an error answer: {"error": {"code", "message", "details"}}."""
@@ -24,3 +26,14 @@ def json_error(*, status: int, code: str, message: str, details: dict[str, Any] 
     """An error answer in the one shape, its message unescaped (Chinese stays readable)."""
     return JsonResponse(error_payload(code=code, message=message, details=details), status=status,
                         json_dumps_params={"ensure_ascii": False})
+
+
+def error_status(error: AppError) -> tuple[int, str]:
+    """The one mapping of an application error to an answer's (status, code), for pages and the API."""
+    return error.status, error.code
+
+
+def app_error_response(error: AppError, *, details: dict[str, Any] | None = None) -> JsonResponse:
+    """An application error as a JSON answer in the one shape, with its status and code."""
+    status, code = error_status(error)
+    return json_error(status=status, code=code, message=str(error), details=details)
