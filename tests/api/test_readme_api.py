@@ -1,4 +1,4 @@
-"""The README's "API quick start", run as written against the demo: setup_demo's data on a live test
+"""The "API quick start" (docs/pages-and-api.md, moved there from the README), run as written against the demo: setup_demo's data on a live test
 server, each command of the block in order (the manage.py ones in-process, the curl and printf lines in
 bash with the server's address for 127.0.0.1:8000), and each answer checked."""
 from __future__ import annotations
@@ -18,8 +18,8 @@ from django.core.management import call_command
 
 from rankings.services import scheme_load_file
 
-README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-SECTION = README[README.index("## API quick start"):]
+DOC = (Path(__file__).resolve().parents[2] / "docs" / "pages-and-api.md").read_text(encoding="utf-8")
+SECTION = DOC[DOC.index("## API quick start"):]
 BLOCK = re.search(r"```sh\n(.*?)```", SECTION, re.S)[1]
 
 
@@ -49,7 +49,7 @@ def demo(settings, monkeypatch):
 
 @pytest.mark.skipif(not shutil.which("curl"), reason="curl is not installed")
 @pytest.mark.django_db(transaction=True, reset_sequences=True)
-def test_the_readme_api_quick_start_works_against_the_demo(demo, live_server, tmp_path):
+def test_the_api_quick_start_works_against_the_demo(demo, live_server, tmp_path):
     outputs: list[str] = []
     env = {**os.environ}
     for command in _commands():
