@@ -62,7 +62,7 @@ def snapshots_import(
     of the same account and period is replaced. Raises ImportFailed listing every problem (nothing is
     written then). progress(rows_done, rows_total_or_None) is called after each chunk. encoding: a CSV's
     encoding if the user knows it (e.g. "latin-1"); by default it is detected.
-    The file format is documented in accounts/importing/columns.py and the README.
+    The file format is documented in accounts/importing/columns.py and docs/importing.md.
     """
     if file_name is None:
         file_name = Path(source).name if isinstance(source, (str, Path)) else getattr(source, "name", "upload.csv")

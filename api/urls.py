@@ -1,7 +1,7 @@
 """/api/: the versioned API under /api/v1/, and /api/… kept for one release as a redirect to it.
 
 The unversioned paths answer 308 (method and body kept), so scripts written against /api/ keep working
-while they move; the README's API section says when the alias goes.
+while they move; docs/pages-and-api.md says when the alias goes.
 """
 from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.urls import include, path, re_path

@@ -7,7 +7,7 @@ The workbook is written straight as a zip of XML parts (openpyxl would take minu
 row, then `rows` empty rows (<row r="N"/>), the dimension A1:Z<rows> declared unless --no-dimension. Each
 case runs in a child process that reads the file as the snapshot import does (accounts.importing.reading:
 read_table, then every chunk) and reports the seconds until the refusal and its peak resident memory
-(VmHWM). Results go to docs/benchmarks.md (section 7).
+(VmHWM). Results go to docs/benchmarks.md (Refusing an XLSX bomb).
 """
 from __future__ import annotations
 

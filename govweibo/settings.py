@@ -83,7 +83,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI's files served locally: the API docs work on an offline intranet
-    "simple_history",  # audit of award inputs: who, when, old → new, entry path (docs/notes/awards-core.md)
+    "simple_history",  # audit of award inputs: who, when, old → new, entry path (docs/awards.md, Audit)
     "axes",  # login lockout after repeated wrong passwords (every login path goes through authenticate())
     "accounts",
     "rankings",

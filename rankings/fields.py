@@ -4,7 +4,7 @@ run's indicators (ScoreRun.definition.indicator_keys), paired with those keys on
 PostgreSQL keeps the list as float8[]: the writer builds it from float8 columns without printing a
 float, and every value comes back exact. JSON objects (jsonb) cost a national run's write 0.25–0.4 s:
 each float went to text and then to numeric, 180,000 rows × 2 columns × each indicator, and the table
-was twice the size (docs/benchmarks.md §6). SQLite, the embedded default, keeps JSON text;
+was twice the size (docs/benchmarks.md, national score run). SQLite, the embedded default, keeps JSON text;
 JSON has no NaN or infinity, so NaN is written as null and read back as NaN, and ±infinity as ±1e999
 (a number JSON accepts and every reader, Python's and SQLite's, turns back into ±infinity).
 """

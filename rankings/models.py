@@ -169,7 +169,7 @@ class ScoreRun(models.Model):
 
 # The result tables' foreign keys have no database constraint (db_constraint=False). A run writes up
 # to 180,000 account rows at once; with constraints PostgreSQL checked three deferred keys per row at
-# commit (2.3 s of a 7.5 s national run). Integrity is kept instead by (see docs/notes/perf.md):
+# commit (2.3 s of a 7.5 s national run). Integrity is kept instead by (see docs/architecture.md):
 #   - writing: rankings.services.results.results_write checks every run, account and city a run's rows
 #     reference once, set-based, inside the writing transaction, holding an advisory lock shared;
 #   - deleting: Django's ORM cascades (on_delete=CASCADE) as before, and on PostgreSQL a statement

@@ -4,7 +4,8 @@ commit. On PostgreSQL, statement triggers take over the constraints' other half:
 of accounts, cities or runs that would leave result rows pointing at nothing is refused, with the
 foreign-key violation error code the constraint raised. Each trigger first takes the advisory lock
 rankings.services.results.REFERENCES_LOCK exclusively (the writer holds it shared while it checks and
-inserts), so a writer and a deleter never miss each other's rows. The argument: docs/notes/perf.md.
+inserts), so a writer and a deleter never miss each other's rows. The argument: docs/architecture.md
+("Result rows are checked once, not per row").
 The run keys lose their own index too: each table's unique constraint leads with the run."""
 
 import django.db.models.deletion
@@ -66,7 +67,7 @@ def _arguments(pairs: list[tuple[str, str]]) -> str:
 
 def create_triggers(apps, schema_editor) -> None:
     if schema_editor.connection.vendor != "postgresql":
-        return  # SQLite: one writer at a time; the writer's own check suffices (docs/notes/perf.md)
+        return  # SQLite: one writer at a time; the writer's own check suffices (docs/architecture.md)
     schema_editor.execute(FUNCTIONS, params=None)
     for table, pairs in REFERENCES.items():
         schema_editor.execute(

@@ -1,7 +1,7 @@
 """An account score's indicators become two lists of floats, in the order of the run's document's
 indicators (rankings.fields: float8[] on PostgreSQL, JSON text on SQLite), instead of two JSON objects
 keyed by indicator. Building the jsonb objects was 0.25–0.4 s of a national run's write (issue #12,
-docs/benchmarks.md §6). Existing rows are converted run by run, with the keys of the run's document;
+docs/benchmarks.md, national score run). Existing rows are converted run by run, with the keys of the run's document;
 a key a row lacks becomes NaN. Reversible: the lists go back to objects under the same keys."""
 
 import math

@@ -20,7 +20,8 @@ gone; a writer that got it first makes the deleter's trigger wait until the writ
 trigger's check then sees the new result rows and refuses. One lock per transaction replaces 180,000
 row locks. The ORM's on_delete=CASCADE deletes result rows before their account as before. On SQLite
 one transaction writes at a time and this one holds the write lock from its first DELETE to its
-commit, so the check alone settles it. The full argument: docs/notes/perf.md.
+commit, so the check alone settles it. The full argument: docs/architecture.md, "Result rows are
+checked once, not per row".
 """
 from __future__ import annotations
 
