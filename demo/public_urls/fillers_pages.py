@@ -8,9 +8,8 @@ import json
 from collections.abc import Callable
 from urllib.parse import quote, urlencode
 
-from django.test import Client
-
 from demo.public_urls.data import MISSING_ID, DemoData
+from demo.public_urls.recording import response_fetch
 
 Filler = Callable[[DemoData], list[str]]
 
@@ -107,7 +106,7 @@ def run_whatif(data: DemoData) -> list[str]:
 def _whatif_weights(path: str) -> list[str]:
     """Two weight vectors the run's explorer accepts (all on the first key; shares moved by ten points),
     built from the endpoint's own answer (its keys and published shares)."""
-    response = Client().get(path)
+    response = response_fetch(path, "zh-hans")
     if response.status_code != 200:
         return []
     answer = json.loads(response.content)

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpResponse
 from django.test import Client
+from django.utils import translation
 
 from demo.public_urls.normalising import body_normalised
 
@@ -35,10 +36,12 @@ def caches_clear() -> None:
 
 
 def response_fetch(url: str, language: str) -> HttpResponse:
-    """The answer to an anonymous GET of `url` in `language` (a 500 is recorded, not raised)."""
+    """The answer to an anonymous GET of `url` in `language` (a 500 is recorded, not raised). The
+    command's own language is restored afterwards (the site's locale middleware activates the page's)."""
     client = Client(raise_request_exception=False, HTTP_ACCEPT_LANGUAGE=language)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
-    return client.get(url)
+    with translation.override(translation.get_language()):
+        return client.get(url)
 
 
 def answer_of(response: HttpResponse) -> tuple[dict[str, Any], bytes]:
