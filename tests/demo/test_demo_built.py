@@ -20,7 +20,7 @@ from demo.award import DEMO_ROUND_SLUG, EXPERTS
 from demo.management.commands.setup_demo import DEMO_FILE
 from tests.demo.commands import setup_demo as _setup_demo
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english"), pytest.mark.slow]  # the build: over 5 s
 
 
 @pytest.fixture
