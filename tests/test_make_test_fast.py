@@ -1,6 +1,7 @@
 """`make test-fast`: the quick loop is `make test` minus the tests marked slow; `make test` runs everything."""
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
 import subprocess
@@ -12,9 +13,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _recipe(target: str, *variables: str) -> list[str]:
-    """The pytest command line `make <target>` would run (make -n; the venv step taken as done)."""
+    """The pytest command line `make <target>` would run (make -n; the venv step taken as done), with the
+    Makefile's defaults: not the variables of a `make` this suite may itself run under."""
+    env = {name: value for name, value in os.environ.items()
+           if name not in {"MAKEFLAGS", "MFLAGS", "MAKELEVEL", "VENV", "PYTEST_ARGS"}}
     done = subprocess.run(["make", "--no-print-directory", "-n", "-o", ".venv/.installed", target, *variables],
-                          cwd=ROOT, capture_output=True, text=True, timeout=30, check=True)
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=30, check=True)
     return shlex.split(done.stdout.strip())
 
 
