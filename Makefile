@@ -1,9 +1,11 @@
 # The two commands of the README: `make run` (set up + demo + serve) and `make test`.
+# `make test-fast` is `make test` without the tests marked slow (over ~5 s each): the quick loop while
+# working; `make test` (and CI) still runs everything. Both pass PYTEST_ARGS on to pytest.
 VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run setup test check
+.PHONY: run setup test test-fast check
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	python3 -m venv $(VENV)
@@ -20,6 +22,9 @@ run: setup
 
 test: $(VENV)/.installed
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-fast: $(VENV)/.installed
+	$(VENV)/bin/pytest -m "not slow" $(PYTEST_ARGS)
 
 check: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

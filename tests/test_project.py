@@ -48,6 +48,7 @@ def test_env_bool_reads_true_and_false_in_any_case_and_defaults_when_unset(monke
     assert env_bool("GOVWEIBO_FLAG", True) is True
 
 
+@pytest.mark.slow
 def test_the_docker_images_static_files_serve_pages_with_production_settings(tmp_path):
     """The Dockerfile's own collectstatic line must produce the manifest that DEBUG=false pages need."""
     dockerfile = (ROOT / "Dockerfile").read_text()
@@ -69,12 +70,14 @@ def test_the_docker_images_static_files_serve_pages_with_production_settings(tmp
     assert re.search(r'href="/static/css/govweibo\.[0-9a-f]{12}\.css"', page.stdout)
 
 
+@pytest.mark.slow
 def test_the_deploy_check_is_clean_with_production_settings():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=_production_env())
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
+@pytest.mark.slow
 def test_the_deploy_check_is_clean_behind_a_proxy_too():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=_production_env(BEHIND_PROXY="true"))
     assert result.returncode == 0, result.stdout + result.stderr
@@ -87,6 +90,7 @@ PROXY_PROBE = (
 )
 
 
+@pytest.mark.slow
 def test_production_ignores_x_forwarded_headers_unless_it_is_told_it_sits_behind_a_proxy(tmp_path):
     direct = _manage("shell", "-c", PROXY_PROBE, env=_production_env(GOVWEIBO_VAR_DIR=str(tmp_path)))
     proxied = _manage("shell", "-c", PROXY_PROBE,
@@ -96,6 +100,7 @@ def test_production_ignores_x_forwarded_headers_unless_it_is_told_it_sits_behind
     assert proxied.stdout.split()[-2:] == ["True", "10.0.0.9"], proxied.stderr
 
 
+@pytest.mark.slow
 def test_api_request_rates_come_from_the_environment_and_a_malformed_one_refuses_to_start(tmp_path):
     probe = "from rest_framework.settings import api_settings as s; print(s.DEFAULT_THROTTLE_RATES)"
     default = _manage("shell", "-c", probe, env=_production_env(GOVWEIBO_VAR_DIR=str(tmp_path)))
@@ -155,6 +160,7 @@ def test_the_compose_file_refuses_to_start_without_secrets():
 
 
 @pytest.mark.redis
+@pytest.mark.slow
 def test_a_real_celery_worker_answers_tasks_sent_over_redis(celery_worker_process):
     from govweibo.celery import app
 

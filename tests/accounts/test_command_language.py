@@ -27,6 +27,7 @@ def _help(command: str, **env: str) -> str:
     ("export_ranking", "将城市或账号排名导出为 CSV 或 XLSX 文件", "Export a city or account ranking as CSV or XLSX"),
     ("load_scheme", "根据 YAML 或 JSON 文件创建或更新评分方案", "Create or update a scoring scheme from a YAML"),
 ])
+@pytest.mark.slow
 def test_command_help_is_chinese_by_default_and_english_with_an_english_lang(command, chinese, english):
     assert chinese in _help(command, LANG="C.UTF-8")
     assert english in _help(command, LANG="en_US.UTF-8")

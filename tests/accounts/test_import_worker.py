@@ -29,6 +29,7 @@ def _wait_for(predicate, *, worker, seconds: float = 120, what: str = ""):
     return value
 
 
+@pytest.mark.slow
 def test_the_upload_page_answers_at_once_and_a_real_worker_imports_the_file_showing_progress(
     celery_workers, client, settings, tmp_path
 ):

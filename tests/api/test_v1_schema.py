@@ -56,6 +56,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 @schema.include(method="GET").exclude(path=SCHEMA_PATH).parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.slow
 def test_every_get_endpoint_answers_as_its_schema_says(case):
     case.call_and_validate(checks=CHECKS)
 
@@ -74,6 +75,7 @@ negative_schema = schemathesis.pytest.from_fixture("api_schema_negative")
 # The award rounds' GETs take only a slug, which any text may be: nothing to make invalid.
 @negative_schema.include(method="GET").exclude(path=SCHEMA_PATH).exclude(path_regex="^/api/v1/awards/").parametrize()
 @settings(max_examples=EXAMPLES // 2, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.slow
 def test_every_get_endpoint_refuses_parameters_its_schema_forbids(case):
     case.call_and_validate(checks=[not_a_server_error, negative_data_rejection])
 
@@ -87,6 +89,7 @@ def staff_token(transactional_db):
 
 @schema.include(method="GET").exclude(path=SCHEMA_PATH).parametrize()
 @settings(max_examples=EXAMPLES // 2, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.slow
 def test_every_get_endpoint_answers_a_staff_token_as_its_schema_says(case, staff_token):
     case.call_and_validate(checks=CHECKS, headers={"Authorization": staff_token})
 
@@ -94,6 +97,7 @@ def test_every_get_endpoint_answers_a_staff_token_as_its_schema_says(case, staff
 # Writes with a staff token (staff may read drafts but neither run scores nor import: 403s, 400s, 404s).
 @schema.include(method="POST").parametrize()
 @settings(max_examples=WRITE_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@pytest.mark.slow
 def test_every_write_answers_a_staff_token_as_its_schema_says(case, staff_token):
     case.call_and_validate(checks=CHECKS, headers={"Authorization": staff_token})
 

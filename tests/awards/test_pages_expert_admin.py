@@ -84,6 +84,7 @@ def test_bad_input_on_the_expert_form_names_each_field_and_the_reason(people, dr
     assert "此评选已有名为“王教授”的专家" in chinese.content.decode()
 
 
+@pytest.mark.slow
 def test_editing_an_expert_needs_a_reason_and_refuses_a_province_they_scored(people, draft):
     client = _client(people, "panel")
     wang = draft.experts.get(name="王教授")

@@ -123,6 +123,7 @@ def test_a_forged_score_for_a_recused_cell_is_refused_with_the_reason(people, dr
     assert "回避" in response.content.decode() or "recused" in response.content.decode().lower()
 
 
+@pytest.mark.slow
 def test_the_second_of_two_admins_gets_a_conflict_naming_the_cells_and_loses_nothing(people, draft):
     first, second = _admin(people, "panel"), _admin(people, "superuser")
     first_fields, second_fields = _form(first, draft), _form(second, draft)

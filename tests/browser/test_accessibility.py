@@ -149,6 +149,7 @@ def _sign_in(browser_context, base_url: str, user) -> None:
                                   "value": client.cookies[settings.SESSION_COOKIE_NAME].value, "url": base_url}])
 
 
+@pytest.mark.slow
 def test_every_page_family_passes_axe_wcag_2_1_a_and_aa_at_phone_and_desktop_width(live_server, browser_context):
     from axe_playwright_python.sync_playwright import Axe
 

@@ -44,6 +44,7 @@ def _chart_cities(page) -> list[str]:
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1366px", "390px"])
+@pytest.mark.slow
 def test_every_analyst_page_loads_without_console_errors_and_draws_its_charts(live_server, browser_context, run,
                                                                               viewport):
     page, errors = _page(browser_context, viewport)
@@ -76,6 +77,7 @@ def test_every_analyst_page_loads_without_console_errors_and_draws_its_charts(li
     assert errors == []
 
 
+@pytest.mark.slow
 def test_sort_search_and_province_change_the_table_and_the_chart(live_server, browser_context, run):
     page, errors = _page(browser_context, DESKTOP)
     page.goto(live_server.url + "/")

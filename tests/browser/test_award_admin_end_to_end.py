@@ -261,6 +261,7 @@ def _flow(browser: Browser, tmp_path) -> None:
 
 
 @pytest.mark.parametrize(("language", "viewport"), [("zh-hans", PHONE), ("en", DESKTOP)], ids=["zh-390", "en-1366"])
+@pytest.mark.slow
 def test_a_panel_admin_runs_a_round_from_creation_to_the_published_shortlist(live_server, browser_context, tmp_path,
                                                                              language, viewport):
     browser = Browser(browser_context, live_server.url, language, viewport)

@@ -64,6 +64,7 @@ def _fits(page, width: int) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
+@pytest.mark.slow
 def test_a_round_from_pasted_scores_to_the_published_shortlist(live_server, browser_context):
     people = pages_data.users()
     award_round = pages_data.round_build(expert_user=people["expert"])

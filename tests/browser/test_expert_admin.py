@@ -14,6 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1366, "height": 900}])
+@pytest.mark.slow
 def test_a_panel_admin_adds_edits_removes_and_reopens_experts(live_server, browser_context, viewport):
     people = pages_data.users()
     award_round = pages_data.round_build(expert_user=people["expert"])

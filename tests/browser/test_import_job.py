@@ -39,6 +39,7 @@ def _fits(page) -> bool:
 
 
 @pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+@pytest.mark.slow
 def test_the_job_page_moves_its_progress_bar_and_shows_the_result_when_the_job_ends(
     live_server, analyst_page, viewport
 ):

@@ -61,6 +61,7 @@ def _sideways(page) -> list[str]:
         return out; }""")
 
 
+@pytest.mark.slow
 def test_on_a_phone_the_menu_is_a_button_that_opens_it(live_server, browser_context, run):
     page, errors = _page(browser_context, PHONE)
     page.goto(live_server.url + "/")
@@ -96,6 +97,7 @@ def test_on_a_desktop_the_menu_shows_without_a_button(live_server, browser_conte
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1366px", "390px"])
+@pytest.mark.slow
 def test_no_page_scrolls_sideways_in_english(live_server, browser_context, run, viewport):
     _english(browser_context, live_server)
     page, errors = _page(browser_context, viewport)
@@ -119,6 +121,7 @@ def test_in_english_places_are_named_in_english(live_server, browser_context, ru
     assert errors == []
 
 
+@pytest.mark.slow
 def test_the_compare_picker_works_without_javascript(live_server, no_script_context, run):
     page = no_script_context.new_page()
     page.goto(live_server.url + "/cities/compare/")

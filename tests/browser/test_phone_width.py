@@ -25,6 +25,7 @@ def _fits_the_screen(page, selector: str) -> None:
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (selector, box)
 
 
+@pytest.mark.slow
 def test_notices_drafts_the_start_link_and_the_icon_on_a_phone(live_server, browser_context, runner):
     scheme = scheme_make_default(ScoringSchemeFactory(slug="demo", name="演示方案"))
     published = ranking_build(scheme=scheme, published=True)

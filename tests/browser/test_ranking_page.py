@@ -53,6 +53,7 @@ def eager_celery(monkeypatch: pytest.MonkeyPatch, settings) -> None:
     settings.GOVWEIBO_UNCERTAINTY_CHUNK_DRAWS = 1_000_000
 
 
+@pytest.mark.slow
 def test_an_analyst_computes_publishes_and_reads_a_ranking(
     live_server, browser_context, march_data, eager_celery
 ):

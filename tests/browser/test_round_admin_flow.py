@@ -18,6 +18,7 @@ def _fits(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
+@pytest.mark.slow
 def test_a_round_is_created_from_a_run_page_fed_a_netizen_file_and_closed_on_a_phone(live_server, browser_context,
                                                                                      tmp_path, settings):
     settings.GOVWEIBO_IMPORT_DIR = tmp_path / "imports"

@@ -11,6 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOT = "/tmp/lockout-phone.png"
 
 
+@pytest.mark.slow
 def test_five_wrong_passwords_show_the_lockout_page_readably_on_a_phone(live_server, browser_context):
     User.objects.create_user("analyst", password="the-right-password-4417")
     page = browser_context.new_page()

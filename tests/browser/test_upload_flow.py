@@ -33,6 +33,7 @@ def inline_tasks(monkeypatch, settings, tmp_path) -> None:
     settings.GOVWEIBO_IMPORT_DIR = tmp_path / "imports"
 
 
+@pytest.mark.slow
 def test_staff_fix_a_rejected_file_import_it_and_read_the_page_in_english(live_server, browser_context):
     analyst = User.objects.create_user("analyst", password="pw-for-browser-test", is_staff=True)
     analyst.user_permissions.add(Permission.objects.get(codename="import_snapshots"))

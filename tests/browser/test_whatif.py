@@ -52,6 +52,7 @@ def _assert_rows_are_the_runs(page, run) -> dict[int, tuple[float, int]]:
     return expected
 
 
+@pytest.mark.slow
 def test_the_explorer_recomputes_what_a_run_with_those_weights_publishes(live_server, browser_context, runs):
     published, other = runs
     page = browser_context.new_page()
@@ -110,6 +111,7 @@ def bci_runs():
 
 @pytest.mark.parametrize("viewport", [{"width": 1366, "height": 900}, {"width": 390, "height": 844}],
                          ids=["1366px", "390px"])
+@pytest.mark.slow
 def test_on_a_bci_scheme_the_server_recomputes_as_the_sliders_move(live_server, browser_context, bci_runs,
                                                                     viewport):
     published, other = bci_runs

@@ -1,100 +1,25 @@
-"""setup_demo: the demo import (idempotent) and the demo administrator; generate_demo_data's import path."""
+"""setup_demo: the demo administrator and the scheme default on a database in a given state;
+generate_demo_data's import path. (setup_demo on an empty database: tests/demo/test_demo_built.py.)"""
 from __future__ import annotations
 
 import io
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db.models import Sum
 
 from accounts.models import City, GovAccount, Snapshot, SnapshotImport
 from demo.management.commands.setup_demo import DEFAULT_DEMO_PASSWORD, DEMO_FILE
+from tests.demo.commands import setup_demo as _setup_demo
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The commands pick their language from the environment; these tests read English output."""
-    for name in ("LANGUAGE", "LC_ALL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LANG", "en_US.UTF-8")
-    monkeypatch.delenv("GOVWEIBO_DEMO_PASSWORD", raising=False)
-
-
-@pytest.fixture
-def fixture_rows() -> pd.DataFrame:
-    return pd.read_csv(DEMO_FILE, dtype={"行政区划代码": str})
-
-
-def _setup_demo(*arguments: str) -> str:
-    out = io.StringIO()
-    call_command("setup_demo", *arguments, stdout=out, stderr=io.StringIO())
-    return out.getvalue()
-
-
-def _state() -> dict[str, object]:
-    totals = Snapshot.objects.aggregate(*(Sum(field) for field in ("fans", "posts", "comments", "replies")))
-    return {
-        "cities": City.objects.count(), "accounts": GovAccount.objects.count(),
-        "snapshots": Snapshot.objects.count(), "imports": SnapshotImport.objects.count(), **totals,
-    }
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def _mark_demo_imported() -> None:
     """Record the demo file as imported, so a test of the admin step skips the import step."""
     SnapshotImport.objects.create(source=SnapshotImport.Source.DEMO, file_name=DEMO_FILE.name, row_count=1)
-
-
-def test_setup_demo_imports_every_row_of_the_demo_file(fixture_rows: pd.DataFrame) -> None:
-    output = _setup_demo()
-    accounts = fixture_rows.drop_duplicates(["平台", "账号"])
-    assert City.objects.count() == fixture_rows["城市"].nunique() == 60
-    assert GovAccount.objects.count() == len(accounts)
-    assert Snapshot.objects.count() == len(fixture_rows)
-    assert Snapshot.objects.aggregate(total=Sum("fans"))["total"] == fixture_rows["粉丝数"].sum()
-    record = SnapshotImport.objects.get()
-    assert (record.source, record.file_name) == ("demo", "demo_snapshots.csv")
-    assert record.row_count == len(fixture_rows)
-    assert f"Imported {len(fixture_rows):,} rows" in output
-
-
-def test_running_setup_demo_twice_changes_nothing() -> None:
-    _setup_demo()
-    before = _state()
-    output = _setup_demo()
-    assert _state() == before
-    assert "Demo data already imported" in output
-
-
-def test_forcing_a_second_import_replaces_every_snapshot_with_itself(fixture_rows: pd.DataFrame) -> None:
-    _setup_demo()
-    before = _state()
-    _setup_demo("--force")
-    after = _state()
-    assert after == {**before, "imports": before["imports"] + 1}
-    latest = SnapshotImport.objects.order_by("-id").first()
-    assert (latest.snapshots_created, latest.snapshots_replaced) == (0, len(fixture_rows))
-
-
-def test_the_imported_demo_keeps_the_seed_articles_facts() -> None:
-    _setup_demo()
-    changsha = City.objects.get(name="长沙")
-    assert (changsha.province_id, changsha.level, changsha.admin_code, changsha.name_en) == (
-        "湖南", City.Level.SUB_PROVINCIAL, "430100", "Changsha")
-    fulin = GovAccount.objects.get(screen_name="福临发布")
-    assert (fulin.platform, fulin.level, fulin.category, fulin.city, fulin.opened_on) == (
-        "tencent", "township", "press", changsha, date(2012, 1, 1))
-    may = Snapshot.objects.get(account=fulin, period_start=date(2012, 5, 1))
-    assert (may.period_end, may.fans) == (date(2012, 5, 31), 1_429)
-    first_five = Snapshot.objects.filter(account=fulin, period_start__lte=date(2012, 5, 1))
-    assert first_five.aggregate(total=Sum("posts"))["total"] == 2_781
-    corps = Snapshot.objects.get(account__screen_name="湖南省交警总队", period_start=date(2012, 5, 1))
-    assert corps.fans == 510_000
 
 
 def test_with_debug_on_setup_demo_creates_the_demo_admin(settings) -> None:

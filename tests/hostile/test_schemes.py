@@ -75,6 +75,7 @@ def _load_scheme(path: Path, tmp_path: Path) -> tuple[int, str, int, float]:
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
+@pytest.mark.slow
 def test_load_scheme_refuses_a_hostile_document_briefly_in_bounded_memory_and_time(name, tmp_path):
     status, stderr, peak, seconds = _load_scheme(CORPUS / name, tmp_path)
 

@@ -41,6 +41,7 @@ def test_a_list_item_position_is_a_natural_number():
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.slow
 def test_the_migration_turns_each_runs_json_objects_into_lists_in_its_documents_order_and_back():
     """Keys in the document's order (not the rows' or jsonb's), a missing key as NaN, NaN kept; and
     migrating back restores the objects."""

@@ -58,6 +58,7 @@ def _published_ranking() -> list[tuple[int, int]]:
     return list(CityScore.objects.filter(run=run).values_list("city_id", "rank"))
 
 
+@pytest.mark.slow
 def test_a_score_run_goes_through_a_real_worker_with_its_monte_carlo_split_into_subtasks(celery_workers,
                                                                                             march_data):
     worker = celery_workers(GOVWEIBO_UNCERTAINTY_CHUNK_DRAWS="50")
@@ -83,6 +84,7 @@ def test_a_score_run_goes_through_a_real_worker_with_its_monte_carlo_split_into_
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_a_worker_killed_mid_run_is_replaced_and_the_run_finishes_exactly_once(celery_workers, march_data):
     if connection.vendor != "postgresql":
         pytest.skip("holds a PostgreSQL table lock to stop the worker at a known point")
@@ -133,6 +135,7 @@ def test_a_worker_killed_mid_run_is_replaced_and_the_run_finishes_exactly_once(c
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_a_run_whose_task_cannot_be_queued_fails_with_the_reason_instead_of_waiting_forever(transactional_db,
                                                                                          march_data):
     """compute_scores in its own process, with a broker address where nothing listens: the run is

@@ -215,6 +215,7 @@ def _database_counts(environ: dict[str, str]) -> tuple[int, ...]:
 
 
 @pytest.mark.parametrize(("name", "fragment"), BIG.items())
+@pytest.mark.slow
 def test_the_command_refuses_a_large_hostile_file_in_bounded_memory(
     command_database: dict[str, str], big_file: Callable[[str], Path], tmp_path: Path, name: str, fragment: str
 ) -> None:

@@ -185,6 +185,7 @@ INDICATORS = st.lists(st.dictionaries(st.sampled_from([*INDICATOR_KEYS, "extra"]
 
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.sampled_from([*TOP_LEVEL_KEYS, "extra"]), VALUES, max_size=10), INDICATORS)
+@pytest.mark.slow
 def test_any_document_is_a_scheme_or_a_scheme_error_with_short_messages(fields, indicators):
     try:
         Scheme.from_document({**fields, "indicators": indicators})
