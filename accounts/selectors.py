@@ -207,29 +207,29 @@ def snapshot_totals_frame(*, period_start: date, period_end: date, custom_metric
     """
     if connection.vendor != "postgresql":
         raise NotImplementedError("snapshot_totals_frame needs PostgreSQL; use snapshots_frame elsewhere")
-    epoch = "DATE '1970-01-01'"
+    sql, params = _totals_sql(custom_metrics, latest_metrics)
+    names, dtypes = _totals_columns(custom_metrics)
+    totals = query_frame(sql, [*params, period_start, period_end], columns=names, dtypes=dtypes)
+    codes = totals["category"].fillna(-1).to_numpy(dtype="int64")
+    totals["category"] = pd.Categorical.from_codes(codes, categories=list(ACCOUNT_CATEGORIES))
+    totals["last_post_on"] = _dates(totals["last_post_on"])
+    return totals.set_index("account_id").sort_index()
+
+
+_EPOCH = "DATE '1970-01-01'"
+
+
+def _totals_sql(custom_metrics: Sequence[str], latest_metrics: Sequence[str]) -> tuple[str, list[str]]:
+    """The aggregate's SELECT (its period bounds the last two parameters) and the parameters before them:
+    the snapshots grouped by account alone, then joined to the accounts for city and category code."""
     # max() over arrays compares element by element: [end, start, fans] of the latest snapshot wins.
-    latest_fans = (f"(max(ARRAY[(period_end - {epoch})::int8, (period_start - {epoch})::int8, fans]))[3]")
+    latest_fans = (f"(max(ARRAY[(period_end - {_EPOCH})::int8, (period_start - {_EPOCH})::int8, fans]))[3]")
     summed = [f"sum({name})::int8 AS {name}" for name in SNAPSHOT_COUNT_FIELDS if name != "fans"]
     optional = [f"sum({name})::float8 AS {name}" for name in SNAPSHOT_OPTIONAL_COUNT_FIELDS]
-    unknown = [name for name in latest_metrics if name not in custom_metrics]
-    if unknown:
-        raise ValueError(f"latest_metrics must be among custom_metrics: {', '.join(unknown)}")
-    custom, params = [], []
-    for n, name in enumerate(custom_metrics):
-        value = "(custom_metrics ->> %s)::float8"
-        if name in latest_metrics:
-            # The same array pattern as fans, over the snapshots that carry the metric (a NULL would
-            # sort above every number). Whole days since 1970 are exact in float8.
-            custom.append(f"(max(ARRAY[(period_end - {epoch})::float8, (period_start - {epoch})::float8, {value}])"
-                          f' FILTER (WHERE {value} IS NOT NULL))[3] AS "custom_{n}"')
-            params += [name, name]
-        else:
-            custom.append(f'sum({value}) AS "custom_{n}"')
-            params.append(name)
+    custom, params = _custom_metric_columns(custom_metrics, latest_metrics)
     inner = ", ".join([
         "account_id", f"{latest_fans} AS fans", *summed, *optional,
-        f"max(last_post_on) - {epoch} AS last_post_on", "count(*) AS snapshots",
+        f"max(last_post_on) - {_EPOCH} AS last_post_on", "count(*) AS snapshots",
         "sum(period_end - period_start + 1)::int8 AS days_covered", *custom,
     ])
     categories = ", ".join(f"'{name}'" for name in ACCOUNT_CATEGORIES)
@@ -244,15 +244,37 @@ def snapshot_totals_frame(*, period_start: date, period_end: date, custom_metric
         "WHERE period_start >= %s AND period_end <= %s GROUP BY account_id) t "
         f"JOIN {GovAccount._meta.db_table} a ON a.id = t.account_id"
     )
+    return sql, params
+
+
+def _custom_metric_columns(custom_metrics: Sequence[str], latest_metrics: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Each custom metric's aggregate ("custom_<n>": summed, or the latest value for latest_metrics, which
+    must be among custom_metrics) and the metric names they read, in parameter order."""
+    unknown = [name for name in latest_metrics if name not in custom_metrics]
+    if unknown:
+        raise ValueError(f"latest_metrics must be among custom_metrics: {', '.join(unknown)}")
+    custom, params = [], []
+    for n, name in enumerate(custom_metrics):
+        value = "(custom_metrics ->> %s)::float8"
+        if name in latest_metrics:
+            # The same array pattern as fans, over the snapshots that carry the metric (a NULL would
+            # sort above every number). Whole days since 1970 are exact in float8.
+            custom.append(f"(max(ARRAY[(period_end - {_EPOCH})::float8, (period_start - {_EPOCH})::float8, {value}])"
+                          f' FILTER (WHERE {value} IS NOT NULL))[3] AS "custom_{n}"')
+            params += [name, name]
+        else:
+            custom.append(f'sum({value}) AS "custom_{n}"')
+            params.append(name)
+    return custom, params
+
+
+def _totals_columns(custom_metrics: Sequence[str]) -> tuple[list[str], dict[str, str]]:
+    """The aggregate's column names and the dtypes they are read with."""
     names = [*SNAPSHOT_TOTALS_COLUMNS, *custom_metrics]
     dtypes = {name: "int64" for name in ("account_id", "city_id", *SNAPSHOT_COUNT_FIELDS, "snapshots", "days_covered")}
     dtypes |= dict.fromkeys((*SNAPSHOT_OPTIONAL_COUNT_FIELDS, "last_post_on", *custom_metrics), "float64")
     dtypes["category"] = "float64"  # NULL (-1 never happens: an unknown category is NULL) stays visible
-    totals = query_frame(sql, [*params, period_start, period_end], columns=names, dtypes=dtypes)
-    codes = totals["category"].fillna(-1).to_numpy(dtype="int64")
-    totals["category"] = pd.Categorical.from_codes(codes, categories=list(ACCOUNT_CATEGORIES))
-    totals["last_post_on"] = _dates(totals["last_post_on"])
-    return totals.set_index("account_id").sort_index()
+    return names, dtypes
 
 
 def _dates(days: pd.Series) -> pd.Series:

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import IO
 
 import pandas as pd
-from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -135,6 +134,8 @@ def _answers(raw_connection: object) -> bool:
 
 def import_failure_reason(error: BaseException) -> object:
     """What a job that ended with this exception tells its user (a translatable text)."""
+    from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded  # only a worker gets here
+
     if isinstance(error, DatabaseConnectionLost):
         return CONNECTION_LOST
     if isinstance(error, (SoftTimeLimitExceeded, TimeLimitExceeded)):

@@ -12,7 +12,10 @@ from __future__ import annotations
 from celery import Task, shared_task
 
 from accounts import services
+from core.dispatch import celery_app
 from core.errors import INFRASTRUCTURE_ERRORS
+
+celery_app()  # the project's app becomes Celery's current one, which the shared tasks below bind to
 
 
 class ImportJobTask(Task):

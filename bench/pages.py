@@ -23,10 +23,12 @@ template view (/login/, a form page) and /healthz on the same server in the same
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,13 +148,6 @@ COLD_PAGES = ("/cities/{}/", "/accounts/{}/")
 
 def _http(arguments: argparse.Namespace) -> None:
     """gunicorn on loopback, then each page under a bounded concurrent load."""
-    import concurrent.futures
-    import http.client
-    import socket
-    import subprocess
-    import tempfile
-    import urllib.parse
-
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govweibo.settings")
     import django
@@ -164,31 +159,8 @@ def _http(arguments: argparse.Namespace) -> None:
     if published is None:
         sys.exit("No published run of the default scheme: run compute_scores --publish first.")
     ids = _ids(published)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    static = tempfile.mkdtemp(prefix="govweibo-static-")
-    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "bench-only-not-secret", "ALLOWED_HOSTS": "127.0.0.1",
-           "SECURE_SSL_REDIRECT": "false", "STATIC_ROOT": static}
-    python = sys.executable
-    subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    server = subprocess.Popen(
-        [str(Path(python).parent / "gunicorn"), "govweibo.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(arguments.workers), "--timeout", "120", "--log-level", "warning"], cwd=ROOT, env=env)
-    try:
-        _wait_for(port)
-
-        def fetch(path: str) -> float:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            started = time.perf_counter()
-            connection.request("GET", urllib.parse.quote(path, safe="/?=&,:"))
-            response = connection.getresponse()
-            response.read()
-            connection.close()
-            if response.status != 200:
-                raise RuntimeError(f"{path}: HTTP {response.status}")
-            return time.perf_counter() - started
-
+    with _gunicorn(arguments.workers) as port:
+        fetch = _fetcher(port)
         _forget_page_bodies()
         print(f"gunicorn --workers {arguments.workers}; {arguments.concurrency} concurrent clients, "
               f"{arguments.requests} requests per page (after 20 warm-up requests)\n")
@@ -199,27 +171,76 @@ def _http(arguments: argparse.Namespace) -> None:
             path = template.format(**ids)
             for _ in range(20):
                 fetch(path)
-            started = time.perf_counter()
-            with concurrent.futures.ThreadPoolExecutor(arguments.concurrency) as pool:
-                latencies = sorted(pool.map(fetch, [path] * arguments.requests))
-            throughput = arguments.requests / (time.perf_counter() - started)
+            throughput, latencies = _under_load(fetch, [path] * arguments.requests, arguments.concurrency)
             trivial = throughput if path == "/login/" else trivial
             ratio = f"{throughput / trivial:.2f}" if trivial else "—"
-            p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
-            print(f"| `{path}` | {throughput:.0f} | {ratio} | {statistics.median(latencies) * 1000:.1f} | "
-                  f"{p99 * 1000:.1f} |")
+            print(f"| `{path}` | {throughput:.0f} | {ratio} | {_latency_cells(latencies)} |")
         for template, ids_of_page in zip(COLD_PAGES, _cold_ids(published, arguments.requests), strict=True):
             paths = [template.format(item) for item in ids_of_page]
-            started = time.perf_counter()
-            with concurrent.futures.ThreadPoolExecutor(arguments.concurrency) as pool:
-                latencies = sorted(pool.map(fetch, paths))
-            throughput = len(paths) / (time.perf_counter() - started)
-            p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
+            throughput, latencies = _under_load(fetch, paths, arguments.concurrency)
             print(f"| `{template.format('…')}` first visits ({len(paths)} different) | {throughput:.0f} | "
-                  f"{throughput / trivial:.2f} | {statistics.median(latencies) * 1000:.1f} | {p99 * 1000:.1f} |")
+                  f"{throughput / trivial:.2f} | {_latency_cells(latencies)} |")
+
+
+@contextlib.contextmanager
+def _gunicorn(workers: int) -> Iterator[int]:
+    """gunicorn serving the project with production settings (static files collected) on a free
+    loopback port, which it yields once the server answers; stopped afterwards."""
+    import socket
+    import subprocess
+    import tempfile
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    static = tempfile.mkdtemp(prefix="govweibo-static-")
+    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": "bench-only-not-secret", "ALLOWED_HOSTS": "127.0.0.1",
+           "SECURE_SSL_REDIRECT": "false", "STATIC_ROOT": static}
+    python = sys.executable
+    subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    server = subprocess.Popen(
+        [str(Path(python).parent / "gunicorn"), "govweibo.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--timeout", "120", "--log-level", "warning"], cwd=ROOT, env=env)
+    try:
+        _wait_for(port)
+        yield port
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def _fetcher(port: int) -> Callable[[str], float]:
+    """A GET of a path on the server, returning its seconds; anything but 200 is an error."""
+    import http.client
+    import urllib.parse
+
+    def fetch(path: str) -> float:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        started = time.perf_counter()
+        connection.request("GET", urllib.parse.quote(path, safe="/?=&,:"))
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        if response.status != 200:
+            raise RuntimeError(f"{path}: HTTP {response.status}")
+        return time.perf_counter() - started
+
+    return fetch
+
+
+def _under_load(fetch: Callable[[str], float], paths: list[str], concurrency: int) -> tuple[float, list[float]]:
+    """The paths fetched by `concurrency` clients at once: requests per second and the sorted latencies."""
+    import concurrent.futures
+
+    started = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
+        latencies = sorted(pool.map(fetch, paths))
+    return len(paths) / (time.perf_counter() - started), latencies
+
+
+def _latency_cells(latencies: list[float]) -> str:
+    p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
+    return f"{statistics.median(latencies) * 1000:.1f} | {p99 * 1000:.1f}"
 
 
 def _forget_page_bodies() -> None:

@@ -9,6 +9,7 @@ import argparse
 import os
 from pathlib import Path
 
+from django.core.checks import Tags
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -54,7 +55,13 @@ class LocalizedCommand(BaseCommand):
 
     Give `help` as gettext_lazy and argument helps as gettext in add_arguments: the parser is built
     inside run_from_argv's translation, and argparse needs plain strings.
+
+    Before it runs, a command checks the models only (its tables must match them). The other system
+    checks (URLs, admin, templates) load every URL module and view, about a second, and check nothing
+    a command uses: `manage.py check`, runserver and the test suite run them all.
     """
+
+    requires_system_checks = [Tags.models]
 
     def create_parser(self, prog_name: str, subcommand: str, **kwargs):
         self.help = str(self.help)

@@ -15,7 +15,6 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from django.utils.translation import get_language
-from pypinyin import Style, lazy_pinyin
 
 from core.provinces import PROVINCES, province_or_none
 
@@ -50,6 +49,8 @@ def is_english() -> bool:
 def pinyin_word(chinese: str) -> str:
     """The text as one capitalised pinyin word without tones: 长沙 → Changsha, 西安 → Xi'an. Characters
     that are not Chinese (Latin letters, digits) are kept as they are."""
+    from pypinyin import Style, lazy_pinyin  # its dictionaries take ~0.3 s to load: only when a name is read
+
     syllables = lazy_pinyin(chinese, style=Style.NORMAL, errors="default")
     word = ""
     for syllable in syllables:
@@ -101,5 +102,7 @@ def province_name(chinese: str) -> str:
 def place_sort_key(chinese: str) -> str:
     """The key that sorts place names by their pinyin (长沙 before 上海 before 武汉), in either language;
     the Chinese text breaks ties between names that read alike. A string, so that pandas can sort by it."""
+    from pypinyin import Style, lazy_pinyin
+
     text = str(chinese or "")
     return " ".join(lazy_pinyin(text, style=Style.TONE3)).casefold() + "\x00" + text

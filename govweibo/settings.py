@@ -12,7 +12,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -167,6 +166,9 @@ else:
     CELERY_TASK_ALWAYS_EAGER = True
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 CELERY_TASK_EAGER_PROPAGATES = True
+# The project's Celery application, loaded by core.dispatch when a task is first sent (not at start-up);
+# outside the CELERY_ namespace, which is Celery's own configuration.
+GOVWEIBO_CELERY_APP = "govweibo.celery.app"
 # The queue tasks are sent to (and that workers started without -Q consume), subtasks included.
 CELERY_TASK_DEFAULT_QUEUE = env_str("GOVWEIBO_CELERY_QUEUE", "celery")
 CELERY_TASK_SERIALIZER = "json"
@@ -179,17 +181,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("GOVWEIBO_BROKER_VISIBILITY_TIMEOUT", 3600)}
 CELERY_RESULT_EXPIRES = 24 * 3600
 # Celery beat: the monthly ranking of the previous month (rankings.services.score_runs_start_monthly),
-# by default on the 2nd at 03:00 so late imports of the month's last days are in.
-# https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html#crontab-schedules
-CELERY_BEAT_SCHEDULE = {
-    "monthly-ranking": {
-        "task": "rankings.score_runs_start_monthly",
-        "schedule": crontab(
-            minute=env_int("GOVWEIBO_MONTHLY_RUN_MINUTE", 0),
-            hour=env_int("GOVWEIBO_MONTHLY_RUN_HOUR", 3),
-            day_of_month=env_int("GOVWEIBO_MONTHLY_RUN_DAY", 2),
-        ),
-    },
+# by default on the 2nd at 03:00 so late imports of the month's last days are in. govweibo/celery.py
+# builds the beat schedule (a crontab) from it, so that the settings import no Celery.
+GOVWEIBO_MONTHLY_RUN = {
+    "minute": env_int("GOVWEIBO_MONTHLY_RUN_MINUTE", 0),
+    "hour": env_int("GOVWEIBO_MONTHLY_RUN_HOUR", 3),
+    "day_of_month": env_int("GOVWEIBO_MONTHLY_RUN_DAY", 2),
 }
 # The schemes the monthly job runs (comma-separated slugs); empty = the default scheme.
 GOVWEIBO_MONTHLY_SCHEMES = env_list("GOVWEIBO_MONTHLY_SCHEMES", [])

@@ -8,7 +8,6 @@ same rule as the pages and the API: “Can start score runs”, not the model's 
 """
 from __future__ import annotations
 
-import yaml
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -22,6 +21,8 @@ from rankings.services import ScoringError
 
 
 def document_yaml(document: dict) -> str:
+    import yaml  # only when a scheme is edited: not at every process's start-up
+
     return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
 
 

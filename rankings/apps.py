@@ -5,8 +5,5 @@ from django.utils.translation import gettext_lazy as _
 class RankingsConfig(AppConfig):
     name = "rankings"
     verbose_name = _("Rankings")
-
-    def ready(self) -> None:
-        # Services send tasks by name (rankings.dispatch); registering them here lets a name find its
-        # task in every process, so that with no broker (eager mode) the task runs inline.
-        from rankings import tasks  # noqa: F401
+    # No ready(): the tasks (rankings.tasks) are registered by core.dispatch before any task is sent,
+    # and by the worker at its start; a process that sends none loads neither them nor Celery.

@@ -1,10 +1,8 @@
 """The rankings' Celery tasks by name, and how a run and its Monte Carlo chord are sent (through
-core.dispatch), so that services never import rankings.tasks. RankingsConfig.ready imports
-rankings.tasks so that every process (web, command, worker) has the tasks registered.
+core.dispatch), so that services never import rankings.tasks. core.dispatch imports every app's
+tasks module before it sends one (Celery's autodiscovery), so a name always finds its task.
 """
 from __future__ import annotations
-
-from celery import chord
 
 from core.dispatch import task_send, task_signature
 
@@ -25,6 +23,8 @@ def score_run_execute_send(*, run_id: int, task_id: str) -> None:
 def score_run_uncertainty_send(*, run_id: int, chunks: list[tuple[int, int]], dispatched_at: float) -> None:
     """The Monte Carlo chord: one chunk task per (start, count), then the finishing task, which is
     told to fail the run if a chunk fails for good."""
+    from celery import chord
+
     header = [task_signature(SCORE_RUN_UNCERTAINTY_CHUNK, run_id, start, count) for start, count in chunks]
     finish = task_signature(SCORE_RUN_UNCERTAINTY_FINISH, run_id, dispatched_at).on_error(
         task_signature(SCORE_RUN_UNCERTAINTY_FAILED, run_id))

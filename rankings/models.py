@@ -8,6 +8,7 @@ read only the published run.
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -17,7 +18,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import City, GovAccount
 from core.periods import Period
 from rankings.fields import FloatListField
-from rankings.scoring.schemes import Scheme
+
+if TYPE_CHECKING:  # the engine (pandas) is imported where a document is read, not at start-up
+    from rankings.scoring.schemes import Scheme
 
 
 class ScoringScheme(models.Model):
@@ -46,6 +49,8 @@ class ScoringScheme(models.Model):
     @cached_property
     def definition(self) -> Scheme:
         """The document, typed: every reader of a scheme's settings goes through this (Scheme.read)."""
+        from rankings.scoring.schemes import Scheme
+
         return Scheme.read(self.document)
 
 
@@ -136,6 +141,8 @@ class ScoreRun(models.Model):
     @cached_property
     def definition(self) -> Scheme:
         """The scheme document the run froze, typed (Scheme.read): what pages and the API show."""
+        from rankings.scoring.schemes import Scheme
+
         return Scheme.read(self.document)
 
     @property

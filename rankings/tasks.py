@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from celery import Task, shared_task
 
+from core.dispatch import celery_app
 from core.errors import INFRASTRUCTURE_ERRORS
 from rankings import dispatch, services
 from rankings.services.runs import ScoreRunBusy
+
+celery_app()  # the project's app becomes Celery's current one, which the shared tasks below bind to
 
 TASK_OPTIONS = {
     "acks_late": True,

@@ -51,40 +51,19 @@ def period_totals(snapshots: pd.DataFrame, *, period_start: object, period_end: 
     each, added up; snapshots that overlap, such as a month and one of its days, both count, as their
     posts do) and DAYS (the period's length, the same for every account).
     """
-    start, end = pd.Timestamp(period_start), pd.Timestamp(period_end)
-    if end < start:
-        raise ValueError(f"the period ends ({end:%Y-%m-%d}) before it starts ({start:%Y-%m-%d})")
-    custom = [column for column in snapshots.columns if column not in _KNOWN]
-    unknown = [name for name in latest_metrics if name not in custom]
-    if unknown:
-        raise ValueError(f"latest_metrics names columns the snapshots lack: {', '.join(unknown)}")
+    start, end = _period_bounds(period_start, period_end)
+    custom = _custom_metrics(snapshots, latest_metrics)
     inside = snapshots.loc[(snapshots[PERIOD_START] >= start) & (snapshots[PERIOD_END] <= end)]
     # Sorted by end date, then start date, the last row of each account is its latest snapshot.
     ordered = inside.sort_values([PERIOD_END, PERIOD_START], kind="stable")
-    latest = ordered[[ACCOUNT_ID, CITY_ID, CATEGORY, FANS]].drop_duplicates(ACCOUNT_ID, keep="last")
-    latest = latest.set_index(ACCOUNT_ID).sort_index()
     grouped = inside.groupby(ACCOUNT_ID, sort=True)
-    sums = grouped[list(_SUMMED)].sum().astype(np.int64)
-    nullable = [*OPTIONAL_METRICS, *(name for name in custom if name not in latest_metrics)]
-    optional_sums = (
-        inside[[ACCOUNT_ID, *nullable]]
-        .astype(dict.fromkeys(nullable, np.float64))
-        .groupby(ACCOUNT_ID, sort=True)
-        .sum(min_count=1)
-    )
-    latest_values = [
-        # The latest snapshot among those that carry the metric.
-        ordered.loc[ordered[name].notna(), [ACCOUNT_ID, name]].drop_duplicates(ACCOUNT_ID, keep="last")
-        .set_index(ACCOUNT_ID)[name].astype(np.float64)
-        for name in latest_metrics
-    ]
     covered = (inside[PERIOD_END] - inside[PERIOD_START]).dt.days + 1
     totals = pd.concat(
         [
-            latest[[CITY_ID, CATEGORY, FANS]].astype({FANS: np.int64}),
-            sums,
-            optional_sums,
-            *latest_values,
+            _latest_snapshot(ordered),
+            grouped[list(_SUMMED)].sum().astype(np.int64),
+            _nullable_sums(inside, [*OPTIONAL_METRICS, *(name for name in custom if name not in latest_metrics)]),
+            *_latest_values(ordered, latest_metrics),
             grouped[LAST_POST_ON].max(),
             grouped.size().rename(SNAPSHOTS).astype(np.int64),
             covered.groupby(inside[ACCOUNT_ID], sort=True).sum().rename(DAYS_COVERED).astype(np.int64),
@@ -94,6 +73,48 @@ def period_totals(snapshots: pd.DataFrame, *, period_start: object, period_end: 
     # An account whose snapshots all lack a latest metric has none (NaN), as with a sum of NaN.
     totals = totals.astype(dict.fromkeys(latest_metrics, np.float64))
     return _finished(totals, custom, start, end)
+
+
+def _period_bounds(period_start: object, period_end: object) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The period's first and last day; a period that ends before it starts is an error."""
+    start, end = pd.Timestamp(period_start), pd.Timestamp(period_end)
+    if end < start:
+        raise ValueError(f"the period ends ({end:%Y-%m-%d}) before it starts ({start:%Y-%m-%d})")
+    return start, end
+
+
+def _custom_metrics(snapshots: pd.DataFrame, latest_metrics: Sequence[str]) -> list[str]:
+    """The snapshots' custom metric columns (every column not known); latest_metrics must be among them."""
+    custom = [column for column in snapshots.columns if column not in _KNOWN]
+    unknown = [name for name in latest_metrics if name not in custom]
+    if unknown:
+        raise ValueError(f"latest_metrics names columns the snapshots lack: {', '.join(unknown)}")
+    return custom
+
+
+def _latest_snapshot(ordered: pd.DataFrame) -> pd.DataFrame:
+    """CITY_ID, CATEGORY and FANS (int64) of each account's latest snapshot (the last row of `ordered`)."""
+    latest = ordered[[ACCOUNT_ID, CITY_ID, CATEGORY, FANS]].drop_duplicates(ACCOUNT_ID, keep="last")
+    return latest.set_index(ACCOUNT_ID).sort_index()[[CITY_ID, CATEGORY, FANS]].astype({FANS: np.int64})
+
+
+def _nullable_sums(inside: pd.DataFrame, nullable: list[str]) -> pd.DataFrame:
+    """Each account's sums of metrics that may be unknown: float64, NaN only if every value was NaN."""
+    return (
+        inside[[ACCOUNT_ID, *nullable]]
+        .astype(dict.fromkeys(nullable, np.float64))
+        .groupby(ACCOUNT_ID, sort=True)
+        .sum(min_count=1)
+    )
+
+
+def _latest_values(ordered: pd.DataFrame, latest_metrics: Sequence[str]) -> list[pd.Series]:
+    """For each latest metric, its value at each account's latest snapshot among those that carry it."""
+    return [
+        ordered.loc[ordered[name].notna(), [ACCOUNT_ID, name]].drop_duplicates(ACCOUNT_ID, keep="last")
+        .set_index(ACCOUNT_ID)[name].astype(np.float64)
+        for name in latest_metrics
+    ]
 
 
 def period_totals_finish(aggregated: pd.DataFrame, *, period_start: object, period_end: object) -> pd.DataFrame:

@@ -6,33 +6,46 @@ here: `from rankings import selectors`. Presentation (method text, charts) is ra
 - rankings.py  city_ranking_list/get, account_ranking_list, run_provinces, home_ranking_get
 - totals.py    period_totals_read (the scoring input: aggregated in the database on PostgreSQL)
 """
-from rankings.selectors.rankings import (
-    CityRanking,
-    HomeRanking,
-    account_ranking_list,
-    city_provinces,
-    city_ranking_get,
-    city_ranking_list,
-    home_ranking_get,
-    run_provinces,
-)
-from rankings.selectors.runs import (
-    no_published_ranking_message,
-    run_get,
-    run_list,
-    run_periods_published,
-    run_published_get,
-    run_published_list,
-    snapshots_exist,
-)
-from rankings.selectors.schemes import (
-    DEFAULT_BUILTIN_SLUG,
-    NO_DEFAULT_SCHEME,
-    scheme_default_get,
-    scheme_get,
-    scheme_list,
-)
-from rankings.selectors.totals import PeriodTotals, period_totals_read
+from typing import TYPE_CHECKING
+
+from core.lazy import lazy_exports
+
+# Each name loads its module on first use (core.lazy): importing this package loads no pandas.
+__getattr__, __dir__ = lazy_exports(__name__, {
+    "rankings": ("CityRanking", "HomeRanking", "account_ranking_list", "city_provinces", "city_ranking_get", "city_ranking_list", "home_ranking_get", "run_provinces"),
+    "runs": ("no_published_ranking_message", "run_get", "run_list", "run_periods_published", "run_published_get", "run_published_list", "snapshots_exist"),
+    "schemes": ("DEFAULT_BUILTIN_SLUG", "NO_DEFAULT_SCHEME", "scheme_default_get", "scheme_get", "scheme_list"),
+    "totals": ("PeriodTotals", "period_totals_read"),
+})
+
+if TYPE_CHECKING:  # the names as static tools see them
+    from rankings.selectors.rankings import (
+        CityRanking,
+        HomeRanking,
+        account_ranking_list,
+        city_provinces,
+        city_ranking_get,
+        city_ranking_list,
+        home_ranking_get,
+        run_provinces,
+    )
+    from rankings.selectors.runs import (
+        no_published_ranking_message,
+        run_get,
+        run_list,
+        run_periods_published,
+        run_published_get,
+        run_published_list,
+        snapshots_exist,
+    )
+    from rankings.selectors.schemes import (
+        DEFAULT_BUILTIN_SLUG,
+        NO_DEFAULT_SCHEME,
+        scheme_default_get,
+        scheme_get,
+        scheme_list,
+    )
+    from rankings.selectors.totals import PeriodTotals, period_totals_read
 
 __all__ = [
     "DEFAULT_BUILTIN_SLUG", "NO_DEFAULT_SCHEME", "CityRanking", "HomeRanking", "PeriodTotals",

@@ -252,11 +252,11 @@ def test_the_monthly_job_starts_the_previous_month_once(bci_cities):
     assert again == []
 
 
-def test_celery_beat_schedules_the_monthly_job_on_a_registered_task(settings):
+def test_celery_beat_schedules_the_monthly_job_on_a_registered_task():
     from govweibo.celery import app
 
     app.loader.import_default_modules()  # what a worker or beat does at start: autodiscover the tasks
-    entry = settings.CELERY_BEAT_SCHEDULE["monthly-ranking"]
+    entry = app.conf.beat_schedule["monthly-ranking"]
     assert entry["task"] in app.tasks
     schedule = entry["schedule"]
     assert (schedule.day_of_month, schedule.hour, schedule.minute) == ({2}, {3}, {0})

@@ -7,16 +7,18 @@ Messages are Chinese by default; English with --lang en or an English LANG/LC_AL
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.importing import ImportFailed, ImportResult
 from accounts.models import SnapshotImport
-from accounts.services import DatabaseConnectionLost, connection_loss_detected, snapshots_import
 from core.commands import LANGUAGES, LocalizedCommand, language_from_environment  # noqa: F401
 from core.progress import ImportProgress
+
+if TYPE_CHECKING:
+    from accounts.importing import ImportResult
 
 
 class Command(LocalizedCommand):
@@ -35,6 +37,10 @@ class Command(LocalizedCommand):
                      encoding=options["encoding"])
 
     def _import(self, path: Path, *, dry_run: bool, show_progress: bool, encoding: str | None) -> None:
+        # The import (pandas, the readers) is loaded when a file is imported, not at --help.
+        from accounts.importing import ImportFailed
+        from accounts.services import DatabaseConnectionLost, connection_loss_detected, snapshots_import
+
         if not path.is_file():
             raise CommandError(_("No such file: %(path)s") % {"path": path})
         try:

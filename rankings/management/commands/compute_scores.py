@@ -22,7 +22,6 @@ from core.commands import LANGUAGES, LocalizedCommand
 from core.periods import PeriodError, parse_period
 from rankings import selectors, services
 from rankings.models import CityScore, ScoreRun, ScoringScheme
-from rankings.presentation.method import run_method_get
 from rankings.services import ScoringError
 
 TOP = 10
@@ -119,6 +118,10 @@ class Command(LocalizedCommand):
             % {"id": run.pk, "cities": f"{run.cities_scored:,}", "accounts": f"{run.accounts_scored:,}",
                "rows": f"{run.input_rows:,}", "seconds": seconds,
                "published": _("; published") if run.is_published else _("; not published (use --publish)")}))
+        from rankings.presentation.method import (
+            run_method_get,  # the engine (pandas): only once a run is done
+        )
+
         for warning in run_method_get(run=run).warnings:  # as the run page words them
             self.stdout.write(self.style.WARNING(
                 _("warning: %(indicator)s: %(reason)s (%(code)s × %(count)s)")
