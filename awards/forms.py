@@ -11,12 +11,12 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.importing.errors import echo
 from accounts.models import GovAccount
 from awards.models import AwardRound, Candidate, Expert
 from awards.services import candidate_names_parse
 from awards.services.publishing import correction_reason_problem
 from core.provinces import ProvinceField, province_label
+from core.text import echo
 from rankings.models import ScoreRun
 
 # A netizen vote file has one row per candidate and source: a few hundred rows, a few kilobytes. The bound

@@ -1,6 +1,6 @@
 """File import of expert scores or netizen tallies (CSV in UTF-8/GB18030/UTF-16, or XLSX).
 
-The file is read by the snapshot importer's reader (accounts.importing.reading: encoding detection,
+The file is read by the snapshot importer's reader (core.tables.reading: encoding detection,
 hostile-size bounds, line numbers as a spreadsheet shows them) and its problems are reported as its
 RowErrors in one ImportFailed: each problem its own message with line and column, nothing written.
 
@@ -23,15 +23,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.importing.errors import (
-    EMPTY_FILE,
-    HEADER_ONLY,
-    ErrorLog,
-    Message,
-    ReadError,
-    control_character_message,
-)
-from accounts.importing.reading import open_binary, read_table
 from awards.models import AwardRound, Candidate, EntryPath, Expert, ExpertScore, NetizenTally
 from awards.services.cells import CellsSaved, ScoreCell, TallyCell, cells_apply
 from awards.services.common import audited, history_user, lock_round, require_inputs_open, require_manager
@@ -46,6 +37,15 @@ from awards.services.validation import (
 )
 from core.provinces import UNKNOWN as PROVINCE_UNKNOWN
 from core.provinces import accepted_text, province_or_none
+from core.tables.errors import (
+    EMPTY_FILE,
+    HEADER_ONLY,
+    ErrorLog,
+    Message,
+    ReadError,
+    control_character_message,
+)
+from core.tables.reading import open_binary, read_table
 
 SCORES, TALLIES = "scores", "tallies"
 # Accepted headers per column (compared case-insensitively, spaces trimmed).

@@ -12,11 +12,12 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.importing import ImportFailed, ImportResult
+from accounts.importing import ImportResult
 from accounts.models import SnapshotImport
 from accounts.services import DatabaseConnectionLost, connection_loss_detected, snapshots_import
 from core.commands import LANGUAGES, LocalizedCommand, language_from_environment  # noqa: F401
 from core.progress import ImportProgress
+from core.tables.errors import ImportFailed
 
 
 class Command(LocalizedCommand):

@@ -20,7 +20,6 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.importing import ImportFailed
 from awards import exporting, services
 from awards.importing import round_import
 from awards.management.expert_commands import ACTIONS as EXPERT_ACTIONS
@@ -28,6 +27,7 @@ from awards.management.expert_commands import ExpertActions, add_expert_parsers
 from awards.models import AwardRound, EntryPath
 from core.commands import LANGUAGES, LocalizedCommand
 from core.errors import AppError
+from core.tables.errors import ImportFailed
 
 VIA = EntryPath.COMMAND
 MAX_PROBLEMS_SHOWN = 50
