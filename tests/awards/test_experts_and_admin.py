@@ -93,8 +93,9 @@ def test_a_file_with_more_rows_than_any_round_needs_is_refused_before_checking_t
     import io
 
     from awards import importing
+    from awards.importing import reading
     from core.tables.errors import ImportFailed
-    monkeypatch.setattr(importing, "MAX_ROWS", 3)
+    monkeypatch.setattr(reading, "MAX_ROWS", 3)
     award_round = round_build()
     text = "candidate,votes,source\n" + "武汉,1,a\n" * 5
     with translation.override("en"), pytest.raises(ImportFailed) as error:

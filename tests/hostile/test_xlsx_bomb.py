@@ -91,7 +91,8 @@ def test_the_reader_stops_at_the_limit_even_when_the_scan_saw_nothing(monkeypatc
 
 @pytest.mark.django_db
 def test_an_award_file_is_bounded_by_the_award_limit_before_it_is_read(tmp_path, openpyxl_never_opens):
-    from awards.importing import MAX_ROWS, round_import
+    from awards.importing import round_import
+    from awards.importing.reading import MAX_ROWS
     from core.tables.errors import ImportFailed
     from tests.awards.factories import round_build
 
