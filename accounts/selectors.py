@@ -212,21 +212,7 @@ def snapshot_totals_frame(*, period_start: date, period_end: date, custom_metric
     latest_fans = (f"(max(ARRAY[(period_end - {epoch})::int8, (period_start - {epoch})::int8, fans]))[3]")
     summed = [f"sum({name})::int8 AS {name}" for name in SNAPSHOT_COUNT_FIELDS if name != "fans"]
     optional = [f"sum({name})::float8 AS {name}" for name in SNAPSHOT_OPTIONAL_COUNT_FIELDS]
-    unknown = [name for name in latest_metrics if name not in custom_metrics]
-    if unknown:
-        raise ValueError(f"latest_metrics must be among custom_metrics: {', '.join(unknown)}")
-    custom, params = [], []
-    for n, name in enumerate(custom_metrics):
-        value = "(custom_metrics ->> %s)::float8"
-        if name in latest_metrics:
-            # The same array pattern as fans, over the snapshots that carry the metric (a NULL would
-            # sort above every number). Whole days since 1970 are exact in float8.
-            custom.append(f"(max(ARRAY[(period_end - {epoch})::float8, (period_start - {epoch})::float8, {value}])"
-                          f' FILTER (WHERE {value} IS NOT NULL))[3] AS "custom_{n}"')
-            params += [name, name]
-        else:
-            custom.append(f'sum({value}) AS "custom_{n}"')
-            params.append(name)
+    custom, params = _custom_metric_columns(custom_metrics, latest_metrics, epoch=epoch)
     inner = ", ".join([
         "account_id", f"{latest_fans} AS fans", *summed, *optional,
         f"max(last_post_on) - {epoch} AS last_post_on", "count(*) AS snapshots",
@@ -253,6 +239,28 @@ def snapshot_totals_frame(*, period_start: date, period_end: date, custom_metric
     totals["category"] = pd.Categorical.from_codes(codes, categories=list(ACCOUNT_CATEGORIES))
     totals["last_post_on"] = _dates(totals["last_post_on"])
     return totals.set_index("account_id").sort_index()
+
+
+def _custom_metric_columns(custom_metrics: Sequence[str], latest_metrics: Sequence[str], *,
+                           epoch: str) -> tuple[list[str], list[str]]:
+    """The aggregate of each custom metric ("custom_<n>": summed, or the latest snapshot's value for
+    latest_metrics) and the query parameters it takes (the metric's name, once per use)."""
+    unknown = [name for name in latest_metrics if name not in custom_metrics]
+    if unknown:
+        raise ValueError(f"latest_metrics must be among custom_metrics: {', '.join(unknown)}")
+    custom, params = [], []
+    for n, name in enumerate(custom_metrics):
+        value = "(custom_metrics ->> %s)::float8"
+        if name in latest_metrics:
+            # The same array pattern as fans, over the snapshots that carry the metric (a NULL would
+            # sort above every number). Whole days since 1970 are exact in float8.
+            custom.append(f"(max(ARRAY[(period_end - {epoch})::float8, (period_start - {epoch})::float8, {value}])"
+                          f' FILTER (WHERE {value} IS NOT NULL))[3] AS "custom_{n}"')
+            params += [name, name]
+        else:
+            custom.append(f'sum({value}) AS "custom_{n}"')
+            params.append(name)
+    return custom, params
 
 
 def _dates(days: pd.Series) -> pd.Series:
