@@ -11,7 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from accounts.importing.errors import echo
+from core.text import echo
 
 # .txt is what Excel saves as "Unicode text" (UTF-16, tab-separated); the importer reads it as CSV.
 UPLOAD_EXTENSIONS = (".csv", ".txt", ".xlsx")

@@ -17,19 +17,12 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.importing import (
-    ImportFailed,
-    ImportResult,
-    WriteCounts,
-    Writer,
-    run_import,
-    writer_for_connection,
-)
-from accounts.importing.errors import Message
+from accounts.importing import ImportResult, WriteCounts, Writer, run_import, writer_for_connection
 from accounts.models import ImportJob, Province, SnapshotImport
 from core.dispatch import task_send
 from core.errors import INFRASTRUCTURE_ERRORS
 from core.provinces import PROVINCES
+from core.tables.errors import ImportFailed, Message
 
 logger = logging.getLogger(__name__)
 

@@ -15,6 +15,7 @@ from accounts import selectors
 from accounts.forms import PERIOD_FORMATS, UPLOAD_COLUMNS, SnapshotUploadForm
 from accounts.importing import OPTIONAL_COLUMNS
 from accounts.models import ImportJob, in_active_language
+from accounts.permissions import can_import
 from accounts.services import import_job_start
 from core.spreadsheets import csv_rows_bytes
 
@@ -22,18 +23,6 @@ RECENT_IMPORTS_SHOWN = 10
 # Without JavaScript the status page of a running job reloads itself this often (seconds).
 REFRESH_SECONDS = 2
 TEMPLATE_FILE_NAME = "govweibo_import_template.csv"
-
-
-IMPORT_PERMISSION = "accounts.import_snapshots"
-
-
-def can_import(user: object) -> bool:
-    """Only users granted “Can import snapshot files” (superusers have every permission).
-
-    Staff status alone is not enough: an import creates cities and accounts, re-files accounts and
-    replaces snapshots, which a view-only staff member must not be able to do through this page.
-    """
-    return getattr(user, "is_active", False) and user.has_perm(IMPORT_PERMISSION)
 
 
 def import_permission_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

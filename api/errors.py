@@ -21,8 +21,8 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from accounts.importing.errors import echo  # the one truncation of echoed values
 from core.responses import json_error  # noqa: F401 - the one error shape (re-exported for the middleware)
+from core.text import echo
 
 NOT_ACCEPTED = _("“%(value)s” is not accepted here; use one of: %(accepted)s.")
 

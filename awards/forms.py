@@ -2,6 +2,7 @@
 a correction; and (rounds pages) a new round, the confirmation of closing or publishing, a netizen vote file."""
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
 
@@ -11,12 +12,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from accounts.importing.errors import echo
 from accounts.models import GovAccount
 from awards.models import AwardRound, Candidate, Expert
+from awards.scoring import defaults
 from awards.services import candidate_names_parse
 from awards.services.publishing import correction_reason_problem
 from core.provinces import ProvinceField, province_label
+from core.text import echo
 from rankings.models import ScoreRun
 
 # A netizen vote file has one row per candidate and source: a few hundred rows, a few kilobytes. The bound
@@ -188,7 +190,7 @@ class RoundCreateForm(RoundSettingsForm):
                                   choices=[(TOP, _("the first N of the ranking (ties all in)")),
                                            (LIST, _("by name, from a list"))])
     candidates_n = forms.IntegerField(label=_("N: candidates ranked N or better"), min_value=1, max_value=1000,
-                                      initial=20, required=False)
+                                      initial=defaults.CANDIDATES_N, required=False)
     candidate_list = forms.CharField(
         label=_("Candidates by name"), required=False, max_length=20_000,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "长沙、株洲、湘潭"}),
@@ -209,14 +211,13 @@ class RoundCreateForm(RoundSettingsForm):
 
     @classmethod
     def with_defaults(cls, *, run: Any = None) -> RoundCreateForm:
-        """The form as the command's defaults fill it (20 candidates, shortlist 10, 0.6 / 0.25 / 0.15 …)."""
-        defaults = AwardRound()
+        """The form as a new round's defaults fill it (awards.scoring.defaults: the command's defaults too)."""
         return cls(initial={
-            "run": run, "kind": AwardRound.Kind.CITY, "selection": cls.TOP, "candidates_n": defaults.candidates_n,
-            "shortlist_size": defaults.shortlist_size, "weight_ranking": defaults.weight_ranking.normalize(),
-            "weight_experts": defaults.weight_experts.normalize(),
-            "weight_netizens": defaults.weight_netizens.normalize(), "aggregation": defaults.aggregation,
-            "trim": defaults.trim, "quorum": defaults.quorum,
+            "run": run, "kind": AwardRound.Kind.CITY, "selection": cls.TOP, "candidates_n": defaults.CANDIDATES_N,
+            "shortlist_size": defaults.SHORTLIST_SIZE, "weight_ranking": Decimal(defaults.WEIGHT_RANKING).normalize(),
+            "weight_experts": Decimal(defaults.WEIGHT_EXPERTS).normalize(),
+            "weight_netizens": Decimal(defaults.WEIGHT_NETIZENS).normalize(), "aggregation": defaults.AGGREGATION,
+            "trim": defaults.TRIM, "quorum": defaults.QUORUM,
         })
 
     def clean(self) -> dict[str, Any]:

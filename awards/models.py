@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import City, GovAccount, Province
+from awards.scoring import defaults
 from rankings.models import ScoreRun
 
 
@@ -53,19 +54,19 @@ class AwardRound(models.Model):
                             related_name="award_rounds")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.CITY)
     category = models.CharField(_("category"), max_length=16, choices=GovAccount.Category.choices, blank=True)
-    candidates_n = models.PositiveSmallIntegerField(_("number of candidates"), default=20,
+    candidates_n = models.PositiveSmallIntegerField(_("number of candidates"), default=defaults.CANDIDATES_N,
                                                     help_text=_("Every candidate ranked at or above N (ties all in)."))
-    shortlist_size = models.PositiveSmallIntegerField(_("shortlist size"), default=10)
+    shortlist_size = models.PositiveSmallIntegerField(_("shortlist size"), default=defaults.SHORTLIST_SIZE)
     weight_ranking = models.DecimalField(_("weight of the ranking"), max_digits=5, decimal_places=4,
-                                         default=Decimal("0.6"))
+                                         default=Decimal(defaults.WEIGHT_RANKING))
     weight_experts = models.DecimalField(_("weight of the experts"), max_digits=5, decimal_places=4,
-                                         default=Decimal("0.25"))
+                                         default=Decimal(defaults.WEIGHT_EXPERTS))
     weight_netizens = models.DecimalField(_("weight of the netizens"), max_digits=5, decimal_places=4,
-                                          default=Decimal("0.15"))
+                                          default=Decimal(defaults.WEIGHT_NETIZENS))
     aggregation = models.CharField(_("expert aggregation"), max_length=16, choices=Aggregation.choices,
-                                   default=Aggregation.MEAN)
-    trim = models.PositiveSmallIntegerField(_("scores dropped at each end"), default=1)
-    quorum = models.PositiveSmallIntegerField(_("quorum (expert scores per candidate)"), default=5)
+                                   default=Aggregation(defaults.AGGREGATION))
+    trim = models.PositiveSmallIntegerField(_("scores dropped at each end"), default=defaults.TRIM)
+    quorum = models.PositiveSmallIntegerField(_("quorum (expert scores per candidate)"), default=defaults.QUORUM)
     disclose_experts = models.BooleanField(_("disclose expert names"), default=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.DRAFT)
     # Bumped (by a queryset update, so it leaves no history row) on every save of an input: the grid
@@ -194,7 +195,7 @@ class ExpertScore(models.Model):
     candidate = models.ForeignKey(Candidate, verbose_name=_("candidate"), on_delete=models.CASCADE,
                                   related_name="scores")
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=2,
-                                validators=[MinValueValidator(0), MaxValueValidator(100)])
+                                validators=[MinValueValidator(0), MaxValueValidator(defaults.SCALE)])
     comment = models.TextField(_("comment (评语)"), blank=True)
     entered_via = models.CharField(_("entered via"), max_length=16, choices=EntryPath.choices)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -210,7 +211,7 @@ class ExpertScore(models.Model):
         ordering = ["round", "candidate", "expert"]
         constraints = [
             models.UniqueConstraint(fields=["expert", "candidate"], name="expertscore_unique_expert_candidate"),
-            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=100), name="expertscore_score_0_100"),
+            models.CheckConstraint(condition=Q(score__gte=0) & Q(score__lte=defaults.SCALE), name="expertscore_score_0_100"),
         ]
 
 

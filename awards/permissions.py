@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy
 
 from awards.models import AwardRound, Expert
 
@@ -58,6 +59,17 @@ def user_can_see_score_matrix(user: Any, award_round: AwardRound) -> bool:
     if award_round.is_published or user_can_see_drafts(user):
         return True
     return _active(user) and award_round.experts.filter(user_id=user.pk, submitted_at__isnull=False).exists()
+
+
+# Why a round's results are refused before publication (pages and the API say the same).
+SEALED = gettext_lazy("Until the round is published, its results are shown to staff and the panel only: an expert "
+                      "would otherwise see the other experts' scores.")
+
+
+def results_visible(user: Any, award_round: AwardRound) -> bool:
+    """A round's results (live until publication) are public once published, else for drafts readers
+    only: the round's experts see its page, but not the other experts' scores through the results."""
+    return award_round.is_published or user_can_see_drafts(user)
 
 
 def user_can_see_audit(user: Any, award_round: AwardRound) -> bool:

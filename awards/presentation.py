@@ -16,10 +16,8 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from awards.models import AwardRound
-from awards.permissions import user_can_see_drafts
 from awards.services import ScoreCell, TallyCell
 from core.names import place_name, province_name
 
@@ -56,16 +54,6 @@ def normalise(text: str, *, kind: str) -> str:
     if kind == "tally" and _THOUSANDS.match(value):
         value = value.replace(",", "")
     return value
-
-
-SEALED = gettext_lazy("Until the round is published, its results are shown to staff and the panel only: an expert "
-              "would otherwise see the other experts' scores.")
-
-
-def results_visible(user: Any, award_round: AwardRound) -> bool:
-    """A round's results (live until publication) are public once published, else for drafts readers
-    only: the round's experts see its page, but not the other experts' scores through the results."""
-    return award_round.is_published or user_can_see_drafts(user)
 
 
 # --- the grid ------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 
 The workbook is written straight as a zip of XML parts (openpyxl would take minutes to write it): a header
 row, then `rows` empty rows (<row r="N"/>), the dimension A1:Z<rows> declared unless --no-dimension. Each
-case runs in a child process that reads the file as the snapshot import does (accounts.importing.reading:
+case runs in a child process that reads the file as the snapshot import does (core.tables.reading:
 read_table, then every chunk) and reports the seconds until the refusal and its peak resident memory
 (VmHWM). Results go to docs/benchmarks.md (Refusing an XLSX bomb).
 """
@@ -78,7 +78,7 @@ def refuse(path: str) -> dict:
     django.setup()
     from django.utils import translation
 
-    from accounts.importing.reading import ReadError, read_table
+    from core.tables.reading import ReadError, read_table
 
     translation.activate("en")
     started = time.perf_counter()

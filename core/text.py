@@ -1,6 +1,9 @@
 """Text shown to a person: a value quoted back in a message is cut short (echo), and a reason must hold at
 least one visible character (has_visible_text).
 
+Pure Python (the standard library only): the scoring engine, which imports no Django, shortens the
+values its messages quote with the same echo (a contract in .importlinter keeps this module pure).
+
 A reason of only spaces, zero-width spaces (U+200B), joiners (U+200C, U+200D), word joiners (U+2060), byte
 order marks (U+FEFF) or control characters looks empty on the page that shows it, whatever its length.
 Visible means: a character outside Unicode's "other" (C*: controls, format characters, unassigned) and
@@ -25,8 +28,13 @@ def has_visible_text(text: str) -> bool:
 ECHO_LIMIT = 50
 
 
-def echo(value: object) -> object:
-    """A quoted text cut to ECHO_LIMIT characters plus "…"; other values (numbers, lazy texts) as they are."""
-    if isinstance(value, str) and len(value) > ECHO_LIMIT:
-        return value[:ECHO_LIMIT] + "…"
+def echo(value: object, limit: int = ECHO_LIMIT, *, keep: int | None = None) -> object:
+    """The one way a quoted value is shortened for a message: a text longer than `limit` characters becomes
+    its first `keep` characters (by default `limit`) plus "…"; other values (numbers, lazy texts) are
+    returned as they are (callers that quote any object pass str(value)).
+
+    keep = limit - 1 gives a text of at most `limit` characters, mark included (the award messages' rule).
+    """
+    if isinstance(value, str) and len(value) > limit:
+        return value[:limit if keep is None else keep] + "…"
     return value

@@ -17,9 +17,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
-from accounts.importing.errors import echo
 from api.authentication import ApiTokenAuthentication
 from api.errors import json_error, nul_message, wants_json
+from core.text import echo
 
 # The two doors of a snapshot file, one limit (GOVWEIBO_MAX_UPLOAD_BYTES): the upload page and the API.
 UPLOAD_URL_NAMES = ("accounts:snapshot_upload", "api:import-list")
@@ -118,7 +118,7 @@ class RefuseNulMiddleware:
     PostgreSQL refuses NUL in text (the query would fail with a 500), SQLite stores it; no name, search
     or score has a reason to hold one, so it is refused at one place, for every page, the admin and the
     API, before any view or filter sees it. Uploaded files are read by the importers, which refuse
-    control characters cell by cell (accounts.importing.errors.CONTROL_CHARACTER).
+    control characters cell by cell (core.tables.errors.CONTROL_CHARACTER).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

@@ -269,7 +269,7 @@ GOVWEIBO_MAX_UPLOAD_BYTES = env_int("GOVWEIBO_MAX_UPLOAD_BYTES",
                                     env_int("GOVWEIBO_IMPORT_MAX_UPLOAD_BYTES", 100 * 1024 * 1024))
 # The most data rows an import reads from a workbook's sheet (page, API and command), at most Excel's own
 # 1,048,575: a sheet that declares more (<dimension ref="A1:Z3000000"/>) or has more is refused before it is
-# read (accounts.importing.bounds). Award files have their own, smaller bound (awards.importing.MAX_ROWS).
+# read (core.tables.bounds). Award files have their own, smaller bound (awards.importing.reading.MAX_ROWS).
 GOVWEIBO_IMPORT_MAX_ROWS = env_int("GOVWEIBO_IMPORT_MAX_ROWS", 1_048_575)
 # Uploaded files wait here for their import task and are deleted when it ends. The web server and the
 # Celery workers must share this directory (same machine, or a shared volume).

@@ -8,7 +8,8 @@ from __future__ import annotations
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from rankings.scoring.errors import Problem, echo, param_text
+from core.text import echo
+from rankings.scoring.errors import Problem, param_text
 
 MESSAGES = {
     'required': _('this field is required'),
@@ -52,7 +53,7 @@ MESSAGES = {
 
 def problem_text(problem: Problem) -> str:
     """“indicators[2].expr: unknown name fanz …” in the active language. Values the document supplied are
-    cut to about 50 characters (rankings.scoring.errors.echo): a message never repeats a huge value."""
+    cut to about 50 characters (core.text.echo): a message never repeats a huge value."""
     message = str(MESSAGES[problem.code]) % {name: param_text(name, value) for name, value in problem.params.items()}
     if not problem.path:
         return message

@@ -10,10 +10,11 @@ import factory
 import pytest
 from django.utils import translation
 
-from accounts.importing import ImportFailed, run_import
+from accounts.importing import run_import
 from accounts.models import City, GovAccount, Province, Snapshot, SnapshotImport
 from accounts.services import snapshots_import
 from core.provinces import province_canonical
+from core.tables.errors import ImportFailed
 
 
 class CityFactory(factory.django.DjangoModelFactory):

@@ -19,10 +19,12 @@ import pandas as pd
 from django.utils.translation import gettext_lazy as _
 
 from accounts.importing.columns import ValueSet, normalise
-from accounts.importing.errors import CONTROL_CHARACTERS, Message, control_character_message, echo
 from core.periods import PeriodError, parse_period
 from core.provinces import UNKNOWN as PROVINCE_UNKNOWN
 from core.provinces import accepted_text, province_or_none
+from core.tables.cells import cell_text
+from core.tables.errors import CONTROL_CHARACTERS, Message, control_character_message
+from core.text import echo
 
 EMPTY_REQUIRED = _("this cell is empty; a value is required")
 NOT_A_NUMBER = _("“%(value)s” is not a number; counts are whole numbers such as 1234 or 1,234")
@@ -70,21 +72,6 @@ class Converted:
     problems: list[Problem] = field(default_factory=list)
     ends: np.ndarray | None = None  # periods only: the end dates (values holds the start dates)
     distinct: Distinct | None = None  # text columns: values as codes into the distinct texts, for reuse
-
-
-def cell_text(value: object) -> str:
-    """How a cell reads as text: 12.0 -> "12", a date -> "2012-03-01", empty (None) -> ""."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
 
 
 def _distinct_text(value: object, *, keep_dates: bool) -> object:

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.importing.errors import Message, control_character_message
 from accounts.models import SNAPSHOT_COUNT_FIELDS, City, GovAccount
+from core.tables.bounds import MAX_COLUMNS, TOO_MANY_COLUMNS
+from core.tables.errors import Message, control_character_message
 
 # The canonical header of each known column, in the order a template file lists them.
 IMPORT_COLUMNS = (
@@ -147,14 +148,6 @@ MISSING_COLUMN = _(
 )
 DUPLICATE_COLUMN = _("this column and column “%(other)s” both give “%(column)s”; keep only one of them")
 NAMELESS_COLUMN = _("column %(position)d has values but no header")
-# Every column is checked in every chunk, and each extra metric is a column of the import's staging table
-# (PostgreSQL allows at most 1600, and a row of them must fit in one 8 KB page): a snapshot file needs
-# about 25 columns, and a few hundred extra metrics is already more than any export has.
-MAX_COLUMNS = 500
-TOO_MANY_COLUMNS = _(
-    "the header has %(count)d columns; at most %(limit)d can be imported (the snapshot columns plus extra "
-    "metrics). Remove the columns you do not need, or split the file"
-)
 
 
 @dataclass(frozen=True)

@@ -28,11 +28,11 @@ import pandas as pd
 from django.db import transaction
 
 from accounts.importing.columns import ColumnMap, map_columns
-from accounts.importing.errors import EMPTY_FILE, HEADER_ONLY, ErrorLog, ImportFailed, RowError
-from accounts.importing.reading import CHUNK_ROWS, ReadError, Table, open_binary, read_table
 from accounts.importing.validation import Validator
 from accounts.importing.writing import Writer, writer_for_connection
 from accounts.models import SnapshotImport
+from core.tables.errors import EMPTY_FILE, HEADER_ONLY, ErrorLog, ImportFailed, RowError
+from core.tables.reading import CHUNK_ROWS, ReadError, Table, open_binary, read_table
 
 Progress = Callable[[int, "int | None"], None]
 

@@ -27,9 +27,9 @@ from accounts.importing.columns import (
     VERIFIED,
     ColumnMap,
 )
-from accounts.importing.errors import ErrorLog, Message
 from accounts.models import GovAccount
 from core.periods import Period
+from core.tables.errors import ErrorLog, Message
 
 CONFLICT = _(
     "the account “%(account)s” has %(column)s “%(value)s” here but “%(first)s” on line %(line)s; "

@@ -24,7 +24,7 @@ from rest_framework.response import Response
 from api.errors import Conflict, ErrorSerializer
 from awards import presentation, selectors, services
 from awards.models import AwardRound, EntryPath
-from awards.permissions import user_can_manage_rounds
+from awards.permissions import SEALED, results_visible, user_can_manage_rounds
 from awards.services import ScoreCell, TallyCell
 from awards.services.errors import (
     AwardError,
@@ -208,8 +208,8 @@ class AwardRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     def _results_visible(self, award_round: AwardRound) -> AwardRound:
         """Results before publication are for drafts readers: an expert would see the others' scores."""
-        if not presentation.results_visible(self.request.user, award_round):
-            raise exceptions.PermissionDenied(str(presentation.SEALED))
+        if not results_visible(self.request.user, award_round):
+            raise exceptions.PermissionDenied(str(SEALED))
         return award_round
 
     def get_object(self) -> AwardRound:

@@ -20,8 +20,8 @@ from rest_framework.response import Response
 
 from accounts.forms import SnapshotUploadForm
 from accounts.models import ImportJob, in_active_language
+from accounts.permissions import can_import
 from accounts.services import import_job_start
-from accounts.views import can_import
 from api.renderers import ExportableMixin
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from awards.scoring import defaults
 from awards.scoring.columns import (
     CANDIDATE,
     COMPOSITE,
@@ -36,7 +37,7 @@ from awards.scoring.columns import (
     VOTES,
 )
 
-MEAN = "mean"
+MEAN = defaults.AGGREGATION
 TRIMMED = "trimmed"
 # Scores are compared after rounding to this many decimals, so that two finals equal on paper are equal
 # here too (floating-point sums of the same numbers in another order can differ in the 15th digit).
@@ -47,13 +48,13 @@ TIE_DECIMALS = 9
 class Method:
     """The round's settings the combination needs (weights as floats summing to 1)."""
 
-    weight_ranking: float = 0.6
-    weight_experts: float = 0.25
-    weight_netizens: float = 0.15
+    weight_ranking: float = float(defaults.WEIGHT_RANKING)
+    weight_experts: float = float(defaults.WEIGHT_EXPERTS)
+    weight_netizens: float = float(defaults.WEIGHT_NETIZENS)
     aggregation: str = MEAN
-    trim: int = 1
-    shortlist_size: int = 10
-    quorum: int = 5
+    trim: int = defaults.TRIM
+    shortlist_size: int = defaults.SHORTLIST_SIZE
+    quorum: int = defaults.QUORUM
 
     @property
     def scores_needed(self) -> int:
@@ -70,7 +71,7 @@ def ranking_scores(candidates: pd.DataFrame) -> pd.Series:
     best = candidates[COMPOSITE].max()
     if not best or best <= 0:
         return pd.Series(0.0, index=candidates.index, name=RANKING_SCORE)
-    return (candidates[COMPOSITE] / best * 100.0).rename(RANKING_SCORE)
+    return (candidates[COMPOSITE] / best * float(defaults.SCALE)).rename(RANKING_SCORE)
 
 
 def expert_scores(scores: pd.DataFrame, *, aggregation: str, trim: int) -> pd.DataFrame:
@@ -100,7 +101,7 @@ def netizen_scores(tallies: pd.DataFrame, index: pd.Index) -> pd.Series:
     votes = tallies.pivot_table(index=CANDIDATE, columns=SOURCE, values=VOTES, aggfunc="sum")
     votes = votes.reindex(index).fillna(0).astype(float)
     best = votes.max(axis=0).replace(0, np.nan)
-    per_source = (votes / best * 100.0).fillna(0.0)
+    per_source = (votes / best * float(defaults.SCALE)).fillna(0.0)
     return per_source.mean(axis=1).rename(NETIZEN_SCORE)
 
 

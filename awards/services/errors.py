@@ -10,14 +10,16 @@ from datetime import datetime
 from typing import Any
 
 from core.errors import AppError
+from core.text import echo
 
-ECHO_LIMIT = 40
+# The award messages quote a typed value on one line, in at most this many characters ("…" included).
+SHOWN_LIMIT = 40
 
 
 def shown(value: object) -> str:
-    """A value the user gave, as it may be echoed in a message: one line, at most 40 characters."""
-    text = " ".join(str(value).split())
-    return text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 1] + "…"
+    """A value the user gave, as it may be echoed in a message: one line, at most 40 characters, cut by
+    core.text.echo (the one shortening)."""
+    return echo(" ".join(str(value).split()), SHOWN_LIMIT, keep=SHOWN_LIMIT - 1)
 
 
 class AwardError(AppError):

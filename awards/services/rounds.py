@@ -14,7 +14,7 @@ from simple_history.utils import bulk_create_with_history
 
 from accounts.models import GovAccount
 from awards.models import AwardRound, Candidate, EntryPath
-from awards.scoring import below_quorum
+from awards.scoring import below_quorum, defaults
 from awards.selectors.results import round_inputs, round_method
 from awards.services.common import audited, history_user, lock_round, require_manager, require_status
 from awards.services.errors import AwardError, QuorumNotMet, SettingsInvalid, shown
@@ -22,7 +22,6 @@ from core.provinces import province_or_none
 from rankings.models import AccountScore, CityScore, ScoreRun
 
 SETTINGS = ("name", "shortlist_size", "weights", "aggregation", "trim", "quorum", "disclose_experts")
-DEFAULT_WEIGHTS = ("0.6", "0.25", "0.15")
 ONE = Decimal(1)
 NAME_LIMIT = 128
 SLUG_LIMIT = 50
@@ -188,9 +187,10 @@ def _create_problems(*, slug: str, kind: str, category: str, candidates_n: Any, 
 
 
 def round_create(*, user: Any, slug: str, name: str, run: ScoreRun | int, kind: str = AwardRound.Kind.CITY,
-                 category: str = "", candidates_n: int = 20, candidate_names: list[str] | None = None,
-                 shortlist_size: int = 10, weights: Any = DEFAULT_WEIGHTS,
-                 aggregation: str = AwardRound.Aggregation.MEAN, trim: int = 1, quorum: int = 5,
+                 category: str = "", candidates_n: int = defaults.CANDIDATES_N,
+                 candidate_names: list[str] | None = None, shortlist_size: int = defaults.SHORTLIST_SIZE,
+                 weights: Any = defaults.WEIGHTS, aggregation: str = defaults.AGGREGATION, trim: int = defaults.TRIM,
+                 quorum: int = defaults.QUORUM,
                  disclose_experts: bool = False, via: str = EntryPath.COMMAND) -> AwardRound:
     """Create a draft round on a published run, its candidates frozen from the run's ranking: every one
     ranked N or better (ties all in), or exactly those in `candidate_names` (then candidates_n is stored

@@ -8,9 +8,10 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from awards.models import Candidate, Expert
+from awards.scoring import defaults
 from awards.services.errors import shown
 
-SCORE_MIN, SCORE_MAX = Decimal(0), Decimal(100)
+SCORE_MIN, SCORE_MAX = Decimal(0), Decimal(defaults.SCALE)
 HUNDREDTH = Decimal("0.01")
 COMMENT_LIMIT = 2000
 SOURCE_LIMIT = 128

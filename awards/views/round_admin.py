@@ -15,13 +15,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.importing import ImportFailed
 from awards import services, uploads
 from awards.forms import NetizenUploadForm, RoundCreateForm
 from awards.importing import TALLIES, ImportPreview, round_import, round_import_preview
 from awards.models import AwardRound, EntryPath
 from awards.services.errors import AwardError, SettingsInvalid
 from awards.views.common import manager_required, round_or_404
+from core.tables.errors import ImportFailed
 from rankings.views import post_else_redirect
 
 # Writes from the round pages are recorded with the entry path "grid page", the closest of EntryPath's

@@ -24,7 +24,7 @@ from awards.forms import (
     StatusForm,
 )
 from awards.models import AwardRound, EntryPath
-from awards.permissions import user_can_manage_rounds, user_can_see_audit
+from awards.permissions import SEALED, results_visible, user_can_manage_rounds, user_can_see_audit
 from awards.services import ScoreCell, TallyCell
 from awards.services.errors import AwardError, CellErrors
 from awards.views.common import manager_required, round_or_404
@@ -55,10 +55,10 @@ def round_list(request: HttpRequest) -> HttpResponse:
 def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """`?format=csv|xlsx` downloads the result table instead."""
     award_round = round_or_404(request, slug)
-    if not presentation.results_visible(request.user, award_round):
+    if not results_visible(request.user, award_round):
         # An expert of a round still voting: the results would tell them the others' scores (sealed).
         if "format" in request.GET:
-            raise PermissionDenied(presentation.SEALED)
+            raise PermissionDenied(SEALED)
         return _round_page(request, award_round, None)
     if "format" in request.GET:
         return _export_response(request, award_round)
@@ -178,7 +178,7 @@ def _round_page(request: HttpRequest, award_round: AwardRound, results, *, corre
     can_manage = user_can_manage_rounds(request.user)
     if results is None:
         return render(request, "awards/round_detail.html", {
-            "round": award_round, "sealed": presentation.SEALED, "method": presentation.method_facts(award_round),
+            "round": award_round, "sealed": SEALED, "method": presentation.method_facts(award_round),
             "method_lines": presentation.method_lines(award_round=award_round),
             "expert": selectors.expert_for_user(award_round=award_round, user=request.user),
         })

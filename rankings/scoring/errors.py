@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from core.text import ECHO_LIMIT, echo
+
 # code -> English message template. Placeholders are %(name)s; every Problem of that code carries them.
 PROBLEM_CODES: dict[str, str] = {
     # Scheme documents.
@@ -72,24 +74,18 @@ PROBLEM_CODES: dict[str, str] = {
 
 
 # A message echoes the document's own text back to its author (a key, a value, a piece of expression):
-# cut to ECHO_LIMIT characters, so that a megabyte-long string in a scheme never makes a megabyte-long
-# message. The lists we build ourselves (allowed fields, choices) are longer but bounded too.
-ECHO_LIMIT = 50
+# cut as every quoted value is (core.text.echo, pure Python like this package), so that a megabyte-long
+# string in a scheme never makes a megabyte-long message. The lists we build ourselves (allowed fields,
+# choices) are longer but bounded too.
 LIST_LIMIT = 1000
 ECHOED_PARAMS = frozenset({"key", "value", "name", "text", "detail"})
-
-
-def echo(value: object, limit: int = ECHO_LIMIT) -> str:
-    """str(value), cut to `limit` characters plus "…" when longer."""
-    text = str(value)
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def param_text(name: str, value: object) -> str:
     """A problem's parameter as a message shows it (lists comma-separated), cut to its limit."""
     if isinstance(value, list | tuple | set | frozenset):
         value = ", ".join(str(item) for item in value)
-    return echo(value, ECHO_LIMIT if name in ECHOED_PARAMS else LIST_LIMIT)
+    return echo(str(value), ECHO_LIMIT if name in ECHOED_PARAMS else LIST_LIMIT)
 
 
 @dataclass(frozen=True)

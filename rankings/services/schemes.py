@@ -9,9 +9,10 @@ import yaml
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.text import echo
 from rankings.messages import problem_text
 from rankings.models import ScoringScheme
-from rankings.scoring.errors import SchemeError, echo
+from rankings.scoring.errors import SchemeError
 from rankings.scoring.schemes import Scheme
 from rankings.services.errors import ScoringError
 
@@ -37,7 +38,7 @@ def scheme_document_parse(text: str) -> dict:
     except _Refused as error:
         raise ScoringError(error.message()) from None
     except yaml.YAMLError as error:
-        reason = echo(getattr(error, "problem", None) or error, REASON_LIMIT)
+        reason = echo(str(getattr(error, "problem", None) or error), REASON_LIMIT)
         raise ScoringError(_("The scheme is not valid YAML or JSON%(where)s: %(reason)s")
                            % {"where": _where(getattr(error, "problem_mark", None)), "reason": reason}) from None
     if not isinstance(document, dict):
@@ -84,7 +85,7 @@ class _SchemeLoader(yaml.SafeLoader):
             return super().construct_object(node, deep)
         except (ValueError, TypeError, AttributeError, OverflowError, LookupError) as error:
             raise yaml.constructor.ConstructorError(
-                None, None, f"cannot read the value {echo(node.value)}: {error}", node.start_mark) from None
+                None, None, f"cannot read the value {echo(str(node.value))}: {error}", node.start_mark) from None
 
 
 def _where(mark: yaml.Mark | None) -> str:

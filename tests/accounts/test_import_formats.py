@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.importing.reading import read_csv
 from accounts.models import City, GovAccount, Snapshot, SnapshotImport
 from accounts.services import snapshots_import
+from core.tables.reading import read_csv
 from tests.factories import (
     CHINESE_HEADER,
     IMPORT_HEADER,
@@ -246,7 +246,7 @@ def test_spaces_around_text_cells_do_not_make_a_new_city_or_account(tmp_path: Pa
 
 
 def test_blank_lines_are_skipped_and_line_numbers_still_count_them(tmp_path: Path) -> None:
-    from accounts.importing import ImportFailed
+    from core.tables.errors import ImportFailed
 
     text = import_csv_text([import_row(period="2012-01")], IMPORT_HEADER) + "\n,,,,,,,,,,,,,\n"
     text += import_csv_text([import_row(period="2012-02", fans="-1")], IMPORT_HEADER).split("\n", 1)[1]

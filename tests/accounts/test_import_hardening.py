@@ -12,10 +12,11 @@ from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
-from accounts.importing import bounds, columns
-from accounts.importing.errors import ErrorLog, Message, RowError
+from accounts.importing import columns
 from accounts.models import City, GovAccount, Snapshot
 from accounts.services import snapshots_import
+from core.tables import bounds
+from core.tables.errors import ErrorLog
 from tests.factories import import_csv_text, import_row, rejected, rejected_bytes, write_import_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -103,13 +104,6 @@ def test_a_long_header_is_cut_where_it_is_quoted(tmp_path: Path) -> None:
     cut = f"{'Score' * 10}…"
     assert rejected(tmp_path, text) == [
         f"line 1, column {'score' * 10}…: this column and column “{cut}” both give “{cut}”; keep only one of them"]
-
-
-def test_a_row_error_keeps_only_the_cut_values() -> None:
-    """Kept errors must not hold on to huge cells until they are shown."""
-    error = RowError(2, "c" * 10_000, Message("“%(value)s” and %(limit)d", value="v" * 10_000, limit=5))
-    assert error.column == "c" * 50 + "…"
-    assert error.message.params == {"value": "v" * 50 + "…", "limit": 5}
 
 
 def _zip(parts: dict[str, bytes]) -> bytes:
@@ -227,17 +221,6 @@ def test_a_utf8_file_with_replacement_characters_is_refused_at_their_line(tmp_pa
     assert rejected(tmp_path, text) == [
         "line 3: this line holds “\ufffd” (U+FFFD), the mark a program leaves where it could not read a "
         "character: the text was garbled before the file was saved; export the file again from its source"]
-
-
-@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"])
-@pytest.mark.parametrize("block_size", [7, 1000, 1 << 20])
-def test_a_wide_line_is_found_at_its_line_whatever_the_blocks_and_line_ends(line_end: str, block_size: int) -> None:
-    """The header may be as wide as it likes (its own checks apply); the first wider data line is named."""
-    data = line_end.join(["h" + "," * 1500, "a,b", "c" + "," * 1001, "d" + "," * 2000, ""]).encode()
-    widths = bounds.LineWidths()
-    for start in range(0, len(data), block_size):
-        widths.feed(data[start:start + block_size])
-    assert widths.wide_line == 3
 
 
 def test_the_upload_form_cuts_a_long_file_name_it_quotes(client) -> None:

@@ -8,9 +8,10 @@ import pytest
 from django.db import IntegrityError
 from django.utils import translation
 
-from accounts.importing import ImportFailed, run_import, writer_for_connection
+from accounts.importing import run_import, writer_for_connection
 from accounts.importing.validation import Validator
 from accounts.models import City, GovAccount, Snapshot, SnapshotImport
+from core.tables.errors import ImportFailed
 from tests.factories import import_csv_text, import_row, write_import_csv
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
-from accounts.importing import ImportFailed
 from accounts.models import Snapshot
 from accounts.services import snapshots_import
+from core.tables.errors import ImportFailed
 from tests.factories import IMPORT_HEADER, import_csv_text, import_row, rejected, write_import_xlsx
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from django.db import IntegrityError, connection
 
-from accounts.importing import ImportFailed, run_import, writer_for_connection
+from accounts.importing import run_import, writer_for_connection
 from accounts.models import City, GovAccount, Snapshot, SnapshotImport
 from accounts.services import snapshots_import
+from core.tables.errors import ImportFailed
 from tests.factories import (
     IMPORT_HEADER,
     CityFactory,

@@ -135,6 +135,19 @@ def test_drafts_are_seen_by_analysts_admins_staff_and_the_rounds_experts_only() 
     assert not permissions.user_can_score(AnonymousUser(), draft.experts.get(name="王专家"))
 
 
+def test_results_before_publication_are_for_drafts_readers_and_not_for_the_rounds_own_experts() -> None:
+    draft = round_build(slug="draft")
+    expert_login = user_with_role("expert", ROLE_EXPERT)
+    services.expert_update(user=None, expert=draft.experts.get(name="王专家"), via="grid", expert_user=expert_login)
+    analyst = user_with_role("analyst", ROLE_ANALYST)
+    assert permissions.user_can_see_round(expert_login, draft)
+    assert not permissions.results_visible(expert_login, draft)
+    assert not permissions.results_visible(AnonymousUser(), draft)
+    assert permissions.results_visible(analyst, draft)
+    draft.status = AwardRound.Status.PUBLISHED
+    assert permissions.results_visible(AnonymousUser(), draft)
+
+
 def test_an_expert_sees_everyones_scores_only_after_submitting_and_the_public_only_after_publication() -> None:
     award_round = round_build(quorum=1)
     login = user_with_role("li", ROLE_EXPERT)

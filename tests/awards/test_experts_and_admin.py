@@ -92,9 +92,10 @@ def test_the_method_text_names_the_rounds_own_settings() -> None:
 def test_a_file_with_more_rows_than_any_round_needs_is_refused_before_checking_them(monkeypatch) -> None:
     import io
 
-    from accounts.importing import ImportFailed
     from awards import importing
-    monkeypatch.setattr(importing, "MAX_ROWS", 3)
+    from awards.importing import reading
+    from core.tables.errors import ImportFailed
+    monkeypatch.setattr(reading, "MAX_ROWS", 3)
     award_round = round_build()
     text = "candidate,votes,source\n" + "武汉,1,a\n" * 5
     with translation.override("en"), pytest.raises(ImportFailed) as error:

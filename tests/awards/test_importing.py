@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 from django.utils import translation
 
-from accounts.importing import ImportFailed
 from awards.importing import round_import
 from awards.models import AwardRound, Expert, ExpertScore, NetizenTally
+from core.tables.errors import ImportFailed
 from tests.awards.factories import round_build
 
 pytestmark = pytest.mark.django_db

@@ -17,12 +17,12 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import translation
 
-from accounts.importing import ImportFailed
 from awards import services
 from awards.importing import round_import
 from awards.models import AwardRound, EntryPath, Expert, ExpertScore
 from awards.services import CellErrors, ScoreCell
 from core.provinces import PROVINCES, province_names, province_spellings
+from core.tables.errors import ImportFailed
 from tests.awards.factories import published_run
 from tests.awards.pages_data import default_language_after_each_test  # noqa: F401 - autouse fixture
 

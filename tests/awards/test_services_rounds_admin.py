@@ -9,10 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from accounts.importing import ImportFailed
 from awards import services
 from awards.importing import TALLIES, round_import, round_import_preview
 from awards.models import AwardRound, NetizenTally
+from core.tables.errors import ImportFailed
 from tests.awards.factories import published_run, round_build
 from tests.factories import CityFactory
 from tests.rankings.factories import CityScoreFactory

@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 from django.utils import translation
 
-from accounts.importing import bounds
-from accounts.importing.reading import ReadError, read_table
 from bench.xlsx_bomb import bomb_write
+from core.tables import bounds
+from core.tables.reading import ReadError, read_table
 
 BOMB_ROWS = 3_000_000
 
@@ -91,8 +91,9 @@ def test_the_reader_stops_at_the_limit_even_when_the_scan_saw_nothing(monkeypatc
 
 @pytest.mark.django_db
 def test_an_award_file_is_bounded_by_the_award_limit_before_it_is_read(tmp_path, openpyxl_never_opens):
-    from accounts.importing import ImportFailed
-    from awards.importing import MAX_ROWS, round_import
+    from awards.importing import round_import
+    from awards.importing.reading import MAX_ROWS
+    from core.tables.errors import ImportFailed
     from tests.awards.factories import round_build
 
     bomb = bomb_write(tmp_path / "votes.xlsx", rows=MAX_ROWS + 1)

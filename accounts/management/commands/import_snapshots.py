@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import SnapshotImport
 from core.commands import LANGUAGES, LocalizedCommand, language_from_environment  # noqa: F401
 from core.progress import ImportProgress
+from core.tables.errors import ImportFailed
 
 if TYPE_CHECKING:
     from accounts.importing import ImportResult
@@ -38,7 +39,6 @@ class Command(LocalizedCommand):
 
     def _import(self, path: Path, *, dry_run: bool, show_progress: bool, encoding: str | None) -> None:
         # The import (pandas, the readers) is loaded when a file is imported, not at --help.
-        from accounts.importing import ImportFailed
         from accounts.services import DatabaseConnectionLost, connection_loss_detected, snapshots_import
 
         if not path.is_file():

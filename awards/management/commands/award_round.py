@@ -20,14 +20,15 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.importing import ImportFailed
 from awards import exporting, services
 from awards.importing import round_import
 from awards.management.expert_commands import ACTIONS as EXPERT_ACTIONS
 from awards.management.expert_commands import ExpertActions, add_expert_parsers
 from awards.models import AwardRound, EntryPath
+from awards.scoring import defaults
 from core.commands import LANGUAGES, LocalizedCommand
 from core.errors import AppError
+from core.tables.errors import ImportFailed
 
 VIA = EntryPath.COMMAND
 MAX_PROBLEMS_SHOWN = 50
@@ -49,16 +50,20 @@ class Command(ExpertActions, LocalizedCommand):
                             help=_("candidates are cities or the accounts of one category (default city)"))
         create.add_argument("--category", default="", help=_("the account category of an account round"))
         chosen = create.add_mutually_exclusive_group()
-        chosen.add_argument("--candidates", type=int, default=20, help=_("candidates: every rank ≤ N (default 20)"))
+        chosen.add_argument("--candidates", type=int, default=defaults.CANDIDATES_N,
+                            help=_("candidates: every rank ≤ N (default %(default)s)"))
         chosen.add_argument("--list", dest="candidate_list", default=None,
                             help=_("candidates by name instead, separated by commas or 、 (a name two provinces "
                                    "share: 吉林（吉林）)"))
-        create.add_argument("--shortlist", type=int, default=10, help=_("shortlist size (default 10)"))
-        create.add_argument("--weights", default="0.6,0.25,0.15",
-                            help=_("ranking, experts, netizens; sum 1 (default 0.6,0.25,0.15)"))
-        create.add_argument("--aggregation", default="mean", help=_("expert aggregation: mean or trimmed"))
-        create.add_argument("--trim", type=int, default=1, help=_("scores dropped at each end (default 1)"))
-        create.add_argument("--quorum", type=int, default=5, help=_("expert scores per candidate (default 5)"))
+        create.add_argument("--shortlist", type=int, default=defaults.SHORTLIST_SIZE,
+                            help=_("shortlist size (default %(default)s)"))
+        create.add_argument("--weights", default=",".join(defaults.WEIGHTS),
+                            help=_("ranking, experts, netizens; sum 1 (default %(default)s)"))
+        create.add_argument("--aggregation", default=defaults.AGGREGATION, help=_("expert aggregation: mean or trimmed"))
+        create.add_argument("--trim", type=int, default=defaults.TRIM,
+                            help=_("scores dropped at each end (default %(default)s)"))
+        create.add_argument("--quorum", type=int, default=defaults.QUORUM,
+                            help=_("expert scores per candidate (default %(default)s)"))
         create.add_argument("--disclose-experts", action="store_true",
                             help=_("publish the experts' names with their scores"))
         for name, text in (("import", _("import expert scores or netizen tallies (CSV or XLSX)")),

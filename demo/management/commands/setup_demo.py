@@ -30,13 +30,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.importing import ImportFailed, ImportResult
+from accounts.importing import ImportResult
 from accounts.models import Snapshot, SnapshotImport
 from accounts.services import snapshots_import
 from core.commands import LocalizedCommand
 from core.names import is_english, place_name
 from core.periods import Period
 from core.progress import ImportProgress
+from core.tables.errors import ImportFailed
 
 DEFAULT_ADDRESS = "127.0.0.1:8000"  # runserver's default, and the Makefile's HOST default
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo_snapshots.csv"

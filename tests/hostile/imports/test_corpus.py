@@ -24,9 +24,9 @@ from django.test import Client
 from django.utils import translation
 from django.utils.html import escape
 
-from accounts.importing import ImportFailed
 from accounts.models import City, GovAccount, Snapshot, SnapshotImport
 from accounts.services import snapshots_import
+from core.tables.errors import ImportFailed
 from tests.factories import import_row, write_import_csv
 from tests.hostile.imports import generate
 

@@ -10,8 +10,8 @@ import codecs
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from accounts.importing import bounds
-from accounts.importing.errors import (
+from core.tables import bounds
+from core.tables.errors import (
     GARBLED_TEXT,
     MIXED_ENCODINGS,
     NOT_IN_ENCODING,

@@ -30,11 +30,11 @@ from django.conf import settings
 from django.core.files.base import File
 from pandas.io.parsers import TextFileReader
 
-from accounts.importing import bounds
-from accounts.importing.cells import cell_text
-from accounts.importing.charsets import detect_encoding
-from accounts.importing.columns import MAX_COLUMNS, TOO_MANY_COLUMNS
-from accounts.importing.errors import (
+from core.tables import bounds
+from core.tables.bounds import MAX_COLUMNS, TOO_MANY_COLUMNS
+from core.tables.cells import cell_text
+from core.tables.charsets import detect_encoding
+from core.tables.errors import (
     BROKEN_CSV,
     HEADER_CELL_TOO_LONG,
     HEADER_TOO_LONG,

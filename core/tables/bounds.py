@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 import numpy as np
+from django.utils.translation import gettext_lazy as _
 
-from accounts.importing.columns import MAX_COLUMNS
-from accounts.importing.errors import (
+from core.tables.errors import (
     SHEET_DECLARES_TOO_MANY_ROWS,
     SHEET_HAS_TOO_MANY_ROWS,
     SHEET_ITEM_TOO_LARGE,
@@ -30,6 +30,16 @@ from accounts.importing.errors import (
     Message,
     RowError,
 )
+
+# Every column is checked in every chunk, and each extra metric is a column of the import's staging table
+# (PostgreSQL allows at most 1600, and a row of them must fit in one 8 KB page): a snapshot file needs
+# about 25 columns, and a few hundred extra metrics is already more than any export has.
+MAX_COLUMNS = 500
+TOO_MANY_COLUMNS = _(
+    "the header has %(count)d columns; at most %(limit)d can be imported (the snapshot columns plus extra "
+    "metrics). Remove the columns you do not need, or split the file"
+)
+
 
 # A data line may hold values past the header's (each such row is reported), but not without bound.
 MAX_LINE_VALUES = 2 * MAX_COLUMNS

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import AppError
-from core.text import echo  # the one truncation of quoted values (re-exported here)
+from core.text import echo
 
 # A file with a systematic mistake (say, a wrong column) has one problem per row. Keeping 2.2 million
 # of them would cost memory and help nobody: the first MAX_KEPT_ERRORS are kept, the rest counted.
