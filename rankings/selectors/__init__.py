@@ -5,6 +5,9 @@ here: `from rankings import selectors`. Presentation (method text, charts) is ra
 - runs.py      run_list, run_get, run_published_get/list, run_periods_published, snapshots_exist
 - rankings.py  city_ranking_list/get, account_ranking_list, run_provinces, home_ranking_get
 - totals.py    period_totals_read (the scoring input: aggregated in the database on PostgreSQL)
+- visibility.py   THE rule of who sees a run and what may be kept of it: run_is_public, run_is_cacheable,
+                  run_visible_to, runs_visible_to, run_cache_key, run_etag, run_last_modified
+- resolution.py   THE rule of ?scheme=&period= ⇒ the run to show: run_resolve → RunChoice
 """
 from rankings.selectors.rankings import (
     CityRanking,
