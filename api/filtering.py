@@ -21,8 +21,9 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
-from api.errors import echo, not_accepted
+from api.errors import not_accepted
 from core import provinces
+from core.text import echo
 
 BAD_ORDERING = _("“%(value)s” is not a sort field; use one of: %(accepted)s (a “-” before a field sorts it in "
                  "descending order; several are separated by commas).")

@@ -16,8 +16,8 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.errors import echo
 from api.renderers import EXPORT_FORMATS
+from core.text import echo
 
 EXPORT_PAGE_SIZE = 10_000
 BAD_PAGE = _("“%(value)s” is not a page number; use a whole number from 1, or “last”.")

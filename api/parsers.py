@@ -21,7 +21,7 @@ from rest_framework import exceptions, parsers, status
 from rest_framework.settings import api_settings
 from rest_framework.utils import json
 
-from accounts.importing.errors import echo
+from core.text import echo
 
 MAX_JSON_DEPTH = 64
 # A JSON string, escapes included: the unrolled form runs in linear time without backtracking.

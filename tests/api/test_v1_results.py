@@ -8,6 +8,7 @@ from datetime import date
 import openpyxl
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from rankings.models import ScoreRun
 from tests.api.conftest import token_headers
@@ -139,7 +140,7 @@ def test_a_schemes_versions_list_the_runs_that_used_each_and_its_document(client
 def test_a_repeated_published_answer_is_served_from_the_cache_without_a_query(
     client, settings, django_assert_num_queries
 ):
-    run = ranking_build(published=True)
+    run = ranking_build(published=True, finished_at=timezone.now())  # finished: cacheable (visibility)
     url = f"/api/v1/runs/{run.pk}/cities/?page_size=2"
     first = client.get(url)
 
