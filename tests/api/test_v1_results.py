@@ -191,3 +191,17 @@ def test_a_kept_csv_download_keeps_its_file_name(client):
     assert again.content == first.content
     assert again["Content-Disposition"] == first["Content-Disposition"] == 'attachment; filename="city-ranking.csv"'
     assert again["Content-Type"] == "text/csv; charset=utf-8" and again["ETag"] == first["ETag"]
+
+
+def test_a_published_answer_carries_its_publication_time_and_django_judges_the_preconditions(client):
+    run = ranking_build(published=True)
+    url = f"/api/v1/runs/{run.pk}/cities/"
+
+    first = client.get(url)
+    by_date = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    refused = client.get(url, HTTP_IF_MATCH='"something-else"', HTTP_ACCEPT_LANGUAGE="en")
+
+    assert first["Last-Modified"] and by_date.status_code == 304 and by_date["ETag"] == first["ETag"]
+    assert by_date["Cache-Control"] == "public, max-age=3600"
+    assert refused.status_code == 412 and refused.json()["error"]["code"] == "precondition_failed"
+    assert refused.json()["error"]["message"].startswith("The results do not meet the request's preconditions")
