@@ -9,14 +9,14 @@ selectors read). Import from here: `from rankings import services`.
 
 Imports run one way: runs → uncertainty → publishing; tasks are sent by name (rankings.dispatch).
 """
-from rankings.services.errors import ScoringError
+from rankings.services.errors import RunStateError, ScoringError
 from rankings.services.publishing import score_run_complete, score_run_fail, score_run_publish
 from rankings.services.runs import score_run_execute, score_run_start, score_runs_start_monthly
 from rankings.services.schemes import scheme_document_parse, scheme_load_file, scheme_save, scheme_validate
 from rankings.services.uncertainty import score_run_uncertainty_chunk, score_run_uncertainty_finish
 
 __all__ = [
-    "ScoringError",
+    "RunStateError", "ScoringError",
     "scheme_document_parse", "scheme_load_file", "scheme_save", "scheme_validate",
     "score_run_complete", "score_run_execute", "score_run_fail", "score_run_publish", "score_run_start",
     "score_runs_start_monthly", "score_run_uncertainty_chunk", "score_run_uncertainty_finish",
