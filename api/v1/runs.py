@@ -161,7 +161,7 @@ class RunViewSet(ExportableMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
     def publish(self, request: Request, pk: str) -> Response:
         run = self.get_object()
         try:
-            run = services.score_run_publish(run=run)
+            run = services.score_run_publish(run=run, by=request.user)  # published_by: who did it
         except services.ScoringError as error:  # the run's state refuses it: a conflict, not bad input
             raise ConflictError(str(error)) from None
         return Response(self.get_serializer(selectors.run_get(run_id=run.pk)).data)
