@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from accounts.models import GovAccount
 from api.filtering import ChoiceParameter, ProvinceParameter
 from rankings import selectors
-from rankings.models import ScoreRun
+from rankings.models import ScoreRun, ScoringScheme
 from rankings.selectors.resolution import RunChoice, run_resolve
 from rankings.selectors.visibility import run_visible_to
 
@@ -42,6 +42,7 @@ class RankingQuerySerializer(CityQuerySerializer, AccountQuerySerializer):
     """/ranking/'s parameters. scheme and period are documented here and resolved by run_resolve."""
 
     scheme = serializers.CharField(required=False, allow_blank=True,
+                                   label=ScoringScheme._meta.get_field("slug").verbose_name,
                                    help_text=_("Scheme slug (default: the default scheme)"))
     period = serializers.CharField(required=False, allow_blank=True,
                                    help_text=_("Period (default: the latest published)"))

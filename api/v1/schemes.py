@@ -1,5 +1,5 @@
 """The REST API of scoring schemes: the list, one scheme with its document, and the versions of a scheme
-that runs have used (the published runs, or every run for those who see drafts)."""
+that runs have used (the published ones, or every run for those who see drafts)."""
 from __future__ import annotations
 
 from typing import Any
@@ -84,7 +84,7 @@ class SchemeViewSet(ExportableMixin, viewsets.ReadOnlyModelViewSet):
                    responses=SchemeVersionSerializer(many=True))
     @action(detail=True, pagination_class=None)
     def versions(self, request: Request, slug: str) -> Response:
-        """Each version with the runs that used it (the published runs, or every run for those who see
+        """Each version with the runs that used it (the published ones, or every run for those who see
         drafts) and the scheme document as it was; the current version is listed even before any run."""
         versions = scheme_versions(self.get_object(), user=request.user)
         return Response(SchemeVersionSerializer(versions, many=True).data)
