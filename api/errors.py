@@ -1,13 +1,19 @@
-"""One error shape for every API error, in the request's language (Chinese unless it asks otherwise).
+"""The API's error answers: every error, in the one shape of core.responses, in the request's language
+(Chinese unless it asks otherwise).
 
     {"error": {"code": "not_found", "message": "未找到。", "details": {}}}
 
 `code` is stable for programs (DRF's codes: not_found, method_not_allowed, unsupported_media_type,
-throttled, not_authenticated, permission_denied, invalid, conflict, parse_error, and request_too_large for
-a 413); `message` is for
-people; `details` holds a validation error's messages by field, or a throttle's retry_after (seconds).
-Django's own 404 texts (“No ScoreRun matches the given query.”) are English only and name models, so
-a 404 from get_object_or_404 says DRF's translated “Not found.” instead.
+throttled, not_authenticated, permission_denied, invalid, parse_error; conflict; request_too_large for a
+413); `message` is for people; `details` holds a validation error's messages by field, or a throttle's
+retry_after (seconds). Django's own 404 texts (“No ScoreRun matches the given query.”) are English only and
+name models, so a 404 from get_object_or_404 says DRF's translated “Not found.” instead.
+
+Application errors (core.errors.AppError: what a service refuses) reach the exception handler as they
+are, and are mapped to a status in this one place, through core.responses.error_status: a 400 `invalid`
+is reported as a validation error (“Invalid input.”, its messages under non_field_errors), any other kind
+(NotFoundError 404, ConflictError 409) with its own message and its `details` if it carries any. Views
+catch a service's error only to say more than its kind does (the field a refusal names, say).
 """
 from __future__ import annotations
 
@@ -17,12 +23,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
-from core.responses import json_error  # noqa: F401 - the one error shape (re-exported for the middleware)
-from core.text import echo
+from core.errors import AppError
+from core.responses import error_payload, error_status
+from core.text import echo  # the one truncation of echoed values
 
 NOT_ACCEPTED = _("“%(value)s” is not accepted here; use one of: %(accepted)s.")
 
@@ -35,14 +43,6 @@ def not_accepted(value: object, accepted: list[str]) -> str:
 def invalid_parameter(name: str, value: object, accepted: list[str]) -> exceptions.ValidationError:
     """A 400 naming the parameter (error.details) with the accepted values."""
     return exceptions.ValidationError({name: [not_accepted(value, accepted)]})
-
-
-class Conflict(exceptions.APIException):
-    """The request is valid but the resource's state refuses it (e.g. publishing a failed run)."""
-
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _("The request conflicts with the resource's current state.")
-    default_code = "conflict"
 
 
 class _ErrorBodySerializer(serializers.Serializer):
@@ -59,6 +59,9 @@ class ErrorSerializer(serializers.Serializer):
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """REST_FRAMEWORK's EXCEPTION_HANDLER: DRF's errors and the application's, in the one shape."""
+    if isinstance(exc, AppError):
+        return app_error_answer(exc)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -66,18 +69,36 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response  # an unexpected error: a 500, logged as usual
-    response.data = {"error": error_body(exc)}
+    response.data = error_body(exc)
     return response
 
 
+def app_error_answer(error: AppError) -> Response:
+    """An application error's answer: the one mapping of its kind to a status (see the module's docstring).
+    The request's transaction, if any, is rolled back, as for DRF's own errors."""
+    status, code = error_status(error)
+    set_rollback()
+    if status == 400:
+        return Response(invalid_body(error.messages, code=code), status=status)
+    return Response(error_payload(code=code, message=str(error), details=getattr(error, "details", None)),
+                    status=status)
+
+
+def invalid_body(messages: list[str], *, code: str = "invalid") -> dict[str, Any]:
+    """A refusal of the request as a whole: the body of a validation error without a field."""
+    return error_payload(code=code, message=str(exceptions.ValidationError.default_detail),
+                         details={"non_field_errors": messages})
+
+
 def error_body(exc: exceptions.APIException) -> dict[str, Any]:
+    """A DRF error's body: a validation error's messages by field, a throttle's retry_after."""
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        return {"code": "invalid", "message": str(exceptions.ValidationError.default_detail), "details": detail}
+        return error_payload(code="invalid", message=str(exceptions.ValidationError.default_detail), details=detail)
     codes = exc.get_codes()
     details = {"retry_after": exc.wait} if getattr(exc, "wait", None) is not None else {}
-    return {"code": codes if isinstance(codes, str) else exc.default_code, "message": str(exc.detail),
-            "details": details}
+    return error_payload(code=codes if isinstance(codes, str) else exc.default_code, message=str(exc.detail),
+                         details=details)
 
 
 def nul_message(field: str) -> str:
@@ -97,4 +118,4 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     API's error shape like any other API 404; pages keep templates/404.html."""
     if not request.path_info.startswith("/api/"):
         return defaults.page_not_found(request, exception)
-    return JsonResponse({"error": error_body(exceptions.NotFound())}, status=404)
+    return JsonResponse(error_body(exceptions.NotFound()), status=404)

@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
+
+from core.responses import json_error
 
 
 class ApiUrlLengthMiddleware:
+    """Refuses (414) an API URL longer than API_MAX_URL_LENGTH, in the one error shape."""
+
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -24,6 +28,5 @@ class ApiUrlLengthMiddleware:
             if length > settings.API_MAX_URL_LENGTH:
                 message = _("The URL is too long (%(length)s characters); at most %(limit)s are accepted.") % {
                     "length": length, "limit": settings.API_MAX_URL_LENGTH}
-                return JsonResponse({"error": {"code": "uri_too_long", "message": message, "details": {}}},
-                                    status=414, json_dumps_params={"ensure_ascii": False})
+                return json_error(status=414, code="uri_too_long", message=message)
         return self.get_response(request)

@@ -1,7 +1,7 @@
 """Request-wide rules: Chinese first; the client's address; the largest body the app reads; no NUL bytes.
 
-Refusals made here come before any view: API paths and JSON clients get the API's error shape
-(api.errors), pages a 400 or 413 page that says why.
+Refusals made here come before any view: API paths and JSON clients get the one error shape
+(core.responses), pages a 400 or 413 page that says why.
 """
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions
 
 from api.authentication import ApiTokenAuthentication
-from api.errors import json_error, nul_message, wants_json
-from core.text import echo
+from api.errors import nul_message, wants_json
+from core.responses import json_error
 
 # The two doors of a snapshot file, one limit (GOVWEIBO_MAX_UPLOAD_BYTES): the upload page and the API.
 UPLOAD_URL_NAMES = ("accounts:snapshot_upload", "api:import-list")

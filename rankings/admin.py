@@ -105,7 +105,7 @@ class ScoreRunAdmin(admin.ModelAdmin):
     def publish(self, request: HttpRequest, queryset: QuerySet[ScoreRun]) -> None:
         for run in queryset:
             try:
-                services.score_run_publish(run=run)
+                services.score_run_publish(run=run, by=request.user)
             except ScoringError as error:
                 self.message_user(request, str(error), messages.ERROR)
             else:

@@ -90,6 +90,11 @@ class ScoreRun(models.Model):
     publish = models.BooleanField(_("publish when done"), default=False)
     is_published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # Who published the run (rankings.services.publishing): the user who pressed “Publish”, or who
+    # started a run “published when done”; None for the system (setup_demo, the monthly job) or a
+    # deleted user.
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("published by"), null=True,
+                                     blank=True, on_delete=models.SET_NULL, related_name="+")
     uncertainty_draws = models.PositiveIntegerField(_("Monte Carlo draws"), default=0)
     uncertainty_seed = models.BigIntegerField(_("Monte Carlo seed"), default=0)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

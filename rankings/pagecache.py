@@ -10,7 +10,7 @@ A body is kept under a key made of everything it is drawn from:
 - the page (its path), the active language and its query parameters. Only pages whose parameters all
   belong to the page's known names, each given once and at most MAX_VALUE_CHARS long, are looked up:
   a free-text search or what-if weights (the callers leave those names out) are rendered each time;
-- rankings.selectors.page_marks (one query): the published runs (publishing, withdrawing or replacing
+- the published set (rankings.selectors.visibility.run_cache_key without a run: page_marks, one query): the published runs (publishing, withdrawing or replacing
   one changes the key: the period choices, history and trend lines read them all), the schemes (an
   edit, a new default), and the newest city, account, snapshot and import ids (an import, a new city
   or account shows at once; an admin's edit of single rows within PAGE_CACHE_SECONDS);
@@ -22,7 +22,6 @@ province or page…), so that made-up values are rendered each time and never st
 """
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -33,13 +32,12 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from rankings.models import ScoreRun
-from rankings.selectors.runs import page_marks
+from rankings.selectors.visibility import run_cache_key, run_is_cacheable
 
 PAGE_CACHE_SECONDS = 300
 MAX_VALUE_CHARS = 100
 # The permissions a cached body's links depend on (the home page's “Import a file” and “Compute a ranking”).
 BODY_PERMISSIONS = ("accounts.import_snapshots", "rankings.run_scores")
-KEY_PREFIX = "govweibo:page-body:1:"
 
 
 def body_key(request: HttpRequest, *, params: Collection[str]) -> str | None:
@@ -51,18 +49,14 @@ def body_key(request: HttpRequest, *, params: Collection[str]) -> str | None:
            for name in query):
         return None
     user = request.user
-    parts = [
-        request.path, get_language(), sorted(query.items()), page_marks(),
-        [bool(user.is_active and user.has_perm(name)) for name in BODY_PERMISSIONS],
-    ]
-    return KEY_PREFIX + hashlib.sha256(repr(parts).encode()).hexdigest()
+    permissions = [bool(user.is_active and user.has_perm(name)) for name in BODY_PERMISSIONS]
+    return run_cache_key("page-body", request.path, get_language(), sorted(query.items()), permissions)
 
 
 def keepable(run: ScoreRun | None) -> bool:
     """Whether a body showing `run` may be stored: the run is published and finished (its results
     never change then; run_cached keeps its frames on the same condition)."""
-    return bool(run is not None and run.is_published and run.stage == ScoreRun.Stage.DONE and run.finished_at
-                and run.published_at)
+    return run_is_cacheable(run)
 
 
 def body_get(key: str | None, request: HttpRequest, template: str, context: Callable[[], dict[str, Any]]) -> SafeString:

@@ -223,10 +223,3 @@ class AwardExpertViewSet(viewsets.GenericViewSet):
             raise _expert_error(error) from None
         return self._answer(expert)
 
-    def handle_exception(self, exc: Exception) -> Response:
-        """The one error shape, with a conflict's details (the number of scores a removal would delete)."""
-        response = super().handle_exception(exc)
-        if isinstance(exc, DetailedConflict) and isinstance(response.data, dict) and "error" in response.data:
-            response.data["error"]["details"] = exc.details
-        return response
-

@@ -21,7 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.errors import Conflict, ErrorSerializer
+from api.errors import ErrorSerializer
 from awards import presentation, selectors, services
 from awards.models import AwardRound, EntryPath
 from awards.permissions import SEALED, results_visible, user_can_manage_rounds
@@ -33,6 +33,7 @@ from awards.services.errors import (
     QuorumNotMet,
     VersionConflict,
 )
+from core.errors import ConflictError
 
 
 class IsPanelAdminOrReadOnly(permissions.BasePermission):
@@ -44,8 +45,9 @@ class IsPanelAdminOrReadOnly(permissions.BasePermission):
         return request.method in permissions.SAFE_METHODS or user_can_manage_rounds(request.user)
 
 
-class DetailedConflict(Conflict):
-    """A 409 whose error.details says what clashed (the cells, or the candidates below quorum)."""
+class DetailedConflict(ConflictError):
+    """A 409 whose error.details says what clashed (the cells, or the candidates below quorum): the
+    exception handler (api.errors) answers it like any application error, with its details."""
 
     def __init__(self, message: str, details: dict[str, Any]) -> None:
         super().__init__(message)
@@ -283,13 +285,6 @@ class AwardRoundViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         award_round = selectors.round_get_visible(user=request.user, slug=award_round.slug)
         return Response(RoundDetailSerializer(award_round, context=self.get_serializer_context()).data)
 
-    def handle_exception(self, exc: Exception) -> Response:
-        """The one error shape, with a conflict's details (the cells, or the candidates below quorum)."""
-        response = super().handle_exception(exc)
-        if isinstance(exc, DetailedConflict) and isinstance(response.data, dict) and "error" in response.data:
-            response.data["error"]["details"] = exc.details
-        return response
-
 
 def _api_error(error: Exception) -> Exception:
     """A service's error as the API's: refused cells 400 by cell, conflicts 409 with what clashed."""
@@ -308,5 +303,5 @@ def _api_error(error: Exception) -> Exception:
     if isinstance(error, AwardPermissionDenied):
         return exceptions.PermissionDenied(str(error))
     if isinstance(error, AwardError):
-        return Conflict(str(error))
+        return ConflictError(str(error))  # a round's state refuses it: a 409 here, whatever its kind
     return error

@@ -25,11 +25,11 @@ from accounts.models import GovAccount
 from api.caching import published_answer
 from api.filtering import ProvinceParameter
 from api.renderers import ExportableMixin
-from api.v1.rankings import RUN_ID, _query, _run_or_404, latest_key, latest_published_run
-from rankings import selectors
+from api.v1.lookups import RUN_ID, latest_names, latest_published_run, query, run_or_404
 from rankings.models import ScoreRun
 from rankings.selectors import accounts as account_selectors
 from rankings.selectors import cities as city_selectors
+from rankings.selectors.resolution import run_resolve
 
 
 def _plain(value: Any) -> Any:
@@ -197,7 +197,7 @@ class RunCityBreakdown(GenericAPIView):
     @extend_schema(summary=_("A city's breakdown in a run"), examples=[BREAKDOWN_EXAMPLE], parameters=[
         RUN_ID, OpenApiParameter("city_id", {"type": "integer", "minimum": 0}, OpenApiParameter.PATH)])
     def get(self, request: Request, run_id: int, city_id: int) -> Response:
-        return published_answer(self, request, key=f"run:{run_id}", load_run=lambda: _run_or_404(run_id, user=request.user),
+        return published_answer(self, request, names=f"run:{run_id}", load_run=lambda: run_or_404(run_id, user=request.user),
                                 build=lambda run: Response(city_breakdown_data(run, city_id)))
 
 
@@ -216,7 +216,7 @@ class RankingCityBreakdown(GenericAPIView):
                    parameters=[RankingQuery,
                                OpenApiParameter("city_id", {"type": "integer", "minimum": 0}, OpenApiParameter.PATH)])
     def get(self, request: Request, city_id: int) -> Response:
-        return published_answer(self, request, key=latest_key(request), load_run=lambda: latest_published_run(request),
+        return published_answer(self, request, names=latest_names(request), load_run=lambda: latest_published_run(request),
                                 build=lambda run: Response(city_breakdown_data(run, city_id)), latest=True)
 
 
@@ -258,8 +258,8 @@ class RunLeaderboard(ExportableMixin, GenericAPIView):
         if category not in GovAccount.Category.values:
             raise NotFound(_("There is no category “%(category)s”.") % {"category": category[:50]})
         return published_answer(
-            self, request, key=f"run:{run_id}", load_run=lambda: _run_or_404(run_id, user=request.user),
-            build=lambda run: self._page(run, category, _query(LeaderboardQuery, request).get("province")))
+            self, request, names=f"run:{run_id}", load_run=lambda: run_or_404(run_id, user=request.user),
+            build=lambda run: self._page(run, category, query(LeaderboardQuery, request).get("province")))
 
     def _page(self, run: ScoreRun, category: str, province: str | None) -> Response:
         frame = account_selectors.category_leaderboard_frame(run=run, category=category, province=province)
@@ -312,11 +312,11 @@ class AccountHistory(ExportableMixin, GenericAPIView):
     @extend_schema(summary=_("An account's history in the published rankings"), parameters=[
         OpenApiParameter("account_id", {"type": "integer", "minimum": 0}, OpenApiParameter.PATH), AccountHistoryQuery])
     def get(self, request: Request, account_id: int) -> Response:
-        slug = _query(AccountHistoryQuery, request).get("scheme")
-        scheme = selectors.scheme_get(slug=slug) if slug else selectors.scheme_default_get()
-        if scheme is None:
-            raise NotFound(_("There is no scoring scheme “%(slug)s”.") % {"slug": slug} if slug
-                           else selectors.NO_DEFAULT_SCHEME)
+        slug = query(AccountHistoryQuery, request).get("scheme")
+        choice = run_resolve(params={"scheme": slug or ""}, user=request.user, fallback=False)
+        scheme = choice.scheme
+        if scheme is None or "scheme" in choice.invalid:  # an unknown scheme, or no default scheme
+            raise NotFound(choice.invalid.get("scheme") or choice.missing_message)
         account = account_selectors.account_get(account_id=account_id)
         if account is None:
             raise NotFound()

@@ -4,9 +4,8 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from api.v1 import award_experts, breakdowns, imports, records, tokens
+from api.v1 import award_experts, breakdowns, imports, ranking, records, results, runs, schemes, tokens
 from api.v1 import awards as award_api
-from api.v1 import rankings as api
 
 app_name = "api"
 
@@ -14,19 +13,19 @@ router = DefaultRouter()
 router.register("cities", records.CityViewSet, basename="city")
 router.register("accounts", records.AccountViewSet, basename="account")
 router.register("snapshots", records.SnapshotViewSet, basename="snapshot")
-router.register("schemes", api.SchemeViewSet, basename="scheme")
-router.register("runs", api.RunViewSet, basename="run")
+router.register("schemes", schemes.SchemeViewSet, basename="scheme")
+router.register("runs", runs.RunViewSet, basename="run")
 router.register("imports", imports.ImportJobViewSet, basename="import")
 router.register("tokens", tokens.TokenViewSet, basename="token")
 router.register("awards/rounds", award_api.AwardRoundViewSet, basename="award-round")
 
 urlpatterns = [
-    path("runs/<int:run_id>/cities/", api.RunCityList.as_view(), name="run-cities"),
-    path("runs/<int:run_id>/accounts/", api.RunAccountList.as_view(), name="run-accounts"),
+    path("runs/<int:run_id>/cities/", results.RunCityList.as_view(), name="run-cities"),
+    path("runs/<int:run_id>/accounts/", results.RunAccountList.as_view(), name="run-accounts"),
     path("runs/<int:run_id>/cities/<int:city_id>/", breakdowns.RunCityBreakdown.as_view(), name="run-city"),
     path("runs/<int:run_id>/leaderboards/<str:category>/", breakdowns.RunLeaderboard.as_view(),
          name="run-leaderboard"),
-    path("ranking/", api.RankingView.as_view(), name="ranking"),
+    path("ranking/", ranking.RankingView.as_view(), name="ranking"),
     path("ranking/cities/<int:city_id>/", breakdowns.RankingCityBreakdown.as_view(), name="ranking-city"),
     path("accounts/<int:account_id>/history/", breakdowns.AccountHistory.as_view(), name="account-history"),
     path("awards/rounds/<slug:slug>/experts/",

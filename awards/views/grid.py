@@ -20,7 +20,7 @@ from awards.forms import ExpertForm
 from awards.models import AwardRound, EntryPath
 from awards.services.errors import AwardError, CellErrors, VersionConflict
 from awards.views.common import manager_required, round_or_404
-from rankings.views import post_else_redirect
+from core.views import post_else_redirect
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -29,7 +29,7 @@ from awards.services import ScoreCell, TallyCell
 from awards.services.errors import AwardError, CellErrors
 from awards.views.common import manager_required, round_or_404
 from core.throttling import page_export_refused
-from rankings.views import post_else_redirect
+from core.views import post_else_redirect
 
 # Closing and publishing cannot be undone: they need the box of the confirmation page ticked.
 CONFIRMED_ACTIONS = ("close", "publish")

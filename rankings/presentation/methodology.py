@@ -1,63 +1,21 @@
 """The method page: a scheme version's method generated from its document (through the typed reader,
 Scheme.read), so it can never drift from what was computed, and what changed between two versions.
 
-A scheme's current version is its own document; an earlier version survives in the documents the runs
-that used it froze (ScoreRun.document with its scheme_version).
+Presentation only: the versions are read by rankings.selectors.schemes (scheme_versions,
+scheme_version_get); this module words a version's document and the changes between two.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
 
-from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from accounts.models import GovAccount
 from rankings.labels import in_language
-from rankings.models import ScoreRun, ScoringScheme
 from rankings.presentation.city import category_label
 from rankings.presentation.method import SETTING_LABELS, _setting_value, _settings, setting_of
 from rankings.scoring.schemes import Scheme
-
-
-@dataclass(frozen=True)
-class SchemeVersion:
-    scheme: ScoringScheme
-    version: int
-    definition: Scheme
-    run: ScoreRun | None  # the latest run that froze this version (None for a version never run)
-
-    @property
-    def name(self) -> str:
-        return in_language(self.definition.name, self.definition.name_en, fallback=self.scheme.name)
-
-    @property
-    def description(self) -> str:
-        return in_language(self.definition.description, self.definition.description_en)
-
-
-def scheme_versions(*, scheme: ScoringScheme) -> list[int]:
-    """The versions of a scheme that can be shown: the current one and those runs froze, newest first.
-    One query."""
-    versions = set(ScoreRun.objects.filter(scheme=scheme).values_list("scheme_version", flat=True).distinct())
-    return sorted(versions | {scheme.version}, reverse=True)
-
-
-def scheme_version_get(*, scheme: ScoringScheme, version: int) -> SchemeVersion | None:
-    """The document of that version: the scheme's own when current, else the latest run's copy. One
-    query at most."""
-    run = (ScoreRun.objects.filter(scheme=scheme, scheme_version=version).defer("uncertainty_input")
-           .order_by("-created_at", "-id").first())
-    if version == scheme.version:
-        return SchemeVersion(scheme=scheme, version=version, definition=scheme.definition, run=run)
-    if run is None:
-        return None
-    return SchemeVersion(scheme=scheme, version=version, definition=run.definition, run=run)
-
-
-def latest_versions() -> dict[int, int]:
-    """{scheme id: highest version a run used}. One query."""
-    return dict(ScoreRun.objects.values_list("scheme_id").annotate(v=Max("scheme_version")))
 
 
 def indicator_rows(definition: Scheme) -> list[dict[str, object]]:

@@ -1,10 +1,10 @@
 """The city ranking as a table a visitor can page, sort, search and filter by province, and the same
-rows as a download: what the home page and a run's page show, built from one bulk read
-(rankings.selectors.cities.city_ranking_frame) and shaped in pandas.
+rows as a download: what the home page and a run's page show, shaped in pandas from the ranking the
+view reads (rankings.selectors.cities.city_ranking_frame). Presentation only: no query, no request.
 
-Query parameters (all optional): q (part of a city's name, Chinese or English), province, sort (a
-column key: rank, city, province, score, change, interval or a category), order (asc | desc), page.
-A parameter that cannot be honoured is ignored and named in a notice, never an error page.
+What is asked (TableAsked, read from the query by the view): q (part of a city's name, Chinese or
+English), province, sort (a column key: rank, city, province, score, change, interval or a category),
+order (asc | desc), page. What cannot be honoured is ignored and named in a notice, never an error page.
 """
 from __future__ import annotations
 
@@ -14,21 +14,18 @@ from urllib.parse import urlencode
 import numpy as np
 import pandas as pd
 from django.core.paginator import Page, Paginator
-from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from accounts.models import GovAccount
 from core.names import place_name_en, place_sort_key
-from core.provinces import province_or_none
 from core.spreadsheets import csv_bytes, xlsx_bytes
+from core.text import echo
 from rankings.labels import city_name, province_name, scheme_name
 from rankings.models import ScoreRun
 from rankings.selectors import cities as reads
 
 PER_PAGE = 50
-ECHO_CHARS = 50
-MAX_QUERY = 100
 FIXED_SORTS = ("rank", "city", "province", "score", "change", "interval")
 # The direction a column sorts in when first clicked: names A→Z, ranks from the top, scores from the best.
 FIRST_ORDER = {"rank": "asc", "city": "asc", "province": "asc", "interval": "asc"}
@@ -102,45 +99,57 @@ class RankingTable:
         return query + "&" if query else ""
 
 
-def ranking_table_get(*, run: ScoreRun, params: QueryDict, per_page: int = PER_PAGE) -> RankingTable:
-    """The run's city ranking as the parameters ask. Two queries (the cities, their category scores)."""
-    ranking = reads.city_ranking_frame(run=run)
-    categories = reads.run_categories(run)
+@dataclass(frozen=True)
+class TableAsked:
+    """What the visitor asked of the table, as read from the query by the view (rankings.views.common
+    .table_asked): trimmed texts, a province in its canonical spelling when it is one, "" for none."""
+
+    scheme: str = ""
+    period: str = ""
+    province: str = ""
+    query: str = ""
+    sort: str = ""
+    order: str = ""
+    page: str = "1"
+
+
+def ranking_table_build(*, run: ScoreRun, ranking: pd.DataFrame, categories: list[str], asked: TableAsked,
+                        per_page: int = PER_PAGE) -> RankingTable:
+    """The run's city ranking (`ranking`: rankings.selectors.cities.city_ranking_frame; `categories`: its
+    run_categories) filtered, sorted and paged as `asked`; what cannot be honoured is named in a notice."""
     notices: list[str] = []
     provinces = sorted(ranking[reads.PROVINCE].unique().tolist(), key=place_sort_key)
-    # Any spelling of a province (湖南省, Hunan) filters by its canonical name, as the data holds it.
-    province = params.get("province", "").strip()
-    province = province_or_none(province) or province
+    province = asked.province
     if province and province not in provinces:
         notices.append(_("There is no province “%(value)s” in this ranking: showing every province.")
-                       % {"value": _echo(province)})
+                       % {"value": echo(province)})
         province = ""
-    query = params.get("q", "").strip()[:MAX_QUERY]
-    sort, order = _sort_choice(params, categories, notices)
-    frame = _filtered(ranking, province=province, query=query)
-    frame = _sorted(frame, sort=sort, order=order)
-    page_number = params.get("page", "1")
-    paginator = Paginator(range(len(frame)), per_page)
-    if not page_number.isdigit() or not 1 <= int(page_number) <= max(paginator.num_pages, 1):
-        notices.append(_("There is no page “%(value)s”: showing page 1.") % {"value": _echo(page_number)})
-        page_number = "1"
-    page = paginator.get_page(page_number)
+    sort, order = _sort_choice(asked, categories, notices)
+    frame = _sorted(_filtered(ranking, province=province, query=asked.query), sort=sort, order=order)
+    page = _page(Paginator(range(len(frame)), per_page), asked.page, notices)
     shown = frame.iloc[page.start_index() - 1:page.end_index()] if len(frame) else frame
-    kept = {"scheme": params.get("scheme", ""), "period": params.get("period", ""), "q": query,
-            "province": province, "sort": sort if sort != "rank" or order != "asc" else "",
-            "order": order if sort != "rank" or order != "asc" else ""}
+    usual = sort == "rank" and order == "asc"
+    kept = {"scheme": asked.scheme, "period": asked.period, "q": asked.query, "province": province,
+            "sort": "" if usual else sort, "order": "" if usual else order}
     has_previous = bool(ranking[reads.PREVIOUS_RANK].notna().any())
-    has_intervals = bool(ranking[reads.RANK_P05].notna().any())
     table = RankingTable(
         run=run, scheme_name=scheme_name(run), frame=frame, columns=[], page=page,
         rows=[_row(record, categories, has_previous) for record in shown.to_dict("records")],
         categories=[(value, str(GovAccount.Category(value).label)) for value in categories],
-        provinces=[(name, province_name(name)) for name in provinces], province=province, query=query,
-        sort=sort, order=order, total=len(ranking), has_previous=has_previous, has_intervals=has_intervals,
+        provinces=[(name, province_name(name)) for name in provinces], province=province, query=asked.query,
+        sort=sort, order=order, total=len(ranking), has_previous=has_previous,
+        has_intervals=bool(ranking[reads.RANK_P05].notna().any()),
         notices=notices, params={key: value for key, value in kept.items() if value}, ranking=ranking,
     )
     table.columns = _columns(table)
     return table
+
+
+def _page(paginator: Paginator, number: str, notices: list[str]) -> Page:
+    if not number.isdigit() or not 1 <= int(number) <= max(paginator.num_pages, 1):
+        notices.append(_("There is no page “%(value)s”: showing page 1.") % {"value": echo(number)})
+        number = "1"
+    return paginator.get_page(number)
 
 
 def ranking_table_export(table: RankingTable, *, file_format: str) -> bytes:
@@ -193,19 +202,15 @@ def change_text(row: Row) -> str:
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
-def _echo(value: str) -> str:
-    return value if len(value) <= ECHO_CHARS else value[:ECHO_CHARS] + "…"
-
-
-def _sort_choice(params: QueryDict, categories: list[str], notices: list[str]) -> tuple[str, str]:
-    sort = params.get("sort", "").strip() or "rank"
+def _sort_choice(asked: TableAsked, categories: list[str], notices: list[str]) -> tuple[str, str]:
+    sort = asked.sort or "rank"
     if sort not in (*FIXED_SORTS, *categories):
         notices.append(_("The ranking cannot be sorted by “%(value)s”: sorted by rank instead.")
-                       % {"value": _echo(sort)})
+                       % {"value": echo(sort)})
         sort = "rank"
-    order = params.get("order", "").strip() or FIRST_ORDER.get(sort, "desc")
+    order = asked.order or FIRST_ORDER.get(sort, "desc")
     if order not in ("asc", "desc"):
-        notices.append(_("“%(value)s” is not an order (asc or desc): sorted the usual way.") % {"value": _echo(order)})
+        notices.append(_("“%(value)s” is not an order (asc or desc): sorted the usual way.") % {"value": echo(order)})
         order = FIRST_ORDER.get(sort, "desc")
     return sort, order
 

@@ -20,6 +20,7 @@ from django.db.models import Count
 from accounts.models import GovAccount
 from core.periods import Period
 from rankings.models import AccountScore, CityCategoryScore, CityScore, ScoreRun, ScoringScheme
+from rankings.selectors.visibility import run_cache_key, run_is_cacheable
 
 # The columns of city_ranking_frame (besides one column per category, named by its value).
 CITY_ID = "city_id"
@@ -70,9 +71,7 @@ def run_cached(run: ScoreRun, name: str, build: Callable[[], T]) -> T:
 
 def _run_key(run: ScoreRun, name: str) -> str | None:
     """run_cached's key of `name` for `run`; None for a run whose results may still change."""
-    if not (run.is_published and run.stage == ScoreRun.Stage.DONE and run.finished_at and run.published_at):
-        return None
-    return f"govweibo:pages:1:{run.pk}:{run.finished_at.timestamp()}:{run.published_at.timestamp()}:{name}"
+    return run_cache_key("frame", name, run=run) if run_is_cacheable(run) else None
 
 
 def run_categories(run: ScoreRun) -> list[str]:

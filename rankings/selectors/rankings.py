@@ -1,4 +1,4 @@
-"""Reads of a run's results: the city ranking, the account ranking, the home page's ranking.
+"""Reads of a run's results: the city ranking, the account ranking.
 
 Every function issues a fixed number of queries whatever the size of the ranking: a city's category
 scores come back in the same query as the city (one correlated subquery per category, served by the
@@ -12,11 +12,8 @@ from django.db.models import Case, IntegerField, OuterRef, QuerySet, Subquery, V
 from django.db.models.functions import JSONObject
 
 from accounts.models import GovAccount
-from core.periods import Period
 from rankings.labels import scheme_name
-from rankings.models import AccountScore, CityCategoryScore, CityScore, ScoreRun, ScoringScheme
-from rankings.selectors.runs import run_published_list
-from rankings.selectors.schemes import scheme_default_get, scheme_list
+from rankings.models import AccountScore, CityCategoryScore, CityScore, ScoreRun
 
 
 def city_ranking_list(*, run: ScoreRun, province: str | None = None) -> QuerySet[CityScore]:
@@ -106,40 +103,7 @@ def account_ranking_list(
 city_provinces = run_provinces
 
 
-@dataclass(frozen=True)
-class HomeRanking:
-    """What the home page's ranking panel shows: the choices of its form and the chosen ranking."""
-
-    schemes: list[ScoringScheme]
-    scheme: ScoringScheme | None
-    periods: list[Period]
-    period: Period | None  # the chosen period; None means the latest
-    ranking: CityRanking | None  # None: no published ranking for that choice
-
-
-def home_ranking_get(
-    *, scheme_slug: str = "", period_label: str = "", limit: int | None = None, rows: bool = True
-) -> HomeRanking:
-    """The published ranking of the chosen scheme (default: the default scheme) and period (default:
-    the latest), top `limit` cities (every city when None; none, and no query for them, when `rows` is
-    False: the caller reads the rows its own way). An unknown scheme or period falls back to the default.
-
-    One query without schemes, three with: the schemes, the scheme's published runs, the rows.
-    """
-    schemes = list(scheme_list())
-    scheme = next((item for item in schemes if item.slug == scheme_slug), None) or scheme_default_get(among=schemes)
-    if scheme is None:
-        return HomeRanking(schemes=schemes, scheme=None, periods=[], period=None, ranking=None)
-    runs = list(run_published_list(scheme=scheme))
-    periods = list(dict.fromkeys(run.period for run in runs))
-    period = next((item for item in periods if item.label == period_label), None)
-    run = next((item for item in runs if period in (None, item.period)), None)
-    return HomeRanking(
-        schemes=schemes, scheme=scheme, periods=periods, period=period,
-        ranking=(city_ranking_get(run=run, limit=limit) if rows else _without_rows(run)) if run else None,
-    )
-
-
-def _without_rows(run: ScoreRun) -> CityRanking:
+def city_ranking_heading(*, run: ScoreRun) -> CityRanking:
+    """A run's ranking without its rows: what a page names above a table it reads its own way. No query."""
     return CityRanking(run=run, scheme_name=scheme_name(run), rows=[], categories=[], has_previous=False,
                        has_intervals=False)

@@ -16,12 +16,12 @@ from rankings.models import ScoreRun, ScoringScheme
 
 
 def run_list() -> QuerySet[ScoreRun]:
-    """Runs newest first, with their scheme and who started them (no query per row).
+    """Runs newest first, with their scheme and who started and published them (no query per row).
 
     The Monte Carlo input (a blob only the uncertainty stage reads) is never loaded.
     """
     return (
-        ScoreRun.objects.select_related("scheme", "created_by").defer("uncertainty_input")
+        ScoreRun.objects.select_related("scheme", "created_by", "published_by").defer("uncertainty_input")
         .order_by("-created_at", "-id")
     )
 

@@ -1,4 +1,4 @@
-"""The account-level input of the what-if explorer's server mode (rankings.presentation.whatif): a
+"""The account-level input of the what-if explorer's server mode (rankings.scoring.whatif): a
 run's accounts with their city, category, stored composite and stored normalised indicators, in the
 column names of the scoring pipeline (rankings.scoring.columns), so that its pure functions
 (aggregate.composite, pipeline.city_scores) recompute the cities from it exactly as a run does.
@@ -16,6 +16,7 @@ from core.bulk import query_frame
 from rankings.fields import ListItem
 from rankings.models import AccountScore, ScoreRun
 from rankings.scoring.columns import ACCOUNT_ID, CATEGORY, CITY_ID, COMPOSITE, norm_column
+from rankings.scoring.whatif import accounts_city_scores
 from rankings.selectors.cities import run_cached
 
 CACHE_NAME = "whatif-accounts"
@@ -43,3 +44,10 @@ def _whatif_accounts_frame(*, run: ScoreRun) -> pd.DataFrame:
     # strings, and groups faster (the pipeline's functions group with observed=True).
     frame[CATEGORY] = frame[CATEGORY].astype("category")
     return frame.set_index(ACCOUNT_ID).sort_index().astype({CITY_ID: np.int64})
+
+
+def whatif_recompute(*, run: ScoreRun, weights: dict[str, float]) -> pd.DataFrame:
+    """The city scores and ranks a run of `run`'s scheme with these weights would publish, from its
+    stored account rows (rankings.scoring.whatif.accounts_city_scores): index city id; columns score
+    and rank. One query, none for a published run already in the cache."""
+    return accounts_city_scores(whatif_accounts_frame(run=run), run.definition, weights)

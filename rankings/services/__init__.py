@@ -15,7 +15,7 @@ from core.lazy import lazy_exports
 
 # Each name loads its module on first use (core.lazy): importing this package loads no pandas.
 __getattr__, __dir__ = lazy_exports(__name__, {
-    "errors": ("ScoringError",),
+    "errors": ("RunStateError", "ScoringError"),
     "publishing": ("score_run_complete", "score_run_fail", "score_run_publish"),
     "runs": ("score_run_execute", "score_run_start", "score_runs_start_monthly"),
     "schemes": ("scheme_document_parse", "scheme_load_file", "scheme_save", "scheme_validate"),
@@ -23,7 +23,7 @@ __getattr__, __dir__ = lazy_exports(__name__, {
 })
 
 if TYPE_CHECKING:  # the names as static tools see them
-    from rankings.services.errors import ScoringError
+    from rankings.services.errors import RunStateError, ScoringError
     from rankings.services.publishing import score_run_complete, score_run_fail, score_run_publish
     from rankings.services.runs import score_run_execute, score_run_start, score_runs_start_monthly
     from rankings.services.schemes import (
@@ -35,7 +35,7 @@ if TYPE_CHECKING:  # the names as static tools see them
     from rankings.services.uncertainty import score_run_uncertainty_chunk, score_run_uncertainty_finish
 
 __all__ = [
-    "ScoringError",
+    "RunStateError", "ScoringError",
     "scheme_document_parse", "scheme_load_file", "scheme_save", "scheme_validate",
     "score_run_complete", "score_run_execute", "score_run_fail", "score_run_publish", "score_run_start",
     "score_runs_start_monthly", "score_run_uncertainty_chunk", "score_run_uncertainty_finish",

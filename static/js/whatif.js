@@ -1,36 +1,16 @@
-/* The what-if weight explorer (rankings/presentation/whatif.py explains the arithmetic, and holds the
-   same steps in Python for the tests): sliders set the weights, the city ranking is recomputed, each
+/* The what-if weight explorer (rankings/scoring/whatif.py explains the arithmetic and holds the
+   same steps in Python): sliders set the weights, the city ranking is recomputed, each
    city's shift against the published rank is shown, and the weights go into the URL
    (?w=key:share,…) so that a view can be shared. An exploration, not the ranking.
    data.source "browser": recomputed here from the stored city-level scores the page carries.
    data.source "server": the scheme picks or multiplies accounts, so the ranking is asked of the server
    (data.endpoint, debounced; only the latest answer is shown). Without JavaScript the sliders are a
    form the server answers (whatif.rows). */
-(function () {
+/* The arithmetic, step for step as rankings/scoring/whatif.py does it (weights_from_shares,
+   weighted_city_scores, ranks.competition_rank); tests/rankings/test_whatif_js.py runs it under
+   Node.js against the Python on 1,000 random weight vectors. */
+var GovweiboWhatIf = (function () {
   "use strict";
-  var root = document.getElementById("whatif");
-  var source = document.getElementById("whatif-data");
-  if (!root || !source) { return; }
-  var data = JSON.parse(source.textContent);
-  if (!data.keys) { return; }
-  var DELAY_MS = 150;
-  var server = data.source === "server";
-  var sliders = Array.prototype.slice.call(root.querySelectorAll("input[type=range][data-key]"));
-  var body = root.querySelector("#whatif-table tbody");
-  var shown = root.querySelector("[data-whatif-weights]");
-  var errorBox = root.querySelector("#whatif-error");
-  var form = root.querySelector("#whatif-form");
-  var lang = document.documentElement.lang || "zh-hans";
-  var scoreFormat = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  var weightFormat = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-  var template = root.querySelector("template");
-  var byId = {};
-  data.cities.forEach(function (city) { byId[city.id] = city; });
-  var timer = null, sequence = 0;
-
-  function shares() {
-    return sliders.map(function (slider) { return Number(slider.value); });
-  }
 
   function weights(values) {
     var total = values.reduce(function (sum, value) { return sum + value; }, 0);
@@ -38,7 +18,7 @@
     return values.map(function (value) { return value / total; });
   }
 
-  function scores(w) {
+  function scores(data, w) {
     return data.cities.map(function (city) {
       var total = 0, presentWeight = 0;
       for (var k = 0; k < w.length; k++) {
@@ -63,6 +43,41 @@
     });
     return order;
   }
+
+  return { weights: weights, scores: scores, rank: rank };
+})();
+if (typeof module === "object" && module.exports) { module.exports = GovweiboWhatIf; }
+
+(function () {
+  "use strict";
+  if (typeof document === "undefined") { return; }  // Node.js (the tests): the arithmetic only
+  var root = document.getElementById("whatif");
+  var source = document.getElementById("whatif-data");
+  if (!root || !source) { return; }
+  var data = JSON.parse(source.textContent);
+  if (!data.keys) { return; }
+  var DELAY_MS = 150;
+  var server = data.source === "server";
+  var sliders = Array.prototype.slice.call(root.querySelectorAll("input[type=range][data-key]"));
+  var body = root.querySelector("#whatif-table tbody");
+  var shown = root.querySelector("[data-whatif-weights]");
+  var errorBox = root.querySelector("#whatif-error");
+  var form = root.querySelector("#whatif-form");
+  var lang = document.documentElement.lang || "zh-hans";
+  var scoreFormat = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  var weightFormat = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  var template = root.querySelector("template");
+  var byId = {};
+  data.cities.forEach(function (city) { byId[city.id] = city; });
+  var timer = null, sequence = 0;
+
+  function shares() {
+    return sliders.map(function (slider) { return Number(slider.value); });
+  }
+
+  var weights = GovweiboWhatIf.weights;
+  function scores(w) { return GovweiboWhatIf.scores(data, w); }
+  var rank = GovweiboWhatIf.rank;
 
   function render(order, w) {
     var rows = document.createDocumentFragment();
@@ -150,7 +165,8 @@
         })
         .then(function (result) {
           if (mine !== sequence) { return; }
-          if (!result.ok) { throw new Error(result.answer.error || data.failed); }
+          // Errors have the one JSON shape: {"error": {"code", "message", "details"}} (core.responses).
+          if (!result.ok) { throw new Error((result.answer.error && result.answer.error.message) || data.failed); }
           showError("");
           render(result.answer.cities.map(function (row) {
             var city = byId[row.id] || { id: row.id, name: row.name, rank: row.published_rank };

@@ -187,7 +187,7 @@ def test_a_request_the_service_refuses_is_a_400_with_its_message(runner_client):
     assert "Monte Carlo draws" in response.json()["error"]["details"]["non_field_errors"][0]
 
 
-def test_publishing_a_succeeded_run_replaces_the_published_run_of_its_period(runner_client):
+def test_publishing_a_succeeded_run_replaces_the_published_run_of_its_period_and_records_who(runner_client, runner):
     scheme = ScoringSchemeFactory()
     old = ScoreRunFactory(scheme=scheme, published=True)
     new = ScoreRunFactory(scheme=scheme)
@@ -197,7 +197,8 @@ def test_publishing_a_succeeded_run_replaces_the_published_run_of_its_period(run
     assert response.status_code == 200, response.content
     assert response.json()["is_published"] is True
     old.refresh_from_db()
-    assert not old.is_published
+    new.refresh_from_db()
+    assert not old.is_published and new.published_by == runner
 
 
 def test_publishing_a_run_that_has_not_succeeded_is_a_409(runner_client):

@@ -8,6 +8,7 @@ from datetime import date
 import openpyxl
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from rankings.models import ScoreRun
 from tests.api.conftest import token_headers
@@ -139,7 +140,7 @@ def test_a_schemes_versions_list_the_runs_that_used_each_and_its_document(client
 def test_a_repeated_published_answer_is_served_from_the_cache_without_a_query(
     client, settings, django_assert_num_queries
 ):
-    run = ranking_build(published=True)
+    run = ranking_build(published=True, finished_at=timezone.now())  # finished: cacheable (visibility)
     url = f"/api/v1/runs/{run.pk}/cities/?page_size=2"
     first = client.get(url)
 
@@ -190,3 +191,17 @@ def test_a_kept_csv_download_keeps_its_file_name(client):
     assert again.content == first.content
     assert again["Content-Disposition"] == first["Content-Disposition"] == 'attachment; filename="city-ranking.csv"'
     assert again["Content-Type"] == "text/csv; charset=utf-8" and again["ETag"] == first["ETag"]
+
+
+def test_a_published_answer_carries_its_publication_time_and_django_judges_the_preconditions(client):
+    run = ranking_build(published=True)
+    url = f"/api/v1/runs/{run.pk}/cities/"
+
+    first = client.get(url)
+    by_date = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    refused = client.get(url, HTTP_IF_MATCH='"something-else"', HTTP_ACCEPT_LANGUAGE="en")
+
+    assert first["Last-Modified"] and by_date.status_code == 304 and by_date["ETag"] == first["ETag"]
+    assert by_date["Cache-Control"] == "public, max-age=3600"
+    assert refused.status_code == 412 and refused.json()["error"]["code"] == "precondition_failed"
+    assert refused.json()["error"]["message"].startswith("The results do not meet the request's preconditions")

@@ -175,8 +175,10 @@ def test_the_city_page_notices_a_bad_scheme_or_period_and_shows_the_default(clie
     _english(client)
     response = client.get(reverse("city_detail", args=[changsha.pk]), {"scheme": "nope", "period": "2011-13"})
     html = response.content.decode()
-    assert "There is no scoring scheme “nope”" in html
-    assert "“2011-13” is not a published period of this scheme: showing the latest, 2012-03." in html
+    # The notices of rankings.selectors.resolution, the same on every page that picks a published run.
+    assert "There is no scoring scheme “nope”: showing “演示方案” instead." in html
+    assert ("“2011-13” is not a period (e.g. 2012-03, 2012-Q1 or 2012): showing the latest published period, "
+            "2012-03, instead.") in html
     assert response.context["breakdown"].run == run
 
 

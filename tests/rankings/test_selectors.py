@@ -10,6 +10,7 @@ from core.periods import Period
 from rankings import selectors
 from rankings.models import ScoreRun, ScoringScheme
 from rankings.presentation.method import run_method_get
+from rankings.selectors.resolution import run_resolve
 from tests.factories import CityFactory
 from tests.rankings.factories import (
     CityCategoryScoreFactory,
@@ -56,10 +57,10 @@ def test_the_home_page_ranking_falls_back_to_the_builtin_default_never_to_the_fi
     ScoringScheme.objects.update(is_default=False)
     ScoringSchemeFactory(slug="a-first-by-slug")
 
-    choice = selectors.home_ranking_get(limit=10)
+    choice = run_resolve(params={}, user=None)
 
-    assert choice.scheme == builtin and choice.ranking.run == run
-    assert selectors.home_ranking_get(scheme_slug="a-first-by-slug", limit=10).scheme.slug == "a-first-by-slug"
+    assert choice.scheme == builtin and choice.run == run
+    assert run_resolve(params={"scheme": "a-first-by-slug"}, user=None).scheme.slug == "a-first-by-slug"
 
 
 def test_the_published_run_is_the_latest_period_and_unpublished_runs_are_never_chosen():

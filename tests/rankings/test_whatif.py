@@ -7,13 +7,15 @@ from __future__ import annotations
 import copy
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from core.periods import parse_period
 from rankings import services
 from rankings.models import CityScore, ScoreRun, ScoringScheme
-from rankings.presentation.whatif import weights_from_shares, whatif_data, whatif_scores
+from rankings.scoring.whatif import weighted_city_scores, weights_from_shares
 from rankings.selectors import cities as reads
+from rankings.views.whatif import whatif_context
 from tests.factories import CityFactory, GovAccountFactory, SnapshotFactory
 from tests.rankings.factories import ScoringSchemeFactory
 
@@ -62,6 +64,16 @@ def published_scores(run: ScoreRun) -> dict[int, tuple[float, int]]:
             .values_list("city_id", "score", "rank")}
 
 
+def page_scores(run: ScoreRun, weights: dict[str, float]) -> tuple[dict[str, object], pd.DataFrame]:
+    """The what-if data the page carries for `run`, and the ranking its arithmetic (the script's, in
+    rankings.scoring.whatif) computes from it with these weights."""
+    data = whatif_context(run, reads.city_ranking_frame(run=run), {})
+    values = pd.DataFrame([[np.nan if value is None else value for value in city["values"]] for city in data["cities"]],
+                          index=[city["id"] for city in data["cities"]], columns=data["keys"], dtype="float64")
+    renormalize = data["mode"] == "categories" and data["missing"] == "renormalize"
+    return data, weighted_city_scores(values, weights, renormalize=renormalize, scale=data["scale"])
+
+
 @pytest.mark.parametrize("missing", ["zero", "renormalize"])
 def test_category_weights_recompute_exactly_what_a_run_with_those_weights_publishes(missing):
     whatif_accounts()
@@ -70,8 +82,7 @@ def test_category_weights_recompute_exactly_what_a_run_with_those_weights_publis
     published = run_of(scheme_variant("base", "shifan-2012", missing_category=missing))
     other = run_of(scheme_variant("other", "shifan-2012", missing_category=missing, category_weights=weights))
 
-    data = whatif_data(run=published, ranking=reads.city_ranking_frame(run=published))
-    recomputed = whatif_scores(data, weights)
+    _data, recomputed = page_scores(published, weights)
 
     expected = published_scores(other)
     assert set(recomputed.index) == set(expected)
@@ -91,9 +102,8 @@ def test_indicator_weights_recompute_a_mean_scheme_without_categories():
         indicator["weight"] = weights[indicator["key"]]
     other = run_of(scheme_variant("rmw-other", "rmw-2023", indicators=document["indicators"]))
 
-    data = whatif_data(run=published, ranking=reads.city_ranking_frame(run=published))
+    data, recomputed = page_scores(published, weights)
     assert data["mode"] == "indicators"
-    recomputed = whatif_scores(data, weights)
 
     # The run stores city indicators to 6 decimals: the scores agree to about 1e-6.
     for city, (score, rank) in published_scores(other).items():

@@ -16,8 +16,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from rankings.models import ScoreRun
-from rankings.presentation.whatif import SERVER, weights_from_shares, whatif_data
+from rankings.presentation.whatif import SERVER
+from rankings.scoring.whatif import weights_from_shares
 from rankings.selectors import cities as reads
+from rankings.views.whatif import whatif_context
 from tests.rankings.test_whatif import published_scores, run_of, scheme_variant, whatif_accounts
 
 pytestmark = pytest.mark.django_db
@@ -100,12 +102,12 @@ def test_the_published_weights_give_back_the_published_ranking(client, name):
 def test_the_page_uses_the_server_for_bci_and_the_browser_where_it_is_exact():
     whatif_accounts(cities=3)
     bci = run_of(scheme_variant("bci", "bci-v2"))
-    data = whatif_data(run=bci, ranking=reads.city_ranking_frame(run=bci))
+    data = whatif_context(bci, reads.city_ranking_frame(run=bci), {})
     assert data["source"] == SERVER and "unavailable" not in data
     assert data["endpoint"] == f"/rankings/{bci.pk}/whatif/"
     assert "values" not in data["cities"][0]  # no account-level values shipped to the browser
     rmw = run_of(scheme_variant("rmw", "rmw-2023"))
-    assert whatif_data(run=rmw, ranking=reads.city_ranking_frame(run=rmw))["source"] == "browser"
+    assert whatif_context(rmw, reads.city_ranking_frame(run=rmw), {})["source"] == "browser"
 
 
 def test_the_server_renders_the_recomputed_ranking_into_the_page_without_javascript(client):
@@ -145,13 +147,14 @@ def test_bad_weights_are_refused_naming_the_weight_and_the_reason(client, w, mes
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     response = client.get(f"/rankings/{run.pk}/whatif/", {"w": w})
     assert response.status_code == 400
-    assert response.json()["field"] == "w"
-    assert message in response.json()["error"]
+    error = response.json()["error"]  # the one error shape (core.responses), the field named in details
+    assert error["code"] == "invalid" and message in error["message"]
+    assert error["details"] == {"w": [error["message"]]}
     # In Chinese too (the default language), naming the same weight.
     del client.cookies[settings.LANGUAGE_COOKIE_NAME]
     chinese = client.get(f"/rankings/{run.pk}/whatif/", {"w": w})
-    assert chinese.status_code == 400 and chinese.json()["error"].startswith("权重")
-    assert '"error": "权重' in chinese.content.decode()  # unescaped, as curl shows it
+    assert chinese.status_code == 400 and chinese.json()["error"]["message"].startswith("权重")
+    assert '"message": "权重' in chinese.content.decode()  # unescaped, as curl shows it
 
 
 def test_bad_weights_on_the_page_are_a_notice_in_the_explorer(client):
