@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from rankings.scoring.ranks import RANK_DECIMALS, competition_ranks
 from rankings.scoring.uncertainty.draws import (
     STREAM_CATEGORY_WEIGHTS,
     STREAM_INDICATOR_WEIGHTS,
@@ -15,7 +16,7 @@ from rankings.scoring.uncertainty.draws import (
 from rankings.scoring.uncertainty.groups import _groups, _starts
 from rankings.scoring.uncertainty.inputs import UncertaintyInput
 
-ROUND_DECIMALS = 9
+ROUND_DECIMALS = RANK_DECIMALS  # ranks.competition_ranks rounds there
 
 # summarise() columns.
 CITY_ID = "city_id"
@@ -162,22 +163,6 @@ def _city_scores(inp: UncertaintyInput, plan: _Plan, groups: np.ndarray, v: np.n
         total[plan.cities_present] = np.add.reduceat(weights, plan.city_starts, axis=0)
         np.divide(scores, total, out=scores, where=total > 0)
     return scores
-
-
-def competition_ranks(scores: np.ndarray) -> np.ndarray:
-    """Ranks (same shape, int32) down axis 0: descending, ties share the best rank, NaN last."""
-    rounded = np.round(scores, ROUND_DECIMALS)
-    rounded[np.isnan(rounded)] = -np.inf
-    order = np.argsort(-rounded, axis=0, kind="stable")
-    ordered = np.take_along_axis(rounded, order, axis=0)
-    first = np.zeros(ordered.shape, dtype=np.int32)
-    if len(ordered):
-        positions = np.arange(len(ordered), dtype=np.int32)[:, None]
-        first[1:] = np.where(ordered[1:] != ordered[:-1], positions[1:], 0)
-        np.maximum.accumulate(first, axis=0, out=first)
-    ranks = np.empty_like(first)
-    np.put_along_axis(ranks, order, first + 1, axis=0)
-    return ranks
 
 
 def summarise(ranks: np.ndarray, city_ids: np.ndarray) -> pd.DataFrame:
