@@ -20,6 +20,7 @@ from rest_framework import exceptions
 from api.authentication import ApiTokenAuthentication
 from api.errors import nul_message, wants_json
 from core.responses import json_error
+from core.text import echo
 
 # The two doors of a snapshot file, one limit (GOVWEIBO_MAX_UPLOAD_BYTES): the upload page and the API.
 UPLOAD_URL_NAMES = ("accounts:snapshot_upload", "api:import-list")

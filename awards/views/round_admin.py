@@ -21,6 +21,7 @@ from awards.importing import TALLIES, ImportPreview, round_import, round_import_
 from awards.models import AwardRound, EntryPath
 from awards.services.errors import AwardError, SettingsInvalid
 from awards.views.common import manager_required, round_or_404
+from core.tables.errors import ImportFailed
 from core.views import post_else_redirect
 
 # Writes from the round pages are recorded with the entry path "grid page", the closest of EntryPath's

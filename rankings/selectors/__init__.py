@@ -27,8 +27,8 @@ if TYPE_CHECKING:  # the names as static tools see them
         account_ranking_list,
         city_provinces,
         city_ranking_get,
-        city_ranking_list,
         city_ranking_heading,
+        city_ranking_list,
         run_provinces,
     )
     from rankings.selectors.runs import (
