@@ -20,7 +20,7 @@ process):
   few fields the validators and the key are made of, for API_RUN_STATE_SECONDS (5): a repeated request
   needs no query to know what it asks for. A run replaced by a newer publication (a draft again) may so be
   served for those few seconds more, as proxies may serve it until max-age runs out. This memo is looked
-  up by what the URL names, before the run is known, so it cannot be keyed by run_cache_key;
+  up by what the URL names, before the run is known: its key is run_memo_key (the owner module's, no query);
 - the answer itself (its rendered bytes, content type and headers) under run_cache_key, for
   API_CACHE_SECONDS, when run_is_cacheable allows: a repeated request neither reads nor serialises nor
   renders the rows again.
@@ -49,11 +49,11 @@ from rankings.selectors.visibility import (
     run_is_cacheable,
     run_is_public,
     run_last_modified,
+    run_memo_key,
 )
 
 SHAREABLE_FORMATS = ("json", "csv", "xlsx")  # the same bytes for everyone
 CACHED_HEADERS = ("Content-Type", "Content-Disposition", "Link", "X-Total-Count")
-MEMO_PREFIX = "api:stamp:"  # which run a URL names (see the module's docstring)
 
 
 def published_answer(view: Any, request: Request, *, names: str, load_run: Callable[[], ScoreRun],
@@ -88,7 +88,7 @@ def _fresh(view: Any, request: Request, *, names: str, run: ScoreRun, stamp: Sco
     """Build the answer from the run as it is now (it may have changed since its memo was kept: then
     start again from it), render it and keep it when the run is cacheable."""
     if _fields(run) != _fields(stamp):
-        cache.delete(MEMO_PREFIX + names)
+        cache.delete(run_memo_key(names))
         return published_answer(view, request, names=names, load_run=lambda: run, build=build, latest=latest)
     response = build(run)
     if response.status_code != status.HTTP_200_OK:
@@ -104,12 +104,12 @@ def _fresh(view: Any, request: Request, *, names: str, run: ScoreRun, stamp: Sco
 def _run_named(names: str, load_run: Callable[[], ScoreRun]) -> tuple[ScoreRun, ScoreRun | None]:
     """(the run the URL names, as its memo or as loaded; the loaded run, None when the memo served).
     Only a public run's memo is kept: a draft is read, checked against the user and built every time."""
-    memo = cache.get(MEMO_PREFIX + names)
+    memo = cache.get(run_memo_key(names))
     if memo is not None:
         return memo, None
     run = load_run()
     if run_is_public(run):
-        cache.set(MEMO_PREFIX + names, _memo(run), settings.API_RUN_STATE_SECONDS)
+        cache.set(run_memo_key(names), _memo(run), settings.API_RUN_STATE_SECONDS)
     return run, run
 
 

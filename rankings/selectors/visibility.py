@@ -27,6 +27,7 @@ from rankings.permissions import user_can_see_drafts
 from rankings.selectors.runs import page_marks
 
 KEY_PREFIX = "govweibo:run:1:"
+MEMO_PREFIX = "govweibo:run-named:1:"
 PUBLISHED_PREFIX = "govweibo:published:1:"
 
 
@@ -84,6 +85,13 @@ def run_cache_key(*parts: object, run: ScoreRun | None = None) -> str:
     finished = run.finished_at.timestamp() if run.finished_at else ""
     published = run.published_at.timestamp() if run.published_at else ""
     return f"{KEY_PREFIX}{run.pk}:" + _digest(finished, published, parts)
+
+
+def run_memo_key(*names: object) -> str:
+    """The key of a short-lived memo of which run a request names ("run 7", or "the latest published
+    of scheme S and period P"), looked up before the run is known and so without a query: the memo
+    holds the run's stamp, whose own keys (run_cache_key, run_etag) then follow the rule above."""
+    return MEMO_PREFIX + _digest(names)
 
 
 def run_etag(run: ScoreRun | RunStamp, *parts: object) -> str | None:

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from rankings.models import ScoreRun
+from rankings.selectors.visibility import run_memo_key
 from tests.api.conftest import token_headers
 from tests.rankings.factories import ScoreRunFactory, ScoringSchemeFactory, ranking_build, scheme_make_default
 
@@ -149,7 +150,7 @@ def test_a_repeated_published_answer_is_served_from_the_cache_without_a_query(
     client.get(url + "&format=csv")  # another format: another answer, kept too
     with django_assert_num_queries(0):
         as_csv = client.get(url + "&format=csv")
-    cache.delete(f"api:stamp:run:{run.pk}")  # the stamp expires after API_RUN_STATE_SECONDS
+    cache.delete(run_memo_key(f"run:{run.pk}"))  # the memo expires after API_RUN_STATE_SECONDS
     with django_assert_num_queries(1):  # the run, to check it is still published; the answer is kept
         assert client.get(url).json() == first.json()
 

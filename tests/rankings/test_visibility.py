@@ -13,7 +13,8 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 
 from rankings.models import ScoreRun
-from rankings.permissions import runs_visible_to, user_can_see_run
+from rankings.selectors.visibility import run_visible_to as user_can_see_run
+from rankings.selectors.visibility import runs_visible_to
 from tests.rankings.factories import ScoreRunFactory, ranking_build
 
 pytestmark = pytest.mark.django_db
