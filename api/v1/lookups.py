@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
@@ -37,11 +38,22 @@ class AccountQuerySerializer(serializers.Serializer):
     city = serializers.CharField(required=False, help_text=_("A city id, or a city name (e.g. 长沙)"))
 
 
+def _scheme_label() -> Promise:
+    """The scheme parameter's title in the schema, as it was when the field was a SlugRelatedField: the
+    slug field's name where a language translates it (标识), and none in English ("Scheme", which the
+    schema generator leaves out as a trivial variation of the parameter's name)."""
+    def text() -> str:
+        name = str(ScoringScheme._meta.get_field("slug").verbose_name)
+        return "Scheme" if name == "slug" else name
+
+    return lazy(text, str)()
+
+
 class RankingQuerySerializer(CityQuerySerializer, AccountQuerySerializer):
     """/ranking/'s parameters. scheme and period are documented here and resolved by run_resolve."""
 
     scheme = serializers.CharField(required=False, allow_blank=True,
-                                   label=ScoringScheme._meta.get_field("slug").verbose_name,
+                                   label=_scheme_label(),
                                    help_text=_("Scheme slug (default: the default scheme)"))
     period = serializers.CharField(required=False, allow_blank=True,
                                    help_text=_("Period (default: the latest published)"))
