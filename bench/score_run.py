@@ -27,7 +27,7 @@ REDIS_URL (Celery runs the task eagerly, inside score_run_start's on_commit):
                       with the stage timings the run row recorded.
                Each floor's city ranks are checked against the run's published ones.
                (Before issue #12 the floor COPYed every snapshot out and summed it in pandas, and its
-               tables carried the result tables' deferred foreign keys: docs/benchmarks.md, section 3.)
+               tables carried the result tables' deferred foreign keys: docs/benchmarks.md, “National score run, monthly data”.)
   uncertainty  1,000 draws (--draws) on one core and one BLAS thread ("one worker"): a run with draws
                through the service path, its `uncertainty` stage from ScoreRun.timings; then the same
                input built, prepared and simulated whole and in 4 chunks (simulate_ranks start/count, as
