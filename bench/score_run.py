@@ -71,6 +71,7 @@ def main() -> None:
             common.empty_result_tables()
             results[key][slug] = _child(phase, arguments, slug)
     common.empty_result_tables()
+    common.OUT.mkdir(parents=True, exist_ok=True)  # bench/out/ is not in the repository
     (common.OUT / "score_run.json").write_text(json.dumps(results, indent=1))
     print(markdown(results, arguments))
 
