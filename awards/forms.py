@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.models import GovAccount
+from awards import defaults
 from awards.models import AwardRound, Candidate, Expert
-from awards.scoring import defaults
 from awards.services import candidate_names_parse
 from awards.services.publishing import correction_reason_problem
 from core.provinces import ProvinceField, province_label
@@ -211,7 +211,7 @@ class RoundCreateForm(RoundSettingsForm):
 
     @classmethod
     def with_defaults(cls, *, run: Any = None) -> RoundCreateForm:
-        """The form as a new round's defaults fill it (awards.scoring.defaults: the command's defaults too)."""
+        """The form as a new round's defaults fill it (awards.defaults: the command's defaults too)."""
         return cls(initial={
             "run": run, "kind": AwardRound.Kind.CITY, "selection": cls.TOP, "candidates_n": defaults.CANDIDATES_N,
             "shortlist_size": defaults.SHORTLIST_SIZE, "weight_ranking": Decimal(defaults.WEIGHT_RANKING).normalize(),

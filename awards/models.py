@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.models import City, GovAccount, Province
-from awards.scoring import defaults
+from awards import defaults
 from rankings.models import ScoreRun
 
 

@@ -35,7 +35,7 @@ SOURCES = [("新华网投票 2012-05-10", 1.0, None), ("微博投票", 2.5, None
 
 def demo_round_publish(*, run: ScoreRun) -> AwardRound:
     """Create, fill, close and publish the demo round on `run` (a published 2012 city ranking)."""
-    # A round with the default settings (awards.scoring.defaults), as most rounds are.
+    # A round with the default settings (awards.defaults), as most rounds are.
     award_round = services.round_create(user=None, slug=DEMO_ROUND_SLUG, name=DEMO_ROUND_NAME, run=run, via=VIA)
     experts = [services.expert_create(user=None, award_round=award_round, name=name, affiliation=affiliation,
                                       province=province, via=VIA) for name, affiliation, province in EXPERTS]

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from awards.scoring import defaults
+from awards import defaults
 from awards.scoring.columns import (
     CANDIDATE,
     COMPOSITE,

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from accounts.models import GovAccount
+from awards import defaults
 from awards.models import AwardRound, Candidate, EntryPath
-from awards.scoring import below_quorum, defaults
+from awards.scoring import below_quorum
 from awards.selectors.results import round_inputs, round_method
 from awards.services.common import audited, history_user, lock_round, require_manager, require_status
 from awards.services.errors import AwardError, QuorumNotMet, SettingsInvalid, shown

@@ -7,8 +7,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from awards import defaults
 from awards.models import Candidate, Expert
-from awards.scoring import defaults
 from awards.services.errors import shown
 
 SCORE_MIN, SCORE_MAX = Decimal(0), Decimal(defaults.SCALE)

@@ -20,12 +20,11 @@ from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from awards import exporting, services
+from awards import defaults, exporting, services
 from awards.importing import round_import
 from awards.management.expert_commands import ACTIONS as EXPERT_ACTIONS
 from awards.management.expert_commands import ExpertActions, add_expert_parsers
 from awards.models import AwardRound, EntryPath
-from awards.scoring import defaults
 from core.commands import LANGUAGES, LocalizedCommand
 from core.errors import AppError
 from core.tables.errors import ImportFailed
