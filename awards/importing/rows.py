@@ -2,6 +2,7 @@
 every problem noted at its line and column; what passes becomes the cells the grid would write."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +70,16 @@ class FileRows:
 
     def problem(self, line: int, column: str | None, reason: object) -> None:
         self.errors.add(line, self.header(column) if column else None, Message(REASON, reason=str(reason)))
+
+    def parsed(self, line: int, column: str, parse: Callable[[str], Any], text: str | None) -> Any:
+        """parse(text), or None (with the cell's problem recorded) when it refuses it or text is None."""
+        if text is None:
+            return None
+        try:
+            return parse(text)
+        except CellProblem as problem:
+            self.problem(line, column, problem)
+            return None
 
     def required(self, line: int, values: list[str], column: str) -> str | None:
         text = self.value(values, column)
@@ -156,18 +167,9 @@ class ScoreRows(FileRows):
     def row(self, line: int, values: list[str]) -> None:
         expert, candidate = self.expert(line, values), self.candidate(line, values)
         text = self.required(line, values, "score")
-        if text is not None:
-            try:
-                score = parse_score(text)
-            except CellProblem as problem:
-                self.problem(line, "score", problem)
-                score = None
-        comment = None
-        if "comment" in self.columns:
-            try:
-                comment = parse_comment(self.value(values, "comment"))
-            except CellProblem as problem:
-                self.problem(line, "comment", problem)
+        score = self.parsed(line, "score", parse_score, text)
+        comment = (self.parsed(line, "comment", parse_comment, self.value(values, "comment"))
+                   if "comment" in self.columns else None)
         if expert is None or candidate is None:
             return
         try:
@@ -198,17 +200,8 @@ class TallyRows(FileRows):
 
     def row(self, line: int, values: list[str]) -> None:
         candidate = self.candidate(line, values)
-        votes = source = None
-        text = self.required(line, values, "votes")
-        if text is not None:
-            try:
-                votes = parse_votes(text)
-            except CellProblem as problem:
-                self.problem(line, "votes", problem)
-        try:
-            source = parse_source(self.value(values, "source"))
-        except CellProblem as problem:
-            self.problem(line, "source", problem)
+        votes = self.parsed(line, "votes", parse_votes, self.required(line, values, "votes"))
+        source = self.parsed(line, "source", parse_source, self.value(values, "source"))
         if candidate is None or votes is None or source is None:
             return
         if self.once(line, ("tally", candidate.pk, source), _("candidate and source")):
