@@ -88,12 +88,7 @@ def ranking_query(request: Request) -> tuple[dict[str, Any], RunChoice]:
     serializer = RankingQuerySerializer(data=request.query_params)
     valid = serializer.is_valid()
     choice = run_resolve(params=request.query_params, user=request.user, fallback=False)
-    invalid = dict(choice.invalid)
-    if "scheme" in invalid and request.query_params.get("period"):
-        # run_resolve stops at an unknown scheme; the period is judged on its own, to list it too.
-        period_only = run_resolve(params={"period": request.query_params["period"]}, user=request.user,
-                                  fallback=False)
-        invalid.update({name: text for name, text in period_only.invalid.items() if name == "period"})
+    invalid = choice.invalid
     if valid and not invalid:
         return serializer.validated_data, choice
     problems = {**serializer.errors, **{name: [text] for name, text in invalid.items()}}

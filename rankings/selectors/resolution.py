@@ -71,14 +71,14 @@ def run_resolve(*, params: Mapping[str, str], user: Any = None, fallback: bool =
     slug, period_text = (params.get("scheme") or "").strip(), (params.get("period") or "").strip()
     schemes = list(scheme_list())
     scheme, notices, invalid = _scheme_choose(slug, schemes)
-    if scheme is None or (invalid and not fallback):
+    period, period_problem = _period_parse(period_text)
+    if period_problem:  # judged on its own, so that a 400 lists both bad parameters
+        invalid["period"] = period_problem
+    if scheme is None or ("scheme" in invalid and not fallback):
         missing = NO_DEFAULT_SCHEME if scheme is None and not slug else invalid.get("scheme", NO_DEFAULT_SCHEME)
         return RunChoice(run=None, scheme=scheme, period=None, notices=notices, missing_message=missing,
                          invalid=invalid, schemes=schemes)
     runs = list(run_published_list(scheme=scheme))
-    period, period_problem = _period_parse(period_text)
-    if period_problem:
-        invalid["period"] = period_problem
     chosen = next((item for item in runs if period is not None and item.period == period), None)
     if not fallback and period_text:
         missing = None if chosen else no_published_ranking_message(scheme=scheme, period=period)

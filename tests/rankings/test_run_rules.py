@@ -161,6 +161,13 @@ def test_without_fallback_a_bad_parameter_is_invalid_and_an_unpublished_period_i
     assert run_resolve(params={"period": "2012-03"}, user=None, fallback=False).run.period_label == "2012-03"
 
 
+def test_without_fallback_an_unknown_scheme_and_a_bad_period_are_both_invalid(scheme) -> None:
+    choice = run_resolve(params={"scheme": "nope", "period": "later"}, user=None, fallback=False)
+
+    assert choice.run is None and choice.invalid.keys() == {"scheme", "period"}
+    assert "“later”" in choice.invalid["period"]
+
+
 def test_a_scheme_without_published_runs_says_so_and_no_default_scheme_says_so() -> None:
     ScoringScheme.objects.update(is_default=False)
     ScoringSchemeFactory(slug="empty", is_default=True)
