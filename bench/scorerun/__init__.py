@@ -2,7 +2,7 @@
 
 - common.py       constants, goals, the national data set (loaded once), emptying the result tables
 - floor.py        the floor: the SQL aggregate COPYed out, the same arithmetic, the results COPYed in
-- copyrows.py     PostgreSQL binary COPY data for columns with NULLs and texts
+                  (binary COPY data by core.bulk.binary_copy_shaped, the run's own encoder)
 - runs.py         the run through the service, beside its floor (phase "run")
 - cli.py          the run through `manage.py compute_scores`, its start-up, beside the floor (phase "cli")
 - uncertainty.py  the Monte Carlo stage on one worker (phase "uncertainty")

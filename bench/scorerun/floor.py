@@ -9,7 +9,6 @@ import io
 import time
 
 from scorerun.common import FLOOR_TABLES
-from scorerun.copyrows import binary_rows
 
 
 def totals_sql(period, custom_metrics, latest_metrics=()) -> tuple[str, list[str], dict]:
@@ -114,12 +113,14 @@ def floor_read(cursor, sql: str, names: list[str], dtypes: dict):
 
 def floor_write(cursor, run_id: int, result, scheme) -> None:
     """The three result tables' rows, binary-COPYed into the floor's tables."""
+    from core.bulk import binary_copy_shaped
+
     for table, columns in (("bench_floor_accountscore", _account_columns(run_id, result, scheme)),
                            ("bench_floor_citycategoryscore", _category_columns(run_id, result)),
                            ("bench_floor_cityscore", _city_columns(run_id, result, scheme))):
         names = ", ".join(name for name, _kind, _values, _nulls in columns)
-        data = binary_rows([(kind, values, nulls) for _name, kind, values, nulls in columns])
-        cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT binary)", io.BytesIO(data))
+        data = binary_copy_shaped([(kind, values, nulls) for _name, kind, values, nulls in columns])
+        cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT binary)", data)
 
 
 def _account_columns(run_id: int, result, scheme) -> list[tuple]:

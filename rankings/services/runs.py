@@ -14,6 +14,7 @@ import logging
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
 
@@ -33,7 +34,7 @@ from rankings.scoring.schemes import Scheme
 from rankings.services.errors import ScoringError
 from rankings.services.publishing import score_run_complete, score_run_fail
 from rankings.services.results import results_write
-from rankings.services.uncertainty import uncertainty_input_build, uncertainty_run
+from rankings.services.uncertainty import uncertainty_begin, uncertainty_finish
 
 logger = logging.getLogger(__name__)
 
@@ -197,20 +198,22 @@ def _execute(run: ScoreRun, *, subtasks: bool) -> ScoreRun | None:
     with timer.stage(ScoreRun.Stage.SCORING, progress=30):
         result = score(read.totals, scheme, period_end=pd.Timestamp(run.period_end))
         fingerprint = _fingerprint(run, read.totals)
-        input_rows = read.snapshots
-        totals = read.totals if run.uncertainty_draws else None  # only the Monte Carlo needs them again
-        del read
     if result.cities.empty:  # the data was deleted after the run was started
         raise ScoringError(_no_data_message(run.period))
-    with timer.stage(ScoreRun.Stage.WRITING, progress=55):
-        results_write(run=run, scheme=scheme, result=result, previous_ranks=_previous_ranks(run))
-        _save_summary(run, result, fingerprint=fingerprint, input_rows=input_rows)
-    if run.uncertainty_draws:
-        with timer.stage(ScoreRun.Stage.UNCERTAINTY, progress=70):
-            inputs = uncertainty_input_build(totals=totals, scheme=scheme, result=result)
-            handed_over = uncertainty_run(run=run, inputs=inputs, subtasks=subtasks)
-        if handed_over:  # Celery subtasks finish the run (score_run_uncertainty_finish)
-            return run
+    # The Monte Carlo's arithmetic runs on a second thread while this one writes (services/uncertainty.py);
+    # leaving the block waits for it, also when the write fails.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"run-{run.pk}-uncertainty") as beside:
+        analysis = uncertainty_begin(beside, run=run, totals=read.totals, scheme=scheme, result=result,
+                                     subtasks=subtasks) if run.uncertainty_draws else None
+        with timer.stage(ScoreRun.Stage.WRITING, progress=55):
+            results_write(run=run, scheme=scheme, result=result, previous_ranks=_previous_ranks(run))
+            _save_summary(run, result, fingerprint=fingerprint, input_rows=read.snapshots)
+        if analysis is not None:
+            computed = analysis.result()  # waits if the write finished first; raises what the thread raised
+            with timer.stage(ScoreRun.Stage.UNCERTAINTY, progress=70, earlier_seconds=computed.seconds):
+                handed_over = uncertainty_finish(run=run, analysis=computed)
+            if handed_over:  # Celery subtasks finish the run (score_run_uncertainty_finish)
+                return run
     return score_run_complete(run=run, timings=timer.timings)
 
 
@@ -261,10 +264,12 @@ class _StageTimer:
         self.timings: dict[str, int] = {}
 
     @contextmanager
-    def stage(self, stage: str, *, progress: int) -> Iterator[None]:
+    def stage(self, stage: str, *, progress: int, earlier_seconds: float = 0.0) -> Iterator[None]:
+        """earlier_seconds: this stage's work done before it began on another thread (the Monte Carlo's
+        arithmetic, while the results were written), added to its recorded time; stages may overlap."""
         ScoreRun.objects.filter(pk=self.run.pk).update(stage=stage, progress=progress, heartbeat_at=timezone.now())
         logger.info("task=score_run_execute run_id=%s stage=%s", self.run.pk, stage)
         started = time.perf_counter()
         yield
-        self.timings[stage] = round((time.perf_counter() - started) * 1000)
+        self.timings[stage] = round((time.perf_counter() - started + earlier_seconds) * 1000)
         ScoreRun.objects.filter(pk=self.run.pk).update(timings=self.timings)

@@ -1,7 +1,8 @@
 """The Monte Carlo stage of a run: each city's median rank and 5–95 % rank interval when the weights
 (and optionally the normalisation method) vary.
 
-Small jobs, and every job without a broker, run inline inside score_run_execute. Larger ones are split
+Small jobs, and every job without a broker, run inline inside score_run_execute, on a second thread
+while the results are written (uncertainty_begin, uncertainty_finish). Larger ones are split
 into chunks of draws that Celery workers compute in parallel (a chord): the prepared input travels in
 the run row (a few MB at most), each chunk returns its ranks, and the chord's callback writes the
 summary and completes the run. Draw j depends only on (seed, j), so the split never changes a result.
@@ -10,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import Executor, Future
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -56,17 +59,42 @@ def uncertainty_input_build(*, totals: pd.DataFrame, scheme: Scheme, result: Sco
     )
 
 
-def uncertainty_run(*, run: ScoreRun, inputs: UncertaintyInput, subtasks: bool = True) -> bool:
-    """Run the analysis inline, or hand it to Celery subtasks (only when `subtasks`, a broker is
-    configured and the draws exceed one chunk). True when handed over (the chord's callback then
-    completes the run)."""
-    prepared = prepare(inputs)
-    draws, chunk = run.uncertainty_draws, settings.GOVWEIBO_UNCERTAINTY_CHUNK_DRAWS
-    if not subtasks or settings.CELERY_TASK_ALWAYS_EAGER or draws <= chunk:
-        ranks = simulate_ranks(prepared, draws=draws, seed=run.uncertainty_seed, spread=run.definition.uncertainty.spread)
-        _summary_write(run=run, ranks=ranks, city_ids=prepared.city_ids)
+@dataclass(frozen=True)
+class Analysis:
+    """What uncertainty_begin's thread computed: the prepared input, the ranks (cities × draws) when
+    the draws run in this process (None: Celery subtasks will draw them), and its own seconds."""
+    prepared: UncertaintyInput
+    ranks: np.ndarray | None
+    seconds: float
+
+
+def uncertainty_begin(executor: Executor, *, run: ScoreRun, totals: pd.DataFrame, scheme: Scheme,
+                      result: ScoreResult, subtasks: bool = True) -> Future[Analysis]:
+    """Start the analysis on the executor's thread: build its input, prepare it and, when it runs in this
+    process, draw the ranks. That work is numpy and pandas only (no database, and numpy releases the
+    GIL), so it runs while the calling thread writes the results and PostgreSQL stores them: at
+    national scale the two overlap almost wholly. `totals` and `result` must not change meanwhile.
+    Inline: when not `subtasks`, without a broker, or when the draws fit one chunk."""
+    draws, seed, spread = run.uncertainty_draws, run.uncertainty_seed, run.definition.uncertainty.spread
+    inline = not subtasks or settings.CELERY_TASK_ALWAYS_EAGER or draws <= settings.GOVWEIBO_UNCERTAINTY_CHUNK_DRAWS
+
+    def compute() -> Analysis:
+        started = time.perf_counter()
+        prepared = prepare(uncertainty_input_build(totals=totals, scheme=scheme, result=result))
+        ranks = simulate_ranks(prepared, draws=draws, seed=seed, spread=spread) if inline else None
+        return Analysis(prepared=prepared, ranks=ranks, seconds=time.perf_counter() - started)
+
+    return executor.submit(compute)
+
+
+def uncertainty_finish(*, run: ScoreRun, analysis: Analysis) -> bool:
+    """After the results are written: store the summary (inline), or hand the draws to Celery subtasks.
+    True when handed over (the chord's callback then completes the run)."""
+    if analysis.ranks is not None:
+        _summary_write(run=run, ranks=analysis.ranks, city_ids=analysis.prepared.city_ids)
         return False
-    ScoreRun.objects.filter(pk=run.pk).update(uncertainty_input=prepared.to_bytes(), heartbeat_at=timezone.now())
+    draws, chunk = run.uncertainty_draws, settings.GOVWEIBO_UNCERTAINTY_CHUNK_DRAWS
+    ScoreRun.objects.filter(pk=run.pk).update(uncertainty_input=analysis.prepared.to_bytes(), heartbeat_at=timezone.now())
     chunks = [(start, min(chunk, draws - start)) for start in range(0, draws, chunk)]
     dispatch.score_run_uncertainty_send(run_id=run.pk, chunks=chunks, dispatched_at=time.time())
     logger.info("task=score_run_execute run_id=%s stage=uncertainty chunks=%s", run.pk, len(chunks))
