@@ -112,7 +112,8 @@ class Command(LocalizedCommand):
                 time.sleep(POLL_SECONDS)
 
     def _report(self, run: ScoreRun) -> None:
-        seconds = sum(run.timings.values()) / 1000 if run.timings else 0
+        # Wall time: stages may overlap (the Monte Carlo runs while the results are written).
+        seconds = (run.finished_at - run.started_at).total_seconds() if run.started_at and run.finished_at else 0
         self.stdout.write(self.style.SUCCESS(
             _("Run #%(id)s succeeded: %(cities)s cities, %(accounts)s accounts from %(rows)s snapshots in %(seconds).1f s%(published)s.")
             % {"id": run.pk, "cities": f"{run.cities_scored:,}", "accounts": f"{run.accounts_scored:,}",
