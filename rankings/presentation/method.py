@@ -22,7 +22,7 @@ from rankings.scoring.schemes import Indicator, Scheme
 # The scheme's settings the method lists, in this order (empty ones are left out).
 SETTING_KEYS = (
     "group_by_category", "account_to_city", "missing_category", "aggregation", "weighting", "scale",
-    "custom_metrics",
+    "custom_metrics", "post_indicators",
 )
 # How the method section names a scheme's settings and their values. A value missing here is shown as
 # written in the document.
@@ -34,6 +34,7 @@ SETTING_LABELS = {
     "weighting": gettext_lazy("Weights"),
     "scale": gettext_lazy("Score multiplier"),
     "custom_metrics": gettext_lazy("Custom metrics"),
+    "post_indicators": gettext_lazy("Post indicators (measured from the posts and replies)"),
 }
 SETTING_VALUES = {
     ("group_by_category", True): gettext_lazy("yes"),

@@ -52,6 +52,15 @@ SUM = "sum"
 LATEST = "latest"
 METRIC_KINDS = (SUM, LATEST)
 
+# Post indicators (issue 20): measured from the period's posts and replies (posts.indicators), one value
+# per account. A scheme reads one only after naming it under post_indicators. NaN where the account has
+# nothing to measure in the period (no posts, or no questions asked): "no data", counted, never hidden.
+POST_INDICATORS = (
+    "post_count", "original_rate", "active_days", "longest_silence_days", "posts_per_day",
+    "reply_rate", "median_response_minutes", "answered_within_1h_rate", "answered_within_24h_rate",
+    "boilerplate_reply_rate", "service_content_rate",
+)
+
 CATEGORIES = ("police", "traffic", "press", "youth", "tourism", "other")
 
 

@@ -104,7 +104,7 @@ def raw_matrix(totals: pd.DataFrame, scheme: Scheme, *, warnings: Counter[str] |
     counter is given, are added to it as "<indicator key>:<reason>".
     """
     frame = totals
-    absent = [name for name in scheme.custom_metrics if name not in totals.columns]
+    absent = [name for name in scheme.expression_names if name not in totals.columns]
     if absent:
         frame = totals.assign(**{name: np.nan for name in absent})
     columns: dict[str, pd.Series] = {}
@@ -156,7 +156,7 @@ def city_scores(composites: pd.Series, accounts: pd.DataFrame, scheme: Scheme) -
 
 def _expression(indicator: Indicator, scheme: Scheme) -> Expression:
     # Scheme.from_document parses every expression; a Scheme built by hand is parsed here.
-    return indicator.expression or parse_expression(indicator.expr, names=scheme.custom_metrics)
+    return indicator.expression or parse_expression(indicator.expr, names=scheme.expression_names)
 
 
 def _indicator_matrix(accounts: pd.DataFrame, scheme: Scheme, column: object) -> pd.DataFrame:

@@ -17,12 +17,19 @@ A document (see rankings/builtin_schemes/*.yaml for complete ones):
     scale: 1                         # composite multiplier, > 0
     custom_metrics: []               # custom metric columns the expressions may read, e.g.
                                      # [videos, {name: followers_active, kind: latest}]
+    post_indicators: []              # optional: post indicators the expressions may read (issue 20),
+                                     # e.g. [reply_rate, answered_within_1h_rate]; see POST_INDICATORS
     uncertainty: {draws: 1000, spread: 0.25, seed: 2012, normalizations: [minmax, rank]}
 
 A custom metric is a name (its kind is `sum`: totalled over the period's snapshots) or a mapping
 {name: x, kind: sum | latest}; `latest` takes the value of the account's latest snapshot in the period
 that carries it (greatest period end, then greatest start), as fans are. to_document writes a `sum`
 metric as its plain name, so documents written before kinds existed read, and save, unchanged.
+
+A post indicator (rankings.scoring.columns.POST_INDICATORS: reply_rate, longest_silence_days …) is
+measured from the period's posts and replies, not from snapshots; a scheme names the ones it reads under
+post_indicators, and to_document writes that key only when it is not empty, so every document written
+before post indicators existed reads, and saves, unchanged.
 
 Scheme.from_document collects every problem before raising one SchemeError. Weights that do not sum to
 1 are rejected, not silently rescaled: a scheme's author should see the weights the ranking uses.
@@ -49,6 +56,7 @@ from rankings.scoring.columns import (
     METRIC_KINDS,
     PERIOD_END,
     PERIOD_START,
+    POST_INDICATORS,
     SNAPSHOTS,
     SUM,
 )
@@ -68,13 +76,13 @@ MAX_SEED = 2**32 - 1
 WEIGHTINGS = ("manual", "entropy")
 # Names a custom metric may not take: they already mean something in the totals frame.
 RESERVED_NAMES = frozenset(
-    (*BUILTIN_METRICS, DAYS, DAYS_COVERED, SNAPSHOTS, ACCOUNT_ID, CITY_ID, CATEGORY, LAST_POST_ON, PERIOD_START, PERIOD_END)
+    (*BUILTIN_METRICS, *POST_INDICATORS, DAYS, DAYS_COVERED, SNAPSHOTS, ACCOUNT_ID, CITY_ID, CATEGORY, LAST_POST_ON, PERIOD_START, PERIOD_END)
 )
 
 TOP_LEVEL_KEYS = (
     "slug", "name", "name_en", "description", "description_en", "indicators", "group_by_category",
     "category_weights", "account_to_city", "missing_category", "aggregation", "weighting", "scale", "custom_metrics",
-    "uncertainty",
+    "post_indicators", "uncertainty",
 )
 INDICATOR_KEYS = ("key", "label", "label_en", "expr", "normalize", "weight")
 CUSTOM_METRIC_KEYS = ("name", "kind")
@@ -125,11 +133,17 @@ class Scheme:
     scale: float = 1.0
     custom_metrics: tuple[str, ...] = ()
     latest_metrics: tuple[str, ...] = ()  # those of custom_metrics whose kind is latest; the rest are summed
+    post_indicators: tuple[str, ...] = ()  # POST_INDICATORS the expressions read
     uncertainty: Uncertainty = field(default_factory=Uncertainty)
 
     def custom_metric_kind(self, name: str) -> str:
         """SUM or LATEST: how custom metric `name` becomes a period total."""
         return LATEST if name in self.latest_metrics else SUM
+
+    @property
+    def expression_names(self) -> tuple[str, ...]:
+        """The names an expression may read besides the built-in metrics."""
+        return (*self.custom_metrics, *self.post_indicators)
 
     @property
     def indicator_keys(self) -> tuple[str, ...]:
@@ -170,6 +184,7 @@ class Scheme:
                 name if self.custom_metric_kind(name) == SUM else {"name": name, "kind": self.custom_metric_kind(name)}
                 for name in self.custom_metrics
             ],
+            **({"post_indicators": list(self.post_indicators)} if self.post_indicators else {}),
             uncertainty={
                 "draws": self.uncertainty.draws,
                 "spread": self.uncertainty.spread,
@@ -218,13 +233,14 @@ class _SchemeReader(DocumentReader):
         # Read before the indicators: their expressions may use the custom metrics.
         custom_kinds = self.custom_metrics(document.get("custom_metrics"))
         custom_metrics = tuple(custom_kinds)
+        post_indicators = self.post_indicators(document.get("post_indicators"))
         scheme = Scheme(
             slug=slug or "",
             name=name or "",
             name_en=name_en,
             description=description,
             description_en=description_en,
-            indicators=self.indicators(document, custom_metrics),
+            indicators=self.indicators(document, (*custom_metrics, *post_indicators)),
             group_by_category=self.boolean(document, "group_by_category", default=False),
             category_weights=self.category_weights(document.get("category_weights")),
             account_to_city=self.choice(document, "account_to_city", ACCOUNT_TO_CITY, "mean"),
@@ -234,6 +250,7 @@ class _SchemeReader(DocumentReader):
             scale=self.number(document, "scale", default=1.0, positive=True),
             custom_metrics=custom_metrics,
             latest_metrics=tuple(name for name, kind in custom_kinds.items() if kind == LATEST),
+            post_indicators=post_indicators,
             uncertainty=self.uncertainty(document.get("uncertainty")),
         )
         self.cross_checks(document, scheme)
@@ -285,6 +302,23 @@ class _SchemeReader(DocumentReader):
             else:
                 kinds[name] = kind if kind in METRIC_KINDS else SUM  # a wrong kind is reported once, above
         return kinds
+
+    def post_indicators(self, value: object) -> tuple[str, ...]:
+        """The post indicators named, in the document's order: each one of POST_INDICATORS, once."""
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.add("post_indicators", "not_list")
+            return ()
+        names: list[str] = []
+        for index, name in enumerate(value):
+            if name not in POST_INDICATORS:
+                self.add(f"post_indicators[{index}]", "bad_choice", value=name, choices=", ".join(POST_INDICATORS))
+            elif name in names:
+                self.add(f"post_indicators[{index}]", "duplicate_key", value=name)
+            else:
+                names.append(name)
+        return tuple(names)
 
     def indicators(
         self, document: Mapping[str, Any], custom_metrics: tuple[str, ...]

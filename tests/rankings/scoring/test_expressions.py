@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rankings.scoring.columns import BUILTIN_METRICS
 from rankings.scoring.errors import PROBLEM_CODES, ExpressionError
 from rankings.scoring.expressions import MAX_DEPTH, MAX_LENGTH, parse_expression
 
@@ -206,6 +207,10 @@ def hostile_expressions(draw) -> str:
     return prefix + body + draw(ATOMS) + closers
 
 
+# Every name an expression may read without declaring it (a text like "days_covered" parses).
+EVERY_NAME = FRAME.assign(**{name: 1.0 for name in (*BUILTIN_METRICS, "days", "days_covered") if name not in FRAME})
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(hostile_expressions(), st.text(max_size=700)))
 def test_any_text_either_parses_or_raises_the_schemes_own_error(text):
@@ -214,7 +219,7 @@ def test_any_text_either_parses_or_raises_the_schemes_own_error(text):
     except ExpressionError as error:
         assert error.problems and all(problem.message for problem in error.problems)
     else:
-        values, _ = expression.evaluate(FRAME)
+        values, _ = expression.evaluate(EVERY_NAME)
         assert np.isfinite(values).all()
 
 
