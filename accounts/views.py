@@ -78,7 +78,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
         "job": job,
         "problems": [{**problem, "message": in_active_language(problem["message"])} for problem in job.problems],
         "problems_hidden": job.problem_count - len(job.problems),
-        "summary": job_summary(job) if job.status == ImportJob.Status.DONE else "",
+        "summary": (job.summary_text or job_summary(job)) if job.status == ImportJob.Status.DONE else "",
         "refresh_seconds": 0 if job.finished else REFRESH_SECONDS,
     })
 
