@@ -112,6 +112,10 @@ _CONVERTERS = {
     "name_en": lambda raw: cells.text(raw, max_length=64),
     **{name: cells.count for name in (*REQUIRED_COUNT_COLUMNS, *OPTIONAL_COUNT_COLUMNS)},
 }
+# The account columns' converters, for every importer whose rows name their account as snapshot files do
+# (the province mapped to its canonical short name, the coded values to theirs).
+ACCOUNT_CONVERTERS = {name: _CONVERTERS[name] for name in ("city", "province", "account", "platform", "category",
+                                                            "level")}
 
 
 def _usable(column: cells.Converted) -> np.ndarray:
