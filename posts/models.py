@@ -5,6 +5,9 @@ salted hash of the asker's name (posts.importing.askers), to count distinct aske
 """
 from __future__ import annotations
 
+from datetime import timedelta
+from datetime import timezone as timezone_offset
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -12,6 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import GovAccount, SnapshotImport
+
+# China time: a time without an offset in an import file is in it, and months (partitions, periods) are its
+# months. The fixed offset UTC+8, which China has kept since 1991 (Asia/Shanghai's rules say the same).
+CHINA = timezone_offset(timedelta(hours=8))
 
 # A platform's post ids: Weibo's are 16 digits (its "mid"), or 9-character "bid" codes.
 POST_ID_LENGTH = 64

@@ -11,7 +11,7 @@ a file names becomes a partition on PostgreSQL).
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -20,9 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.importing.cells import Converted, Distinct, Problem, ValueSet, count, text
 from core.tables.cells import cell_text
 from core.tables.errors import Message
-from posts.models import POST_ID_LENGTH
+from posts.models import CHINA, POST_ID_LENGTH
 
-CHINA = timezone(timedelta(hours=8))
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 EARLIEST = datetime(2000, 1, 1, tzinfo=CHINA)
 NO_TIME = np.iinfo(np.int64).min  # an empty optional time (replied_at)
