@@ -8,7 +8,14 @@ from django.core.management import CommandError, call_command
 
 from posts.models import Post, PostImport, Reply
 from tests.factories import GovAccountFactory
-from tests.posts.files import POSTS_HEADER, comment, crawled_post, crawler_comment_files, crawler_posts_file, write
+from tests.posts.files import (
+    POSTS_HEADER,
+    comment,
+    crawled_post,
+    crawler_comment_files,
+    crawler_posts_file,
+    write,
+)
 
 pytestmark = pytest.mark.django_db
 

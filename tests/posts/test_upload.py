@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from accounts.models import ImportJob, Snapshot, SnapshotImport
 from posts.models import Post, PostImport, Reply
 from tests.factories import GovAccountFactory
-from tests.posts.files import POSTS_HEADER, POST_HEADERS, crawled_post
+from tests.posts.files import POST_HEADERS, POSTS_HEADER, crawled_post
 
 pytestmark = pytest.mark.django_db
 
