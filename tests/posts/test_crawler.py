@@ -6,7 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.tables.errors import ImportFailed
 from posts.importing.askers import asker_hash
@@ -126,7 +126,9 @@ def test_an_unknown_account_is_refused_with_the_reason_and_nothing_is_written(fo
     with pytest.raises(ImportFailed) as refused:
         posts_import(paths=[folder])
 
-    assert refused.value.lines() == [
+    with translation.override("zh-hans"):
+        lines = refused.value.lines()
+    assert lines == [
         f"{NAME}: 没有平台 uid 为 {UID} 或名称为“{NAME}”的账号：请先用快照文件导入该账号，或指明账号（import_posts --account ID）"]
     assert not (Post.objects.exists() or Reply.objects.exists() or PostImport.objects.exists())
 
@@ -136,7 +138,8 @@ def test_a_uid_shared_by_two_accounts_is_refused_and_account_settles_it(folder: 
 
     with pytest.raises(ImportFailed) as refused:
         posts_import(paths=[folder])
-    assert f"ID {first.pk}, {second.pk}" in refused.value.lines()[0]
+    with translation.override("zh-hans"):
+        assert f"ID {first.pk}, {second.pk}" in refused.value.lines()[0]
 
     posts_import(paths=[folder], account_id=second.pk)
     assert set(Post.objects.values_list("account_id", flat=True)) == {second.pk}
@@ -149,7 +152,9 @@ def test_a_bad_crawler_row_is_reported_by_file_line_and_column(folder: Path) -> 
     with pytest.raises(ImportFailed) as refused:
         posts_import(paths=[folder])
 
-    assert refused.value.lines() == [
+    with translation.override("zh-hans"):
+        lines = refused.value.lines()
+    assert lines == [
         f"{UID}.csv: 第 6 行，日期 列：“2012-05-0X”不是时间；请写成 2012-04-01 08:30（北京时间）或带时区，如 "
         "2012-04-01T08:30:00+08:00"]
     assert not Post.objects.exists()

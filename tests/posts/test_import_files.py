@@ -118,6 +118,17 @@ def test_a_post_met_again_at_another_time_within_two_days_is_moved_not_doubled(t
     assert (moved.counts.posts_created, moved.counts.posts_updated, moved.counts.posts_unchanged) == (0, 1, 2)
 
 
+def test_within_one_import_the_later_files_time_of_a_post_wins(tmp_path: Path) -> None:
+    first = write(tmp_path / "a.csv", POSTS)
+    second = write(tmp_path / "b.csv", POSTS_HEADER + "长沙,湖南,长沙发布,发布,市,A1,2012-04-01 09:00,改,是,5,5,5\n")
+
+    posts_import(paths=[first, second])
+
+    assert list(Post.objects.filter(post_id="A1").values_list("posted_at", "text")) == [
+        (datetime(2012, 4, 1, 9, 0, tzinfo=CHINA), "改")]
+    assert Post.objects.count() == 3
+
+
 def test_an_existing_account_takes_the_files_city_and_category_as_in_snapshot_imports(tmp_path: Path) -> None:
     account = GovAccountFactory(screen_name="长沙发布", category="police")
 

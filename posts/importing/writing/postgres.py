@@ -3,12 +3,15 @@
 Steps per batch of posts (inside the import's transaction; the staging tables are dropped at the end):
 1. the partitions of the batch's China-time months are created if missing (posts.importing.partitions);
 2. COPY into import_posts (times travel as microseconds since 1970 UTC: integers, no text to parse);
-3. moved posts: a stored row of the same (platform, post_id) at another time within MOVE_WINDOW of the
-   batch's times is deleted (the bounds are constants, so only those months' partitions are read);
-4. INSERT … SELECT … ON CONFLICT (platform, post_id, posted_at) DO UPDATE, skipping rows whose values are
+3. INSERT … SELECT … ON CONFLICT (platform, post_id, posted_at) DO UPDATE, skipping rows whose values are
    unchanged (no dead rows on a re-import). A partitioned table cannot return xmax, so the created rows
    are told by their ids: above the id sequence's value taken just before the statement (imports hold
-   the import lock, so no other import takes ids in between).
+   the import lock, so no other import takes ids in between);
+4. the batch's keys are kept (import_post_keys) for the end.
+At the end, moved posts in one statement: a stored row of a post id the import wrote, at another time than
+the import's last row of that post id and within MOVE_WINDOW of the import's times, is deleted (a post
+moved by a crawler re-run; its new row is already written). One hash join for the whole import rather than
+one per batch, and the time bounds are constants: only those months' partitions are read.
 Replies: COPY into import_replies, then one INSERT … ON CONFLICT (account_id, asked_at, question_key)
 (question_key = md5(question), computed by the database), counting created rows with `xmax = 0`.
 """
@@ -57,7 +60,12 @@ class PostgresPostWriter:
                 "CREATE TEMP TABLE import_replies (account_id int8 NOT NULL, asked_at int8 NOT NULL,"
                 " question text NOT NULL, replied_at int8 NOT NULL, reply text NOT NULL, post_id text NOT NULL,"
                 " asker_hash text NOT NULL) ON COMMIT DROP")
+            # seq: the order rows were written in, so that the last row of a post id is the one kept.
+            cursor.execute("CREATE TEMP TABLE import_post_keys (seq bigserial, platform text NOT NULL,"
+                           " post_id text NOT NULL, posted_at int8 NOT NULL) ON COMMIT DROP")
         self.partitions = partitions_existing()
+        self.first_time: int | None = None
+        self.last_time: int | None = None
 
     def posts(self, staged: pd.DataFrame) -> None:
         if staged.empty:
@@ -67,11 +75,14 @@ class PostgresPostWriter:
         with connection.cursor() as cursor:
             _copy(cursor, "import_posts", staged[list(_POST_COLUMNS)], ("platform", "post_id", "text", "media"))
             self._analyse(cursor, "import_posts")
-            moved = self._delete_moved(cursor, int(times.min()), int(times.max()))
             created, changed = self._upsert_posts(cursor)
+            cursor.execute("INSERT INTO import_post_keys (platform, post_id, posted_at)"
+                           " SELECT platform, post_id, posted_at FROM import_posts")
             cursor.execute("TRUNCATE import_posts")
-        self.counts.posts_created += created - moved
-        self.counts.posts_updated += changed - created + moved
+        self.first_time = min(int(times.min()), self.first_time if self.first_time is not None else times.min())
+        self.last_time = max(int(times.max()), self.last_time if self.last_time is not None else times.max())
+        self.counts.posts_created += created
+        self.counts.posts_updated += changed - created
         self.counts.posts_unchanged += len(staged) - changed
 
     def _analyse(self, cursor, table: str) -> None:
@@ -81,14 +92,19 @@ class PostgresPostWriter:
             cursor.execute(f"ANALYZE {table}")
             self.analysed.add(table)
 
-    @staticmethod
-    def _delete_moved(cursor, first: int, last: int) -> int:
+    def _delete_moved(self, cursor) -> int:
+        """Delete the moved posts' old rows (see the module's docstring); how many."""
+        if self.first_time is None:
+            return 0
         window = MOVE_WINDOW // pd.Timedelta(microseconds=1)
+        cursor.execute("ANALYZE import_post_keys")
         cursor.execute(
-            "DELETE FROM posts_post p USING import_posts s WHERE p.platform = s.platform AND p.post_id = s.post_id"
-            f" AND p.posted_at <> {_TIME.format(column='s.posted_at')}"
+            "DELETE FROM posts_post p USING (SELECT DISTINCT ON (platform, post_id) platform, post_id, posted_at"
+            " FROM import_post_keys ORDER BY platform, post_id, seq DESC) k"
+            " WHERE p.platform = k.platform AND p.post_id = k.post_id"
+            f" AND p.posted_at <> {_TIME.format(column='k.posted_at')}"
             f" AND p.posted_at >= {_TIME.format(column='%s')} AND p.posted_at <= {_TIME.format(column='%s')}",
-            [first - window, last + window])
+            [self.first_time - window, self.last_time + window])
         return cursor.rowcount
 
     @staticmethod
@@ -136,6 +152,10 @@ class PostgresPostWriter:
 
     def finish(self) -> PostCounts:
         with connection.cursor() as cursor:
+            moved = self._delete_moved(cursor)
             # ON COMMIT DROP fires only at the outermost commit; a caller's transaction may import again.
-            cursor.execute("DROP TABLE import_posts, import_replies")
+            cursor.execute("DROP TABLE import_posts, import_replies, import_post_keys")
+        # A moved post's new row was counted as created: it is an update of the post.
+        self.counts.posts_created -= moved
+        self.counts.posts_updated += moved
         return self.counts
