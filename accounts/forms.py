@@ -83,13 +83,15 @@ class SnapshotUploadForm(forms.Form):
         help_text=_("Validate every row and report problems without writing anything."),
     )
 
+    # The suffixes accepted and the message for any other: a form for more kinds of file widens them.
+    extensions = UPLOAD_EXTENSIONS
+    extension_message = _("“%(name)s” is not a .csv, .txt or .xlsx file.")
+
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
         extension = PurePath(upload.name or "").suffix.lower()
-        if extension not in UPLOAD_EXTENSIONS:
-            raise forms.ValidationError(
-                _("“%(name)s” is not a .csv, .txt or .xlsx file."), code="extension", params={"name": echo(upload.name)}
-            )
+        if extension not in self.extensions:
+            raise forms.ValidationError(self.extension_message, code="extension", params={"name": echo(upload.name)})
         limit = settings.GOVWEIBO_MAX_UPLOAD_BYTES
         if upload.size > limit:
             raise forms.ValidationError(

@@ -204,8 +204,8 @@ class SnapshotImport(models.Model):
 class ImportJob(models.Model):
     """One uploaded file on its way through the import task: queued → validating → writing → done | failed.
 
-    The web page creates the job and returns at once; the Celery task (accounts.snapshots_import_execute)
-    imports the stored file and records its progress here for the status page to poll. Texts shown to
+    The web page creates the job and returns at once; the Celery task (accounts.snapshots_import_execute,
+    or the task of an app above that reads other files, e.g. posts) imports the stored file and records its progress here for the status page to poll. Texts shown to
     users (the problems of a rejected file, the reason of a failure) are stored in every language of the
     site, {language code: text}, because the task renders them before anyone reads them.
     """
@@ -246,6 +246,9 @@ class ImportJob(models.Model):
                                 help_text=_("The first problems of a rejected file: line, column and message."))
     problem_count = models.PositiveIntegerField(_("problems found"), default=0)
     error = models.JSONField(_("failure reason"), default=dict, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True, help_text=_(
+        "What a finished job did, in every language of the site, when its counts are not snapshot counts "
+        "(a file of posts or replies)."))
 
     class Meta:
         verbose_name = _("import job")
@@ -264,6 +267,11 @@ class ImportJob(models.Model):
     def error_text(self) -> str:
         """The failure reason in the active language."""
         return in_active_language(self.error)
+
+    @property
+    def summary_text(self) -> str:
+        """What the job did in the active language; "" for a snapshot job (the page words its counts)."""
+        return in_active_language(self.summary)
 
 
 def in_active_language(texts: dict[str, str]) -> str:

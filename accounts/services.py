@@ -137,11 +137,12 @@ def import_failure_reason(error: BaseException) -> object:
 
 
 def import_job_start(*, source: IO[bytes], file_name: str, user=None, dry_run: bool = False,
-                     encoding: str = "") -> ImportJob:
+                     encoding: str = "", task: str = IMPORT_TASK) -> ImportJob:
     """Store the uploaded file, create a queued job and enqueue its task once the transaction commits
     (with no Redis the task runs inline, right then). The caller shows the job's status page.
     encoding: a CSV's encoding as the user chose it; "" detects it. The job's `encoding` holds the choice
-    until the import ends, then the encoding actually used."""
+    until the import ends, then the encoding actually used. task: the name of the task that imports the
+    file (snapshots by default; an app above this one may send its own, which runs import_job_execute)."""
     stored = _store(source, file_name)
     try:
         with transaction.atomic():
@@ -150,7 +151,7 @@ def import_job_start(*, source: IO[bytes], file_name: str, user=None, dry_run: b
                 file_name=Path(file_name).name[:255], file_size=stored.stat().st_size, stored_file=stored.name,
                 dry_run=dry_run, task_id=str(uuid.uuid4()), encoding=encoding[:16],
             )
-            transaction.on_commit(lambda: _enqueue(job))
+            transaction.on_commit(lambda: _enqueue(job, task))
     except BaseException:
         stored.unlink(missing_ok=True)
         raise
@@ -174,19 +175,29 @@ def _store(source: IO[bytes], file_name: str) -> Path:
     return target
 
 
-def _enqueue(job: ImportJob) -> None:
+def _enqueue(job: ImportJob, task: str) -> None:
     """Send the job's task. If it cannot be sent, the job fails with the reason instead of waiting forever."""
     try:
-        task_send(IMPORT_TASK, job.pk, task_id=job.task_id)
+        task_send(task, job.pk, task_id=job.task_id)
     except Exception as error:  # noqa: BLE001 - whatever stops the send, the job must not wait for it
         logger.exception("task=snapshots_import_execute job_id=%s enqueue=failed", job.pk)
         snapshots_import_fail(job_id=job.pk, reason=Message(QUEUE_UNREACHABLE, error=str(error)))
 
 
 def snapshots_import_execute(*, job_id: int, task_id: str | None = None) -> ImportJob | None:
-    """The import task's body. Steps: claim the job → import its stored file, all-or-nothing, writing
-    progress as it goes → done with the counts, or failed with the file's problems or the reason →
-    delete the file. Returns None when the job was not claimable (ended, or another task's).
+    """The snapshot import task's body: import_job_execute with the snapshot importer."""
+    return import_job_execute(job_id=job_id, task_id=task_id, run=snapshots_import_run)
+
+
+# How a job's stored file is imported: (job, path of the stored file, progress) -> the job's fields to set
+# when it is done (rows_done, encoding, counts, summary …). Raises ImportFailed for a rejected file.
+JobRun = Callable[[ImportJob, Path, "JobProgress"], dict[str, object]]
+
+
+def import_job_execute(*, job_id: int, task_id: str | None, run: JobRun) -> ImportJob | None:
+    """An import task's body. Steps: claim the job → import its stored file with `run`, all-or-nothing,
+    writing progress as it goes → done with the fields run returns, or failed with the file's problems or
+    the reason → delete the file. Returns None when the job was not claimable (ended, or another task's).
 
     A lost database connection fails the job with that reason: the import's transaction died with the
     connection, so nothing was written. Other infrastructure errors propagate for the task to retry,
@@ -194,19 +205,19 @@ def snapshots_import_execute(*, job_id: int, task_id: str | None = None) -> Impo
     """
     job = _claim(job_id=job_id, task_id=task_id)
     if job is None:
-        logger.info("task=snapshots_import_execute job_id=%s claimed=false", job_id)
+        logger.info("task=import_job_execute job_id=%s claimed=false", job_id)
         return None
     try:
         with connection_loss_detected():
-            result = _import(job)
+            fields = _run(job, run)
     except ImportFailed as failure:
         return _reject(job, failure)
     except DatabaseConnectionLost:
         return snapshots_import_fail(job_id=job.pk, reason=CONNECTION_LOST)
     except Exception as error:  # noqa: BLE001 - a bug or a missing file: the job fails visibly, the task ends
-        logger.exception("task=snapshots_import_execute job_id=%s failed", job.pk)
+        logger.exception("task=import_job_execute job_id=%s failed", job.pk)
         return snapshots_import_fail(job_id=job.pk, reason=_reason(error, job))
-    return _complete(job, result)
+    return _end(job.pk, status=ImportJob.Status.DONE, progress=100, **fields)
 
 
 def _reason(error: Exception, job: ImportJob) -> object:
@@ -229,40 +240,41 @@ def _claim(*, job_id: int, task_id: str | None) -> ImportJob | None:
     return ImportJob.objects.select_related("created_by").get(pk=job_id) if updated else None
 
 
-def _import(job: ImportJob) -> ImportResult:
+def _run(job: ImportJob, run: JobRun) -> dict[str, object]:
     path = import_dir() / job.stored_file
     if not job.stored_file or not path.is_file():
         raise FileNotFoundError(path)
-    reporter = _ProgressReporter(job.pk)
+    progress = JobProgress(job.pk)
     try:
-        return run_import(
-            source=path, file_name=job.file_name, origin=SnapshotImport.Source.UPLOAD, user=job.created_by,
-            dry_run=job.dry_run, encoding=job.encoding or None, progress=reporter.rows, writer=_ReportingWriter(writer_for_connection(), reporter),
-        )
+        return run(job, path, progress)
     finally:
-        reporter.close()
+        progress.close()
 
 
-def _complete(job: ImportJob, result: ImportResult) -> ImportJob:
-    return _end(
-        job.pk, status=ImportJob.Status.DONE, progress=100, rows_done=result.rows, encoding=result.encoding,
-        result=result.record, cities_created=result.cities_created, accounts_created=result.accounts_created,
-        snapshots_created=result.snapshots_created, snapshots_replaced=result.snapshots_replaced,
+def snapshots_import_run(job: ImportJob, path: Path, progress: JobProgress) -> dict[str, object]:
+    """Import a job's stored snapshot file (a JobRun): the job's fields once it is done."""
+    result = run_import(
+        source=path, file_name=job.file_name, origin=SnapshotImport.Source.UPLOAD, user=job.created_by,
+        dry_run=job.dry_run, encoding=job.encoding or None, progress=progress.rows,
+        writer=_ReportingWriter(writer_for_connection(), progress),
     )
+    return {"rows_done": result.rows, "encoding": result.encoding, "result": result.record,
+            "cities_created": result.cities_created, "accounts_created": result.accounts_created,
+            "snapshots_created": result.snapshots_created, "snapshots_replaced": result.snapshots_replaced}
 
 
 def _reject(job: ImportJob, failure: ImportFailed) -> ImportJob:
     problems = [
-        {"line": error.line, "column": error.column, "message": _in_every_language(error.message)}
+        {"line": error.line, "column": error.column, "message": in_every_language(error.message)}
         for error in failure.errors[:PROBLEMS_KEPT]
     ]
     return _end(job.pk, status=ImportJob.Status.FAILED, problems=problems, problem_count=failure.total,
-                error=_in_every_language(failure.summary))
+                error=in_every_language(failure.summary))
 
 
 def snapshots_import_fail(*, job_id: int, reason: object) -> ImportJob:
     """Mark a job failed with its reason (translatable) and delete its file. An ended job stays as it was."""
-    return _end(job_id, status=ImportJob.Status.FAILED, error=_in_every_language(reason))
+    return _end(job_id, status=ImportJob.Status.FAILED, error=in_every_language(reason))
 
 
 def _end(job_id: int, **fields: object) -> ImportJob:
@@ -277,11 +289,11 @@ def _end(job_id: int, **fields: object) -> ImportJob:
         job.save()
     if stored:
         (import_dir() / stored).unlink(missing_ok=True)
-    logger.info("task=snapshots_import_execute job_id=%s status=%s rows=%s", job.pk, job.status, job.rows_done)
+    logger.info("task=import_job_execute job_id=%s status=%s rows=%s", job.pk, job.status, job.rows_done)
     return job
 
 
-def _in_every_language(text: object) -> dict[str, str]:
+def in_every_language(text: object) -> dict[str, str]:
     """text (lazy, a Message, or a function returning text) rendered in each language of the site: the
     job's texts are read later, by whoever opens the page, in their language."""
     rendered = {}
@@ -291,7 +303,7 @@ def _in_every_language(text: object) -> dict[str, str]:
     return rendered
 
 
-class _ProgressReporter:
+class JobProgress:
     """Writes the job's progress from a thread of its own, hence on a database connection of its own:
     the import's connection is inside the import's transaction, whose writes nobody sees before it
     commits. SQLite lets one connection write at a time and the import holds that lock, so there the
@@ -323,7 +335,7 @@ class _ProgressReporter:
         try:
             ImportJob.objects.filter(pk=self.job_id).exclude(status__in=ImportJob.FINISHED).update(**fields)
         except Exception:  # noqa: BLE001 - progress is for show: the import goes on without it
-            logger.warning("task=snapshots_import_execute job_id=%s progress=unwritten", self.job_id, exc_info=True)
+            logger.warning("task=import_job_execute job_id=%s progress=unwritten", self.job_id, exc_info=True)
 
     def close(self) -> None:
         """Wait for the last writes, then close the thread's connection."""
@@ -336,7 +348,7 @@ class _ReportingWriter:
     """The importer's writer, which also marks the job `writing` once the whole file is valid and the
     final upsert begins."""
 
-    def __init__(self, writer: Writer, reporter: _ProgressReporter) -> None:
+    def __init__(self, writer: Writer, reporter: JobProgress) -> None:
         self.writer, self.reporter = writer, reporter
 
     def begin(self, metric_names: list[str]) -> None:

@@ -4,7 +4,6 @@ from accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("import/", views.snapshot_upload, name="snapshot_upload"),
     path("import/jobs/<int:pk>/", views.import_job, name="import_job"),
     path("import/jobs/<int:pk>/status.json", views.import_job_status, name="import_job_status"),
     path("import/template.csv", views.snapshot_template, name="snapshot_template"),

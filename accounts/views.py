@@ -1,4 +1,5 @@
-"""The staff upload page for snapshot files, the status page of its import jobs, and the template CSV."""
+"""The status page of import jobs and the template CSV of snapshot files. The upload page that starts the
+jobs takes every kind of file, so it belongs to the app above that knows them all (posts.views.upload)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -7,19 +8,15 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from accounts import selectors
-from accounts.forms import PERIOD_FORMATS, UPLOAD_COLUMNS, SnapshotUploadForm
-from accounts.importing import OPTIONAL_COLUMNS
+from accounts.forms import UPLOAD_COLUMNS
 from accounts.models import ImportJob, in_active_language
 from accounts.permissions import can_import
-from accounts.services import import_job_start
 from core.spreadsheets import csv_rows_bytes
 
-RECENT_IMPORTS_SHOWN = 10
 # Without JavaScript the status page of a running job reloads itself this often (seconds).
 REFRESH_SECONDS = 2
 TEMPLATE_FILE_NAME = "govweibo_import_template.csv"
@@ -36,28 +33,6 @@ def import_permission_required(view: Callable[..., HttpResponse]) -> Callable[..
         return view(request, *args, **kwargs)
 
     return wrapped
-
-
-@require_http_methods(["GET", "POST"])
-@import_permission_required
-def snapshot_upload(request: HttpRequest) -> HttpResponse:
-    """The upload form. A valid file becomes an import job and the browser goes to the job's page at
-    once: the import runs in a Celery task (inline when there is no Redis), not in this request."""
-    form = SnapshotUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        job = import_job_start(source=upload, file_name=upload.name, user=request.user,
-                               dry_run=form.cleaned_data["dry_run"], encoding=form.cleaned_data["encoding"])
-        # POST/redirect/GET: reloading the page must not import the file a second time.
-        return redirect("accounts:import_job", pk=job.pk)
-    return render(request, "accounts/snapshot_upload.html", {
-        "form": form,
-        "columns": UPLOAD_COLUMNS,
-        "optional_columns": OPTIONAL_COLUMNS,
-        "period_formats": PERIOD_FORMATS,
-        "recent_imports": selectors.snapshot_imports_recent(limit=RECENT_IMPORTS_SHOWN),
-        "recent_jobs": ImportJob.objects.select_related("created_by")[:RECENT_IMPORTS_SHOWN],
-    })
 
 
 def _visible_job(request: HttpRequest, pk: int) -> ImportJob:
@@ -78,7 +53,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
         "job": job,
         "problems": [{**problem, "message": in_active_language(problem["message"])} for problem in job.problems],
         "problems_hidden": job.problem_count - len(job.problems),
-        "summary": job_summary(job) if job.status == ImportJob.Status.DONE else "",
+        "summary": (job.summary_text or job_summary(job)) if job.status == ImportJob.Status.DONE else "",
         "refresh_seconds": 0 if job.finished else REFRESH_SECONDS,
     })
 

@@ -23,7 +23,7 @@ from core.responses import json_error
 from core.text import echo
 
 # The two doors of a snapshot file, one limit (GOVWEIBO_MAX_UPLOAD_BYTES): the upload page and the API.
-UPLOAD_URL_NAMES = ("accounts:snapshot_upload", "api:import-list")
+UPLOAD_URL_NAMES = ("posts:upload", "api:import-list")
 # Multipart framing and the form's other fields around the file: a file just over the import limit
 # still reaches the form, which explains the limit; far bigger bodies are refused unread.
 UPLOAD_MARGIN_BYTES = 1024 * 1024

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "simple_history",  # audit of award inputs: who, when, old → new, entry path (docs/awards.md, Audit)
     "axes",  # login lockout after repeated wrong passwords (every login path goes through authenticate())
     "accounts",
+    "posts",  # posts and replies of the accounts, their import (between rankings and accounts in the layers)
     "rankings",
     "awards",
     "api",  # API tokens (hashed) for scripts
@@ -274,6 +275,10 @@ GOVWEIBO_IMPORT_MAX_ROWS = env_int("GOVWEIBO_IMPORT_MAX_ROWS", 1_048_575)
 # Uploaded files wait here for their import task and are deleted when it ends. The web server and the
 # Celery workers must share this directory (same machine, or a shared volume).
 GOVWEIBO_IMPORT_DIR = Path(env_str("GOVWEIBO_IMPORT_DIR", str(VAR_DIR / "imports")))
+# The salt of the askers' hashes (posts.importing.askers): a reply keeps a salted hash of who asked, for
+# counting distinct askers, never the name. Keep it stable: another salt makes the same asker another hash.
+# Unset: derived from SECRET_KEY (set one of its own before rotating SECRET_KEY).
+GOVWEIBO_ASKER_SALT = env_str("GOVWEIBO_ASKER_SALT", "") or f"govweibo-askers:{SECRET_KEY}"
 
 # --- REST API ---------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

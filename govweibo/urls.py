@@ -18,6 +18,8 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("", include("rankings.urls")),
+    # The upload page (posts: it takes every kind of file) keeps its address under accounts/.
+    path("accounts/", include("posts.urls")),
     path("accounts/", include("accounts.urls")),
     path("awards/", include("awards.urls")),
     path("api/", include("api.urls")),

@@ -23,7 +23,7 @@ from core.periods import PeriodError, parse_period
 from core.provinces import UNKNOWN as PROVINCE_UNKNOWN
 from core.provinces import accepted_text, province_or_none
 from core.tables.cells import cell_text
-from core.tables.errors import CONTROL_CHARACTERS, Message, control_character_message
+from core.tables.errors import CONTROL_CHARACTERS, ErrorLog, Message, control_character_message
 from core.text import echo
 
 EMPTY_REQUIRED = _("this cell is empty; a value is required")
@@ -63,6 +63,26 @@ _DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 class Problem:
     mask: np.ndarray
     message: Callable[[int], Message]  # row position -> message
+
+
+def report(errors: ErrorLog, problems: list[tuple[str | None, Problem]], lines: np.ndarray,
+           skip: np.ndarray) -> np.ndarray:
+    """Log the problems [(header, Problem), …] of a chunk's rows (lines: each row's file line) except the
+    skipped rows, the earliest lines first and, within a line, in the list's order, up to the log's room
+    (the rest are counted); return the rows that have any."""
+    room, found, total = errors.room(), [], 0
+    bad = np.zeros(len(lines), dtype=bool)
+    for order, (header, problem) in enumerate(problems):
+        mask = problem.mask & ~skip
+        bad |= mask
+        rows = np.flatnonzero(mask)
+        total += len(rows)
+        found.extend((int(lines[row]), order, header, problem, row) for row in rows[:room])
+    found.sort(key=lambda item: item[:2])
+    for line, _order, header, problem, row in found[:room]:
+        errors.add(line, header, problem.message(row))
+    errors.count_only(total - min(len(found), room))
+    return bad
 
 
 @dataclass

@@ -2,12 +2,12 @@
 
 A chunk's raw cells become a typed frame of snapshot rows (the STAGED_COLUMNS below) while every
 problem is reported to an ErrorLog with its line and column. Cities and accounts are registered on first
-sight and get a dense integer id ("gid") for the whole file; the registries become the cities and
-accounts the writer creates or updates. Rows where every cell is empty are skipped silently.
+sight and get a dense integer id ("gid") for the whole file (registry.AccountRegistry); the registries
+become the cities and accounts the writer creates or updates. Rows where every cell is empty are skipped
+silently.
 """
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,14 +27,11 @@ from accounts.importing.columns import (
     VERIFIED,
     ColumnMap,
 )
+from accounts.importing.registry import AccountRegistry, Registry
 from accounts.models import GovAccount
 from core.periods import Period
 from core.tables.errors import ErrorLog, Message
 
-CONFLICT = _(
-    "the account “%(account)s” has %(column)s “%(value)s” here but “%(first)s” on line %(line)s; "
-    "an account has one city, category and level in a file"
-)
 DUPLICATE_ROW = _(
     "the account “%(account)s” already has a row for the period %(period)s on line %(line)s; "
     "an account has one row per period"
@@ -48,42 +45,6 @@ STAGED_COLUMNS = (
     "comments", "likes", "replies", "original_reposts", "original_comments", "last_post_on",
 )
 NOT_GIVEN = -1
-
-
-@dataclass
-class Registry:
-    """Keys seen so far (e.g. ("sina", "长沙警事")) -> dense ids, with the attributes of each key's first row."""
-
-    attributes: pd.DataFrame
-    # A dict grows in place; a pandas Index would be copied and rehashed on every chunk that adds keys.
-    ids: dict[tuple[str, str], int] = field(default_factory=dict)
-
-    def resolve(self, keys: np.ndarray, first_rows: pd.DataFrame) -> np.ndarray:
-        """Ids of the keys (distinct within one call); unseen keys get the next ids, in order."""
-        ids = np.fromiter(map(self.ids.get, keys, itertools.repeat(-1)), dtype=np.int64, count=len(keys))
-        new = ids < 0
-        if new.any():
-            fresh = np.arange(len(self.ids), len(self.ids) + int(new.sum()))
-            ids[new] = fresh
-            self.ids.update(zip(keys[new].tolist(), fresh.tolist(), strict=True))
-            fresh = first_rows.loc[new].reset_index(drop=True)
-            self.attributes = fresh if self.attributes.empty else pd.concat(
-                [self.attributes, fresh], ignore_index=True
-            )
-        return ids
-
-
-def _pair_keys(left: np.ndarray, right_codes: np.ndarray, right_uniques: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Codes of the distinct (left, right) pairs per row and each pair's key (built once per pair)."""
-    left_codes, left_uniques = pd.factorize(left)
-    base = len(right_uniques) + 1  # right code -1 (an empty cell) is shifted to 0, the text ""
-    pair_codes, pair_uniques = pd.factorize(left_codes.astype(np.int64) * base + (right_codes + 1))
-    left_of = np.asarray(left_uniques, dtype=object)[pair_uniques // base]
-    right_of = np.append(np.array([""], dtype=object), right_uniques)[pair_uniques % base]
-    # (left, right) tuples of the strings the parser made: their hashes are cached (factorize computed them),
-    # so looking the keys up costs far less than building and hashing joined strings.
-    keys = np.fromiter(zip(left_of, right_of, strict=True), dtype=object, count=len(pair_uniques))
-    return pair_codes, keys
 
 
 @dataclass
@@ -151,6 +112,10 @@ _CONVERTERS = {
     "name_en": lambda raw: cells.text(raw, max_length=64),
     **{name: cells.count for name in (*REQUIRED_COUNT_COLUMNS, *OPTIONAL_COUNT_COLUMNS)},
 }
+# The account columns' converters, for every importer whose rows name their account as snapshot files do
+# (the province mapped to its canonical short name, the coded values to theirs).
+ACCOUNT_CONVERTERS = {name: _CONVERTERS[name] for name in ("city", "province", "account", "platform", "category",
+                                                            "level")}
 
 
 def _usable(column: cells.Converted) -> np.ndarray:
@@ -174,10 +139,17 @@ class Validator:
     columns: ColumnMap
     errors: ErrorLog
     period_cache: dict = field(default_factory=dict)
-    cities: Registry = field(default_factory=lambda: Registry(pd.DataFrame()))
-    accounts: Registry = field(default_factory=lambda: Registry(pd.DataFrame()))
+    registry: AccountRegistry = field(default_factory=AccountRegistry)
     duplicates: DuplicateIndex = field(default_factory=DuplicateIndex)
     rows: int = 0
+
+    @property
+    def cities(self) -> Registry:
+        return self.registry.cities
+
+    @property
+    def accounts(self) -> Registry:
+        return self.registry.accounts
 
     @property
     def metric_names(self) -> list[str]:
@@ -227,20 +199,7 @@ class Validator:
         return self.columns.header(name)
 
     def _report(self, problems: list, lines: np.ndarray, skip: np.ndarray) -> np.ndarray:
-        """Log the problems (the earliest lines first, up to the log's room); return the rows with any."""
-        room, found, total = self.errors.room(), [], 0
-        bad = np.zeros(len(lines), dtype=bool)
-        for order, (header, problem) in enumerate(problems):
-            mask = problem.mask & ~skip
-            bad |= mask
-            rows = np.flatnonzero(mask)
-            total += len(rows)
-            found.extend((int(lines[row]), order, header, problem, row) for row in rows[:room])
-        found.sort(key=lambda item: item[:2])
-        for line, _order, header, problem, row in found[:room]:
-            self.errors.add(line, header, problem.message(row))
-        self.errors.count_only(total - min(len(found), room))
-        return bad
+        return cells.report(self.errors, problems, lines, skip)
 
     def validate(self, lines: np.ndarray, chunk: pd.DataFrame) -> pd.DataFrame | None:
         """Check one chunk (lines: the file line of each row). Returns its typed snapshot frame, or None
@@ -252,55 +211,16 @@ class Validator:
         self.rows += int(ok.sum()) + int(bad.sum())
         if not ok.any():
             return None
-        city_gids = self._register_cities(converted, ok, lines)
-        account_gids = self._register_accounts(converted, ok, lines, city_gids)
+        account_gids, city_gids = self.registry.register(converted, ok, lines)
         self._report(self._cross_row_problems(converted, ok, lines, account_gids, city_gids), lines, ~ok)
         if self.errors:
             return None
         return self._staged(converted, lines, account_gids, ok)
 
-    def _register_cities(self, converted: dict, ok: np.ndarray, lines: np.ndarray) -> np.ndarray:
-        city = converted["city"].distinct
-        pair_codes, keys = _pair_keys(converted["province"].values, city.codes, city.uniques)
-        first = _first_rows(pair_codes, ok)
-        optional = {name: converted[name].values if name in converted else np.full(len(lines), "", dtype=object)
-                    for name in ("city_level", "admin_code", "name_en")}
-        attributes = pd.DataFrame({
-            "province": converted["province"].values[first], "name": converted["city"].values[first],
-            "level": optional["city_level"][first], "admin_code": optional["admin_code"][first],
-            "name_en": optional["name_en"][first], "line": lines[first],
-        })
-        gids = np.full(len(keys), -1, dtype=np.int64)
-        seen = first >= 0
-        gids[seen] = self.cities.resolve(keys[seen], attributes.loc[seen].reset_index(drop=True))
-        return gids[pair_codes]
-
-    def _register_accounts(self, converted: dict, ok: np.ndarray, lines: np.ndarray, city_gids: np.ndarray):
-        account = converted["account"].distinct
-        platform = converted["platform"].values if "platform" in converted else np.full(
-            len(lines), GovAccount.Platform.SINA.value, dtype=object)
-        pair_codes, keys = _pair_keys(platform, account.codes, account.uniques)
-        first = _first_rows(pair_codes, ok)
-        nothing = np.full(len(lines), None, dtype=object)
-        attributes = pd.DataFrame({
-            "platform": platform[first], "screen_name": converted["account"].values[first],
-            "city_gid": city_gids[first], "category": converted["category"].values[first],
-            "level": converted["level"].values[first],
-            "uid": (converted["uid"].values if "uid" in converted else nothing)[first],
-            "verified": (converted["verified"].values if "verified" in converted else nothing)[first],
-            "opened_on": (converted["opened_on"].values if "opened_on" in converted
-                          else np.full(len(lines), "NaT", dtype="datetime64[D]"))[first],
-            "line": lines[first],
-        })
-        gids = np.full(len(keys), -1, dtype=np.int64)
-        seen = first >= 0
-        gids[seen] = self.accounts.resolve(keys[seen], attributes.loc[seen].reset_index(drop=True))
-        return gids[pair_codes]
-
     def _cross_row_problems(
         self, converted: dict, ok: np.ndarray, lines: np.ndarray, gids: np.ndarray, city_gids: np.ndarray
     ) -> list:
-        problems = self._conflicts(converted, ok, gids, city_gids)
+        problems = self.registry.conflicts(converted, ok, gids, city_gids, header=self._header)
         keys = DuplicateIndex.pack(np.where(ok, gids, 0), converted["period"].values, converted["period"].ends)
         earlier = np.zeros(len(lines), dtype=np.int64)
         earlier[ok] = self.duplicates.first_lines(keys[ok], lines[ok])
@@ -308,27 +228,6 @@ class Validator:
         problems.append((self._header("period"), cells.Problem(earlier > 0, lambda row: Message(
             DUPLICATE_ROW, account=names[row], line=earlier[row],
             period=Period(starts[row].item(), ends[row].item()).label))))
-        return problems
-
-    def _conflicts(self, converted: dict, ok: np.ndarray, gids: np.ndarray, city_gids: np.ndarray) -> list:
-        """Rows giving an account another city, category or level than its first row in the file."""
-        registered = self.accounts.attributes
-        safe = np.where(ok, gids, 0)
-        first_line = registered["line"].to_numpy()[safe]
-        names = converted["account"].values
-        city_labels = (self.cities.attributes["province"] + " " + self.cities.attributes["name"]).to_numpy()
-        row_city = city_labels[np.where(ok, city_gids, 0)]
-        checks = (
-            ("city", city_labels[registered["city_gid"].to_numpy()[safe]], row_city),
-            ("category", registered["category"].to_numpy()[safe], converted["category"].values),
-            ("level", registered["level"].to_numpy()[safe], converted["level"].values),
-        )
-        problems = []
-        for name, first_values, row_values in checks:
-            differs = ok & (first_values != row_values)
-            header = self._header(name)
-            problems.append((header, cells.Problem(differs, lambda row, f=first_values, v=row_values, h=header: Message(
-                CONFLICT, account=names[row], column=h, value=v[row], first=f[row], line=first_line[row]))))
         return problems
 
     def _staged(self, converted: dict, lines: np.ndarray, gids: np.ndarray, ok: np.ndarray) -> pd.DataFrame:
@@ -345,12 +244,3 @@ class Validator:
         for number in range(len(self.columns.extras)):
             frame[f"metric_{number}"] = converted[f"metric_{number}"].values
         return pd.DataFrame(frame).loc[ok].reset_index(drop=True)
-
-
-def _first_rows(pair_codes: np.ndarray, ok: np.ndarray) -> np.ndarray:
-    """For each pair code: the position of its first ok row, or -1 if it has none."""
-    first = np.full(int(pair_codes.max()) + 1 if len(pair_codes) else 0, -1, dtype=np.int64)
-    rows = np.flatnonzero(ok)
-    codes, at = np.unique(pair_codes[rows], return_index=True)
-    first[codes] = rows[at]
-    return first

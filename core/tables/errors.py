@@ -144,6 +144,7 @@ HEADER_ONLY = _("the file has a header but no data rows")
 UNREADABLE_FILE = _("the file cannot be read: %(reason)s")
 TOO_MANY_FIELDS = _("this row has %(found)s values but the header has %(expected)s columns")
 UNSUPPORTED_FORMAT = _("“%(name)s” is neither a .csv nor an .xlsx file")
+UNSUPPORTED_FORMAT_JSON_LINES = _("“%(name)s” is not a .csv, .txt, .xlsx or .jsonl file")
 MIXED_ENCODINGS = _(
     "this line is not valid UTF-8 although the lines before it are; the file mixes encodings — save it "
     "again as UTF-8 or GB18030"

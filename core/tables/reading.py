@@ -47,6 +47,7 @@ from core.tables.errors import (
     UNCLOSED_QUOTE,
     UNREADABLE_FILE,
     UNSUPPORTED_FORMAT,
+    UNSUPPORTED_FORMAT_JSON_LINES,
     Message,
     ReadError,  # raised here; importers of reading find it here too
     RowError,
@@ -111,13 +112,20 @@ def open_binary(source: str | Path | IO[bytes]) -> Iterator[BinaryIO]:
     yield stream  # type: ignore[misc]
 
 
-def file_format(file_name: str) -> str:
+JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
+
+
+def file_format(file_name: str, *, json_lines: bool = False) -> str:
+    """"csv", "xlsx" or (for an importer that reads them: json_lines) "jsonl", by the file name's suffix."""
     suffix = Path(file_name).suffix.lower()
     if suffix in {".csv", ".txt"}:
         return "csv"
     if suffix in {".xlsx", ".xlsm"}:
         return "xlsx"
-    raise ReadError(RowError(None, None, Message(UNSUPPORTED_FORMAT, name=Path(file_name).name)))
+    if json_lines and suffix in JSON_LINES_SUFFIXES:
+        return "jsonl"
+    message = UNSUPPORTED_FORMAT_JSON_LINES if json_lines else UNSUPPORTED_FORMAT
+    raise ReadError(RowError(None, None, Message(message, name=Path(file_name).name)))
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -342,9 +350,15 @@ def read_xlsx(stream: BinaryIO, *, chunk_rows: int = CHUNK_ROWS, max_rows: int |
 
 
 def read_table(stream: BinaryIO, *, file_name: str, chunk_rows: int = CHUNK_ROWS,
-               encoding: str | None = None, max_rows: int | None = None) -> Table:
+               encoding: str | None = None, max_rows: int | None = None, json_lines: bool = False) -> Table:
     """A CSV's encoding is detected unless given; a workbook has none to give (it is always Unicode).
-    max_rows bounds a workbook's sheet (a CSV costs what its size says: its importers count its rows)."""
-    if file_format(file_name) == "xlsx":
+    max_rows bounds a workbook's sheet (a CSV costs what its size says: its importers count its rows).
+    json_lines: the importer also reads JSON Lines (.jsonl, .ndjson; see jsonlines.py), always UTF-8."""
+    kind = file_format(file_name, json_lines=json_lines)
+    if kind == "jsonl":
+        from core.tables.jsonlines import read_jsonl
+
+        return read_jsonl(stream, chunk_rows=chunk_rows)
+    if kind == "xlsx":
         return read_xlsx(stream, chunk_rows=chunk_rows, max_rows=max_rows)
     return read_csv(stream, chunk_rows=chunk_rows, encoding=encoding)

@@ -230,4 +230,4 @@ def test_the_upload_form_cuts_a_long_file_name_it_quotes(client) -> None:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     upload = SimpleUploadedFile("m" * 200 + ".pdf", b"city\n", content_type="application/pdf")
     response = client.post("/accounts/import/", {"file": upload})
-    assert response.context["form"].errors["file"] == [f"“{'m' * 50}…” is not a .csv, .txt or .xlsx file."]
+    assert response.context["form"].errors["file"] == [f"“{'m' * 50}…” is not a .csv, .txt, .xlsx or .jsonl file."]

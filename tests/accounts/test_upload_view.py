@@ -274,7 +274,7 @@ def test_a_file_that_is_not_csv_txt_or_xlsx_is_rejected_before_reading(client, s
     response = upload({"file": pdf})
 
     assert response.status_code == 200
-    assert response.context["form"].errors["file"] == ["“march.pdf” is not a .csv, .txt or .xlsx file."]
+    assert response.context["form"].errors["file"] == ["“march.pdf” is not a .csv, .txt, .xlsx or .jsonl file."]
     assert _nothing_written() and not ImportJob.objects.exists()
 
 
@@ -356,8 +356,8 @@ def test_the_page_needs_a_fixed_number_of_queries_for_its_recent_imports_and_job
         ImportJob.objects.create(file_name=f"{number}.csv", created_by=staff)
 
     # session, user, its permissions and its groups' (cached for the request), recent imports with their
-    # users, recent jobs with their users
-    with django_assert_max_num_queries(6):
+    # users, recent imports of posts with theirs, recent jobs with their users
+    with django_assert_max_num_queries(7):
         response = client.get(UPLOAD_URL)
 
     assert len(response.context["recent_imports"]) == 10

@@ -73,6 +73,6 @@ def test_staff_fix_a_rejected_file_import_it_and_read_the_page_in_english(live_s
     page.get_by_role("link", name="上传另一个文件").click()
     with page.expect_navigation():
         page.select_option("#language-select", "en")
-    assert page.locator("h1").inner_text() == "Import snapshot data"
+    assert page.locator("h1").inner_text() == "Import data"
     assert page.get_by_label("Check only (dry run)").is_visible()
     assert page.get_by_role("link", name="Download the template CSV").is_visible()

@@ -7,6 +7,10 @@ A writer is used inside the import's transaction.atomic():
                                      the registries as they stand after that chunk
     writer.finish(cities, accounts)  once, when the whole file is valid -> WriteCounts
 
+Importers of other records whose rows name their account as snapshot files do (posts, replies) use the
+same writer for the cities and accounts alone: begin([]), registries_write(cities, accounts) -> each
+account's id by gid (writing the registry rows not written yet), then finish() (no snapshots staged).
+
 A writer may write each chunk at once (PostgreSQL: the registry rows it has not written yet, then the
 chunk's snapshots) or keep the chunks until finish() (the ORM path); either way it only ever runs inside
 the import's transaction, so a later error undoes what earlier chunks wrote.
@@ -29,6 +33,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
 import pandas as pd
 from django.db import connection
 
@@ -47,6 +52,8 @@ class Writer(Protocol):
     def stage(self, snapshots: pd.DataFrame, cities: pd.DataFrame, accounts: pd.DataFrame) -> None: ...
 
     def finish(self, cities: pd.DataFrame, accounts: pd.DataFrame) -> WriteCounts: ...
+
+    def registries_write(self, cities: pd.DataFrame, accounts: pd.DataFrame) -> np.ndarray: ...
 
 
 def writer_for_connection() -> Writer:

@@ -36,6 +36,10 @@ class OrmWriter:
     def __init__(self) -> None:
         self.metric_names: list[str] = []
         self.chunks: list[pd.DataFrame] = []
+        # The ids of the registry rows written so far, by gid, and how many of them were created.
+        self.city_ids = np.zeros(0, dtype=np.int64)
+        self.account_ids = np.zeros(0, dtype=np.int64)
+        self.cities_created = self.accounts_created = 0
 
     def begin(self, metric_names: list[str]) -> None:
         self.metric_names = metric_names
@@ -45,11 +49,22 @@ class OrmWriter:
         self.chunks.append(snapshots)
 
     def finish(self, cities: pd.DataFrame, accounts: pd.DataFrame) -> WriteCounts:
-        city_ids, cities_created = self._upsert_cities(cities)
-        account_ids, accounts_created = self._upsert_accounts(accounts, city_ids)
+        account_ids = self.registries_write(cities, accounts)
         snapshots = pd.concat(self.chunks, ignore_index=True) if self.chunks else pd.DataFrame()
         created = self._upsert_snapshots(snapshots, account_ids)
-        return WriteCounts(cities_created, accounts_created, created, len(snapshots) - created)
+        return WriteCounts(self.cities_created, self.accounts_created, created, len(snapshots) - created)
+
+    def registries_write(self, cities: pd.DataFrame, accounts: pd.DataFrame) -> np.ndarray:
+        """Write the registry rows not written yet (row i of a registry has gid i) and return every
+        account's id by gid. Also for importers of other records that name accounts as snapshot files do."""
+        if len(cities) > len(self.city_ids):
+            ids, created = self._upsert_cities(cities.iloc[len(self.city_ids):])
+            self.city_ids, self.cities_created = np.concatenate([self.city_ids, ids]), self.cities_created + created
+        if len(accounts) > len(self.account_ids):
+            ids, created = self._upsert_accounts(accounts.iloc[len(self.account_ids):], self.city_ids)
+            self.account_ids = np.concatenate([self.account_ids, ids])
+            self.accounts_created += created
+        return self.account_ids
 
     @staticmethod
     def _existing_cities(keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:

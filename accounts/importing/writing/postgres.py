@@ -73,6 +73,7 @@ class PostgresWriter:
         self.accounts_created = 0
         self.snapshots_created = 0
         self.existing_accounts = False  # any account of the file existed before: its snapshots need ON CONFLICT
+        self.account_ids = np.zeros(0, dtype=np.int64)  # by gid, as far as registries_write has read them
 
     def begin(self, metric_names: list[str]) -> None:
         self.metric_names = metric_names
@@ -116,6 +117,18 @@ class PostgresWriter:
             cursor.execute(f"DROP TABLE {', '.join(_TEMP_TABLES)}")
         return WriteCounts(self.cities_created, self.accounts_created, self.snapshots_created,
                            self.rows - self.snapshots_created)
+
+    def registries_write(self, cities: pd.DataFrame, accounts: pd.DataFrame) -> np.ndarray:
+        """Write the registry rows not written yet (row i of a registry has gid i) and return every
+        account's id by gid. Also for importers of other records that name accounts as snapshot files do:
+        they call begin([]) first and finish() at the end, as the snapshot import does."""
+        with connection.cursor() as cursor:
+            self._flush_registries(cursor, cities, accounts)
+            if len(self.account_ids) < self.accounts_flushed:
+                cursor.execute("SELECT id FROM import_account_ids WHERE gid >= %s ORDER BY gid", [len(self.account_ids)])
+                fresh = np.array([row[0] for row in cursor.fetchall()], dtype=np.int64)
+                self.account_ids = np.concatenate([self.account_ids, fresh])
+        return self.account_ids
 
     def _flush_registries(self, cursor, cities: pd.DataFrame, accounts: pd.DataFrame) -> None:
         new_cities = cities.iloc[self.cities_flushed:]
