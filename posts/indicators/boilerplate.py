@@ -62,9 +62,14 @@ def reply_groups(replies: pd.DataFrame, *, accounts: pd.Index | list[int], start
     pool = pd.DataFrame({ACCOUNT_ID: answered[ACCOUNT_ID].to_numpy(dtype=np.int64),
                          CORE: reply_core(answered[REPLY]).to_numpy(dtype=object),
                          IN_PERIOD: in_period(days, period_days(start, end))})
-    distinct = pool[[ACCOUNT_ID, CORE]].drop_duplicates().sort_values(ACCOUNT_ID, kind="stable")
-    distinct[GROUP] = _group_ids(distinct[ACCOUNT_ID].to_numpy(), distinct[CORE].to_numpy(), exact_up_to)
-    pool = pool.merge(distinct, on=[ACCOUNT_ID, CORE], how="left", validate="many_to_one")
+    # Each distinct (account, text) once, ordered by account, for the near-duplicate search.
+    codes = pool.groupby([ACCOUNT_ID, CORE], sort=False).ngroup().to_numpy()
+    firsts = np.unique(codes, return_index=True)[1]
+    order = firsts[np.argsort(pool[ACCOUNT_ID].to_numpy()[firsts], kind="stable")]
+    group_of_code = np.empty(len(firsts), dtype=np.int64)
+    group_of_code[codes[order]] = _group_ids(pool[ACCOUNT_ID].to_numpy()[order], pool[CORE].to_numpy()[order],
+                                             exact_up_to)
+    pool[GROUP] = group_of_code[codes]
     pool[GROUP_SIZE] = pool.groupby(GROUP)[GROUP].transform("size").astype(np.int64)
     return pool
 

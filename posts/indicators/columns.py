@@ -24,6 +24,9 @@ REPOSTS = "reposts"
 COMMENTS = "comments"
 LIKES = "likes"
 POST_COLUMNS = (ACCOUNT_ID, POST_ID, POSTED_AT, TEXT, ORIGINAL, REPOSTS, COMMENTS, LIKES)
+# Optional: the post's topics under the dictionary in use (content.topic_masks, int64 bit mask), when the
+# caller keeps them (computed once at import): then the text is not segmented again.
+TOPIC_MASK = "topic_mask"
 
 # Input: replies (one row per question asked of the account, with the account's answer if any).
 ASKED_AT = "asked_at"

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from posts.indicators.activity import period_posts
-from posts.indicators.columns import ACCOUNT_ID, SERVICE_CONTENT_RATE, TEXT
+from posts.indicators.columns import ACCOUNT_ID, SERVICE_CONTENT_RATE, TEXT, TOPIC_MASK
 from posts.indicators.frames import account_index
 from posts.indicators.segmentation import topic_matcher
 from posts.indicators.topics import TopicDictionary
@@ -29,12 +29,16 @@ def topic_masks(texts: pd.Series, dictionary: TopicDictionary) -> np.ndarray:
 
 def service_content(posts: pd.DataFrame, *, accounts: pd.Index | list[int], start: datetime.date,
                     end: datetime.date, dictionary: TopicDictionary) -> tuple[pd.Series, pd.DataFrame]:
-    """posts: columns.POST_COLUMNS (ACCOUNT_ID, POSTED_AT and TEXT are read). Returns, for each account of
+    """posts: columns.POST_COLUMNS (ACCOUNT_ID, POSTED_AT and TEXT are read; when the frame has TOPIC_MASK,
+    the masks kept for this dictionary's version, they are used and TEXT is not). Returns, for each account of
     `accounts` (index ACCOUNT_ID, in that order), SERVICE_CONTENT_RATE (a Series) and the topic shares (a
     frame with one float64 column per topic key, in the dictionary's order), as the module defines them."""
     index = account_index(accounts)
     selected = period_posts(posts, accounts=index, start=start, end=end)
-    masks = topic_masks(selected[TEXT], dictionary)
+    if TOPIC_MASK in selected:
+        masks = selected[TOPIC_MASK].to_numpy(dtype=np.int64)
+    else:
+        masks = topic_masks(selected[TEXT], dictionary)
     positions = index.get_indexer(selected[ACCOUNT_ID])
     counts = np.bincount(positions, minlength=len(index)).astype(np.float64)
     counts[counts == 0] = np.nan  # no post: no data

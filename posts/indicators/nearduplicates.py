@@ -23,6 +23,8 @@ index and misses nothing. The result is deterministic either way.
 """
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Iterable, Sequence
 
 import numpy as np
@@ -42,7 +44,7 @@ def shingles(text: str) -> frozenset[str]:
     empty replies, or two replies of one character, are duplicates of each other)."""
     if len(text) < NGRAM:
         return frozenset((text,))
-    return frozenset(text[i:i + NGRAM] for i in range(len(text) - NGRAM + 1))
+    return frozenset(map(operator.add, text, text[1:]))  # NGRAM = 2: each character and the next
 
 
 def jaccard(first: frozenset[str], second: frozenset[str]) -> float:
@@ -63,10 +65,9 @@ def near_duplicate_labels(texts: Sequence[str], *, exact_up_to: int = EXACT_UP_T
 
 def _all_pairs(sets: list[frozenset[str]]) -> Iterable[tuple[int, int]]:
     """Every pair whose sizes allow a Jaccard of THRESHOLD: J(A, B) ≤ min(|A|, |B|) ÷ max(|A|, |B|)."""
-    sizes = np.fromiter((len(shingle_set) for shingle_set in sets), dtype=np.float64, count=len(sets))
-    first, second = np.triu_indices(len(sets), k=1)
-    possible = np.minimum(sizes[first], sizes[second]) >= THRESHOLD * np.maximum(sizes[first], sizes[second])
-    return zip(first[possible].tolist(), second[possible].tolist(), strict=True)
+    sizes = [len(shingle_set) for shingle_set in sets]
+    return ((i, j) for i, j in itertools.combinations(range(len(sets)), 2)
+            if min(sizes[i], sizes[j]) >= THRESHOLD * max(sizes[i], sizes[j]))
 
 
 def _lsh_pairs(sets: list[frozenset[str]]) -> Iterable[tuple[int, int]]:

@@ -61,3 +61,14 @@ def test_every_indicator_by_hand_and_no_silent_zero_for_an_account_without_posts
 def test_a_frame_missing_a_column_of_the_contract_is_refused():
     with pytest.raises(ValueError, match="posts: missing column.*text"):
         post_indicators(posts([]).drop(columns=TEXT), replies([]), accounts=[1], start=START, end=END)
+
+
+def test_no_posts_and_no_replies_at_all_still_give_every_account_a_typed_row():
+    result = post_indicators(posts([]), replies([]), accounts=[5, 6], start=START, end=END)
+    frame = result.indicators
+    assert frame.index.tolist() == [5, 6]
+    assert frame["post_count"].dtype == np.int64 and frame["post_count"].tolist() == [0, 0]
+    assert frame["longest_silence_days"].tolist() == [31, 31]
+    rates = frame.drop(columns=["post_count", "active_days", "longest_silence_days", "posts_per_day"])
+    assert rates.isna().all().all() and (rates.dtypes == np.float64).all()
+    assert result.reply_templates.empty and result.topic_shares.isna().all().all()

@@ -72,3 +72,12 @@ def test_the_shortcut_gives_jieba_s_answer_on_every_text():
     slow = [matcher.jieba_mask(text) for text in texts]
     assert sum(mask != 0 for mask in slow) > 2000
     assert [text for text, a, b in zip(texts, fast, slow, strict=True) if a != b] == []
+
+
+def test_topic_masks_kept_with_the_posts_are_used_instead_of_the_text():
+    frame = posts([post(1, "2012-03-02 10:00", "停水通知"), post(1, "2012-03-03 10:00", "早上好")])
+    frame["topic_mask"] = topic_masks(frame["text"], DICTIONARY)
+    frame["text"] = "早上好"  # the kept masks win: the text is not segmented again
+    rate, shares = service_content(frame, accounts=[1], start=START, end=END, dictionary=DICTIONARY)
+    assert rate.tolist() == [0.5]
+    assert shares.loc[1, "notice"] == 0.5 and shares.loc[1, "traffic"] == 0.0
