@@ -3,18 +3,20 @@
     /usr/bin/time -v .venv/bin/python bench/post_indicators.py                 # 180,000 accounts, ~6.5 M posts
     /usr/bin/time -v .venv/bin/python bench/post_indicators.py --accounts 18000   # a tenth
 
-The month (March 2012) is generated chunk by chunk (--chunk accounts at a time), as a selector reading
-the accounts in chunks would hand them over: a national month's post texts alone take about 2 GB as
-Python strings, more than the 1 GiB bound, so no caller can hold them at once. Per account: a
-heavy-tailed number of posts (mean 36; 8 % post nothing, some stop posting mid-month) with Chinese texts
-of ~80 characters built from government-post sentences, place names and random characters (so that
-nothing is cached away); a heavy-tailed number of questions (mean 5.6), 10 % of accounts never answer,
-the others answer a share of them after a log-normal delay, a third of the accounts paste canned replies.
+The month (March 2012) is generated chunk by chunk (--chunk accounts at a time), as a selector reading the
+accounts in chunks would hand them over: a national month's post texts alone take 1.4 GiB as Python strings
+(at this benchmark's 76 characters a post; 2 GiB at 120), more than the 1 GiB bound, so no caller can hold
+them at once. Per account: a heavy-tailed number of posts (mean 36; 8 % post nothing, some stop posting
+mid-month) with Chinese texts of 76 characters on average (Weibo allowed 140 in 2012) built from
+government-post sentences, place names and random characters (so that nothing is cached away); a
+heavy-tailed number of questions (mean 5.6; 0.1 % of the accounts are busy, with 300 to 3,000 questions, so
+that some go through MinHashLSH); 10 % of the accounts never answer, the others answer a share of their
+questions after a log-normal delay; a third paste canned replies.
 
-Each chunk is computed step by step with the package's functions (what post_indicators does, timed
-apart), plus hot posts per account and per city (the per-city lists of the chunks combined at the end,
-as hot.py describes). Generation is not timed. Prints the wall-clock and CPU time of each step, the totals, and the peak
-RSS of the process (ru_maxrss: generation included); /usr/bin/time -v reports the same peak.
+Each chunk is computed step by step with the package's functions (what post_indicators does, timed apart),
+plus hot posts per account and per city (the per-city lists of the chunks combined at the end, as hot.py
+describes). Generation is not timed. Prints the wall-clock and CPU time of each step, the totals, and the
+peak RSS of the process (ru_maxrss: generation included); /usr/bin/time -v reports the same peak.
 """
 from __future__ import annotations
 
@@ -32,7 +34,8 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 START, END = datetime.date(2012, 3, 1), datetime.date(2012, 3, 31)
 POSTS_PER_ACCOUNT = 39.2  # before 8 % are emptied: 6.5 million posts over 180,000 accounts
-QUESTIONS_PER_ACCOUNT = 5.6  # 1 million questions
+QUESTIONS_PER_ACCOUNT = 4.75  # with the busy accounts below: 1 million questions
+BUSY_ACCOUNTS = 0.001  # a city police account: 300 to 3,000 questions in the month
 CITIES = 337
 
 OPENINGS = ["【路况信息】", "【警情通报】", "【便民提示】", "#平安城市#", "【文旅推介】", "【辟谣】", "【招聘公告】",
@@ -49,7 +52,8 @@ SENTENCES = [
     "医保报销比例进一步提高", "身份证办理时限缩短为七个工作日", "非遗传承人现场展示传统技艺", "民宿预订量同比增长",
     "关于开展安全生产大检查的通知", "现将有关事项公告如下", "应急管理部门连夜转移受灾群众", "消防员及时扑灭一处火灾",
 ]
-# Sentences on no topic of the dictionary: a post is three sentences, so about half the posts are on one.
+# Sentences on no topic of the dictionary: a post is three or four sentences, so about half the posts are
+# on a topic.
 NEUTRAL = [
     "今天是学雷锋纪念日", "一起来看看这组照片吧", "这样的好人好事值得点赞", "小朋友们在公园里放风筝",
     "老街的早餐店排起了长队", "图书馆里座无虚席", "清晨的江边有许多晨练的市民", "他用行动诠释了责任与担当",
@@ -74,20 +78,28 @@ COMMON = list("的一是在不了有和人这中大为上个国我以要他时�
 
 
 def _texts(rng: np.random.Generator, count: int, pieces: list[str], noise: tuple[int, int]) -> np.ndarray:
-    """`count` texts: a random opening, a place name, three sentences of `pieces`, and `noise` (low, high)
-    random common characters, so that texts do not repeat."""
-    sentences = np.array(pieces, dtype=object)
-    places = np.array(["".join(rng.choice(PLACE_CHARACTERS, size=3)) for _ in range(400)], dtype=object)
-    texts = (np.array(OPENINGS, dtype=object)[rng.integers(len(OPENINGS), size=count)]
-             + places[rng.integers(len(places), size=count)]
-             + sentences[rng.integers(len(sentences), size=count)] + "，"
-             + sentences[rng.integers(len(sentences), size=count)] + "，"
-             + sentences[rng.integers(len(sentences), size=count)] + "。")
+    """`count` texts: a random opening, a place name, three or four sentences of `pieces`, and `noise`
+    (low, high) random common characters, so that texts do not repeat. Built row by row in batches, so
+    that generating holds little more than the texts themselves."""
+    places = ["".join(rng.choice(PLACE_CHARACTERS, size=3)) for _ in range(400)]
+    choices = [rng.integers(len(OPENINGS), size=count), rng.integers(len(places), size=count),
+               *(rng.integers(len(pieces), size=count) for _ in range(4))]
+    fourth = rng.random(count) < 0.5
     lengths = rng.integers(noise[0], noise[1], size=count)
-    pool = np.array(COMMON, dtype=object)
-    filler = np.array(["".join(row[:length]) for row, length in
-                       zip(pool[rng.integers(len(pool), size=(count, noise[1]))], lengths, strict=True)], dtype=object)
-    return texts + filler
+    characters = np.array([ord(character) for character in COMMON], dtype=np.uint32)
+    texts = np.empty(count, dtype=object)
+    for first in range(0, count, 20_000):
+        stop = min(count, first + 20_000)
+        codes = characters[rng.integers(len(characters), size=(stop - first, noise[1]))]
+        fillers = codes.view(f"<U{noise[1]}").ravel()
+        texts[first:stop] = [
+            OPENINGS[opening] + places[place] + pieces[one] + "，" + pieces[two] + "，" + pieces[three] + "。"
+            + (pieces[four] if more else "") + filler[:length]
+            for opening, place, one, two, three, four, more, filler, length in zip(
+                *(choice[first:stop] for choice in choices), fourth[first:stop], fillers,
+                lengths[first:stop], strict=True)
+        ]
+    return texts
 
 
 def _times(rng: np.random.Generator, days: np.ndarray) -> pd.Series:
@@ -110,7 +122,7 @@ def generate_posts(rng: np.random.Generator, accounts: np.ndarray, first_post_id
         "account_id": account,
         "post_id": pd.Series(np.arange(first_post_id, first_post_id + total)).astype(str),
         "posted_at": _times(rng, days),
-        "text": _texts(rng, total, SENTENCES + NEUTRAL * 4, (5, 30)),
+        "text": _texts(rng, total, SENTENCES + NEUTRAL * 4, (20, 50)),
         "original": rng.random(total) < 0.7,
         "reposts": interactions[0], "comments": interactions[1], "likes": interactions[2],
         "city_id": account % CITIES,
@@ -120,6 +132,8 @@ def generate_posts(rng: np.random.Generator, accounts: np.ndarray, first_post_id
 def generate_replies(rng: np.random.Generator, accounts: np.ndarray) -> pd.DataFrame:
     """The month's questions to `accounts` and their answers (columns.REPLY_COLUMNS)."""
     counts = rng.negative_binomial(0.6, 0.6 / (0.6 + QUESTIONS_PER_ACCOUNT), size=len(accounts))
+    busy = rng.random(len(accounts)) < BUSY_ACCOUNTS
+    counts[busy] = np.exp(rng.uniform(np.log(300), np.log(3000), size=busy.sum())).astype(np.int64)
     answering = np.where(rng.random(len(accounts)) < 0.10, 0.0, rng.beta(4, 2, size=len(accounts)))
     canned = rng.random(len(accounts)) < 0.33
     account = np.repeat(accounts, counts)
@@ -127,7 +141,7 @@ def generate_replies(rng: np.random.Generator, accounts: np.ndarray) -> pd.DataF
     asked = _times(rng, rng.integers(0, 31, size=total))
     answered = rng.random(total) < np.repeat(answering, counts)
     delay = pd.to_timedelta(np.exp(rng.normal(np.log(90), 1.5, size=total)) * 60, unit="s").round("s")
-    own = _texts(rng, total, SENTENCES + NEUTRAL, (0, 12))
+    own = _texts(rng, total, SENTENCES + NEUTRAL, (1, 12))
     paste = np.repeat(canned, counts) & (rng.random(total) < 0.7)
     text = np.where(paste, np.array(CANNED, dtype=object)[rng.integers(len(CANNED), size=total)], own)
     text = np.where(rng.random(total) < 0.8, "回复@网友" + pd.Series(rng.integers(0, 10**6, size=total)).astype(str)
@@ -135,7 +149,7 @@ def generate_replies(rng: np.random.Generator, accounts: np.ndarray) -> pd.DataF
     return pd.DataFrame({
         "account_id": account,
         "asked_at": asked,
-        "question": _texts(rng, total, NEUTRAL, (0, 10)),
+        "question": _texts(rng, total, NEUTRAL, (1, 10)),
         "replied_at": (asked + delay).where(answered),
         "reply": pd.Series(text, dtype=object).where(answered, None),
     })

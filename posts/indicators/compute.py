@@ -43,8 +43,8 @@ def post_indicators(posts: pd.DataFrame, replies: pd.DataFrame, *, accounts: pd.
     collected for the period); topics: the topic dictionary (the built-in one by default). Rows of other
     accounts, and posts outside the period, are ignored.
 
-    Each account's figures depend on its own rows only, so a caller may read the accounts in chunks
-    (bounded memory: a national month's post texts alone are about 2 GB in memory) and concatenate the
+    Each account's figures depend on its own rows only, so a caller may read the accounts in chunks (bounded
+    memory: a national month's post texts alone take 1.4 to 2 GiB as Python strings) and concatenate the
     chunks' frames."""
     require_columns(posts, POST_COLUMNS, "posts")
     require_columns(replies, REPLY_COLUMNS, "replies")

@@ -18,8 +18,10 @@ How the pairs are found: an account with more than EXACT_UP_TO distinct texts go
 (NUM_PERM = 128 permutations, seed 1, 32 bands of 4 rows); every candidate pair it proposes is verified
 with the exact Jaccard similarity, so no false pair is ever counted. A pair exactly at 0.7 is missed
 with probability 1 − (1 − 0.7⁴)³² ≈ 1.5·10⁻⁴ (less above 0.7), and with a fixed seed the result is the
-same on every run. Below that size every pair is compared exactly, which costs less than building the
-index and misses nothing. The result is deterministic either way.
+same on every run. Up to that size every pair is compared exactly (those of sizes that allow 0.7),
+which costs less than building the index and misses nothing: measured here on replies with no
+near-duplicate, 200 texts take 0.027 s compared pair by pair and 0.034 s through the index, 1,000 texts
+0.62 s and 0.17 s. The result is deterministic either way.
 """
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ NUM_PERM = 128
 LSH_BANDS = 32
 LSH_ROWS = 4
 SEED = 1
-EXACT_UP_TO = 100
+EXACT_UP_TO = 250
 
 
 def shingles(text: str) -> frozenset[str]:
