@@ -44,29 +44,23 @@ from typing import Any
 
 from rankings.scoring.aggregate import ACCOUNT_TO_CITY, AGGREGATIONS, MISSING_CATEGORY
 from rankings.scoring.columns import (
-    ACCOUNT_ID,
-    BUILTIN_METRICS,
     CATEGORIES,
-    CATEGORY,
-    CITY_ID,
-    DAYS,
-    DAYS_COVERED,
-    LAST_POST_ON,
     LATEST,
-    METRIC_KINDS,
-    PERIOD_END,
-    PERIOD_START,
-    POST_INDICATORS,
-    SNAPSHOTS,
     SUM,
 )
 from rankings.scoring.documents import DocumentReader
 from rankings.scoring.errors import ExpressionError, Problem, SchemeError
 from rankings.scoring.expressions import Expression, parse_expression
 from rankings.scoring.normalise import METHODS, NON_NEGATIVE_METHODS
+from rankings.scoring.scheme_metrics import (  # noqa: F401 - KEY, RESERVED_NAMES, CUSTOM_METRIC_KEYS: read here too
+    CUSTOM_METRIC_KEYS,
+    KEY,
+    RESERVED_NAMES,
+    custom_metrics_read,
+    post_indicators_read,
+)
 
 SLUG = re.compile(r"[a-z0-9-]{1,50}")
-KEY = re.compile(r"[a-z_][a-z0-9_]{0,49}")
 MIN_INDICATORS, MAX_INDICATORS = 1, 20
 WEIGHT_TOLERANCE = 1e-6
 MAX_DESCRIPTION_LENGTH = 5000
@@ -74,18 +68,12 @@ MAX_DRAWS = 100_000
 MAX_SPREAD = 0.9
 MAX_SEED = 2**32 - 1
 WEIGHTINGS = ("manual", "entropy")
-# Names a custom metric may not take: they already mean something in the totals frame.
-RESERVED_NAMES = frozenset(
-    (*BUILTIN_METRICS, *POST_INDICATORS, DAYS, DAYS_COVERED, SNAPSHOTS, ACCOUNT_ID, CITY_ID, CATEGORY, LAST_POST_ON, PERIOD_START, PERIOD_END)
-)
-
 TOP_LEVEL_KEYS = (
     "slug", "name", "name_en", "description", "description_en", "indicators", "group_by_category",
     "category_weights", "account_to_city", "missing_category", "aggregation", "weighting", "scale", "custom_metrics",
     "post_indicators", "uncertainty",
 )
 INDICATOR_KEYS = ("key", "label", "label_en", "expr", "normalize", "weight")
-CUSTOM_METRIC_KEYS = ("name", "kind")
 UNCERTAINTY_KEYS = ("draws", "spread", "seed", "normalizations")
 
 
@@ -271,54 +259,10 @@ class _SchemeReader(DocumentReader):
     # The scheme's parts.
 
     def custom_metrics(self, value: object) -> dict[str, str]:
-        """Each custom metric's name and kind, in the document's order. An entry is a name (kind sum) or
-        a mapping {name, kind}."""
-        if value is None:
-            return {}
-        if not isinstance(value, list):
-            self.add("custom_metrics", "not_list")
-            return {}
-        kinds: dict[str, str] = {}
-        for index, entry in enumerate(value):
-            path = f"custom_metrics[{index}]"
-            name, kind, name_path = entry, SUM, path
-            if isinstance(entry, Mapping):
-                self.unknown_keys(entry, CUSTOM_METRIC_KEYS, path)
-                name_path = f"{path}.name"
-                name = entry.get("name")
-                kind = self.choice(entry, "kind", METRIC_KINDS, SUM, path=f"{path}.kind")
-                if name is None:
-                    self.add(name_path, "required")
-                    continue
-            elif isinstance(entry, list):
-                self.add(path, "bad_custom_metric")
-                continue
-            if not isinstance(name, str) or not KEY.fullmatch(name):
-                self.add(name_path, "bad_key", value=name)
-            elif name in RESERVED_NAMES:
-                self.add(name_path, "reserved_metric", value=name)
-            elif name in kinds:
-                self.add(name_path, "duplicate_key", value=name)
-            else:
-                kinds[name] = kind if kind in METRIC_KINDS else SUM  # a wrong kind is reported once, above
-        return kinds
+        return custom_metrics_read(self, value)
 
     def post_indicators(self, value: object) -> tuple[str, ...]:
-        """The post indicators named, in the document's order: each one of POST_INDICATORS, once."""
-        if value is None:
-            return ()
-        if not isinstance(value, list):
-            self.add("post_indicators", "not_list")
-            return ()
-        names: list[str] = []
-        for index, name in enumerate(value):
-            if name not in POST_INDICATORS:
-                self.add(f"post_indicators[{index}]", "bad_choice", value=name, choices=", ".join(POST_INDICATORS))
-            elif name in names:
-                self.add(f"post_indicators[{index}]", "duplicate_key", value=name)
-            else:
-                names.append(name)
-        return tuple(names)
+        return post_indicators_read(self, value)
 
     def indicators(
         self, document: Mapping[str, Any], custom_metrics: tuple[str, ...]
