@@ -169,8 +169,9 @@ def _accounts_copy(run: ScoreRun, accounts: pd.DataFrame, keys: list[str], *, ci
         ("broadcast_only", "?", flags["broadcast_only"].astype(bool), None),
         ("reply_rate", ">f8", flags["reply_rate"], np.isnan(flags["reply_rate"])),
     ]
+    # The reference check below takes REFERENCES_LOCK before it reads: what it must order against the
+    # delete triggers is the check, not the COPY (the module text).
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", list(REFERENCES_LOCK))
         cursor.copy_expert(
             f"COPY {AccountScore._meta.db_table} ({', '.join(name for name, *_rest in columns)}) "
             "FROM STDIN WITH (FORMAT binary)",
